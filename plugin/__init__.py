@@ -1,0 +1,1 @@
+"""Saleor Referrals: the Saleor app (Django) that runs merchants' referral programs."""

@@ -1,0 +1,113 @@
+"""The typed facts a program sees: order, lines, customer, referral, referrer history.
+
+Facts are plain frozen values. The Saleor app builds them from webhook payloads and its own
+records; tests and the CLI build them from JSON (`facts_from_json`). Evaluation never reads
+anything else: no clock (`now` is a fact), no database, no network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from rules.money import Money
+
+
+class Trigger(str, Enum):
+    """The moments a rule can run at."""
+
+    CHECKOUT = "checkout"
+    ORDER_CREATED = "order created"
+    ORDER_PAID = "order paid"
+    ORDER_FULFILLED = "order fulfilled"
+    ORDER_CANCELLED = "order cancelled"
+    ORDER_REFUNDED = "order refunded"
+    CUSTOMER_CREATED = "customer created"
+    CUSTOMER_ASLEEP = "customer asleep"
+    FIRST_ORDER_IN_CHANNEL = "first order in channel"
+    CONTEST_END = "contest end"
+
+
+@dataclass(frozen=True, slots=True)
+class LineFacts:
+    """One order or checkout line."""
+
+    product: str  # product slug
+    quantity: int
+    unit_price: Money
+    total_price: Money
+    sku: str | None = None
+    product_name: str = ""
+    variant_id: str | None = None
+    category: str | None = None  # category slug
+    collections: tuple[str, ...] = ()  # collection slugs
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """An order, or a checkout about to become one (then `id` is the checkout's)."""
+
+    id: str
+    currency: str
+    total: Money
+    subtotal: Money
+    shipping: Money
+    channel: str  # channel slug
+    lines: tuple[LineFacts, ...] = ()
+    number: str | None = None
+    created: datetime | None = None
+    voucher_code: str | None = None
+    refunded: Money | None = None  # total refunded so far
+    is_paid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFacts:
+    """The customer the event is about, with their history before this order."""
+
+    email: str
+    id: str | None = None  # Saleor user id; None for guests
+    is_new: bool = True  # no earlier paid order for this user or normalised e-mail
+    orders: int = 0  # earlier paid orders
+    total_spent: Money | None = None
+    first_order: date | None = None
+    last_order: date | None = None
+    usual_interval: timedelta | None = None  # median gap between their orders
+    periods_missed: int = 0  # whole usual intervals since the last order
+
+
+@dataclass(frozen=True, slots=True)
+class ReferrerFacts:
+    """The referrer's own standing."""
+
+    id: str | None = None
+    email: str | None = None
+    orders: int = 0  # their own paid orders
+    total_spent: Money | None = None
+    referrals: int = 0  # friends referred so far (any status)
+    paid_referrals: int = 0  # friends whose order was paid and not voided
+    rewards_this_month: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFacts:
+    """Whether and by whom the customer was referred."""
+
+    is_referred: bool = False
+    code: str | None = None
+    days_since: int | None = None  # days since the referral was recorded
+    referrer: ReferrerFacts = field(default_factory=ReferrerFacts)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything one evaluation may look at."""
+
+    trigger: Trigger
+    now: datetime
+    channel: str
+    currency: str
+    order: OrderFacts | None = None
+    customer: CustomerFacts | None = None
+    referral: ReferralFacts = field(default_factory=ReferralFacts)
