@@ -1,4 +1,7 @@
-"""Settings, all from the environment; safe defaults for development, refused in production."""
+"""Settings, all from the environment; safe defaults for development, refused in production.
+
+`APP_ENV=production` turns on the checks in `plugin.config.production_problems`.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,49 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from plugin.config import (
+    DEV_SECRET_KEY,
+    dev_field_encryption_key,
+    env_bool,
+    env_list,
+    production_problems,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
+APP_ENV = os.environ.get("APP_ENV", "development").strip().lower()
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-secret-key")
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+# Public base URL of this app (what Saleor and the merchant's browser reach); empty = from request.
 APP_URL = os.environ.get("APP_URL", "").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# Which Saleor API URLs may install the app: comma-separated patterns such as
+# `https://*.saleor.cloud/graphql/` (`*` alone allows any). Private and loopback addresses
+# stay refused unless ALLOW_PRIVATE_SALEOR_URLS is on (SSRF).
+ALLOWED_SALEOR_URLS = env_list("ALLOWED_SALEOR_URLS", "" if APP_ENV == "production" else "*")
+ALLOW_PRIVATE_SALEOR_URLS = env_bool("ALLOW_PRIVATE_SALEOR_URLS", False)
+
+# Fernet key(s) for app tokens at rest; comma-separated, the first encrypts (rotation).
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "") or dev_field_encryption_key(
+    SECRET_KEY
+)
+
+# Webhooks: size limit of one delivery, and the deprecated HMAC `secretKey` form (off).
+WEBHOOK_MAX_BODY_BYTES = int(os.environ.get("WEBHOOK_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+WEBHOOK_ALLOW_LEGACY_HMAC = env_bool("WEBHOOK_ALLOW_LEGACY_HMAC", False)
+WEBHOOK_LEGACY_HMAC_SECRET = os.environ.get("WEBHOOK_LEGACY_HMAC_SECRET", "")
+# An unknown `kid` refreshes an installation's JWKS at most this often.
+JWKS_REFRESH_MIN_SECONDS = int(os.environ.get("JWKS_REFRESH_MIN_SECONDS", "60"))
+
+# Background work: inline (after commit) unless a broker is configured.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+
+DEMO_SALEOR_API_URL = os.environ.get("DEMO_SALEOR_API_URL", "http://demo.saleor.localhost/graphql/")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -30,6 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "plugin.install",
     "plugin.webhooks",
+    "plugin.referrals",
+    "plugin.programs",
+    "plugin.dashboard",
+    "plugin.rewards",
+    "plugin.messages",
 ]
 
 MIDDLEWARE = [
@@ -42,20 +76,61 @@ WSGI_APPLICATION = "plugin.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # A merchant's own e-mail templates (same names as plugin/messages/templates) win.
+        "DIRS": [os.environ["MESSAGES_TEMPLATE_DIR"]]
+        if os.environ.get("MESSAGES_TEMPLATE_DIR")
+        else [],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
 ]
 
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives there
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'referrals.sqlite3'}"),
         conn_max_age=60,
     )
 }
+if os.environ.get("TEST_DATABASE_NAME"):  # lets parallel test runs share one server
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout: the web process and inline tasks write without "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "plugin": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
+}
+
+if APP_ENV == "production":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    _problems = production_problems(os.environ)
+    if _problems:
+        raise ImproperlyConfigured("unsafe production settings: " + "; ".join(_problems))
+
+# E-mail: console unless EMAIL_URL or EMAIL_HOST is set (see plugin/messages/config.py).
+from plugin.messages.config import email_settings  # noqa: E402
+
+globals().update(email_settings(os.environ))
+# Rewards: the periodic release of due holds (Celery beat), and what a point is worth.
+CELERY_BEAT_SCHEDULE = {"rewards-tick": {"task": "rewards.tick", "schedule": 300.0}}
+REWARDS_POINT_VALUE = os.environ.get("REWARDS_POINT_VALUE", "0.01")
+REWARDS_POINTS_CURRENCY = os.environ.get("REWARDS_POINTS_CURRENCY", "USD")
+REWARDS_DEFAULT_CHANNEL = os.environ.get("REWARDS_DEFAULT_CHANNEL", "default-channel")

@@ -1,5 +1,18 @@
 """URL routes of the app: install, webhooks, dashboard, storefront API."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+from plugin.api.views import storefront_graphql_view
+from plugin.health import healthz
+from plugin.install.views import manifest_view, register_view
+from plugin.webhooks.views import webhook_receive
+
+urlpatterns: list = [
+    path("healthz", healthz, name="healthz"),
+    path("api/manifest", manifest_view, name="manifest"),
+    path("api/register", register_view, name="register"),
+    path("api/webhooks/<slug:family>", webhook_receive, name="webhook"),
+    path("dashboard/", include("plugin.dashboard.urls")),
+    path("api/graphql/", storefront_graphql_view, name="storefront-graphql"),
+    path("", include("plugin.referrals.urls")),
+]

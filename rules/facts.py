@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from rules.money import Money
 
 
-class Trigger(str, Enum):
+class Trigger(StrEnum):
     """The moments a rule can run at."""
 
     CHECKOUT = "checkout"

@@ -31,7 +31,7 @@ def quantum(currency: str) -> Decimal:
 
 def to_decimal(value: object) -> Decimal:
     """Exact Decimal from an int, a Decimal or a decimal string; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise MoneyError(f"money must not be built from {type(value).__name__}")
     try:
         return Decimal(str(value)) if not isinstance(value, Decimal) else value

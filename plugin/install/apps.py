@@ -1,3 +1,5 @@
+"""The install app: installations of the app on Saleor instances, the manifest and register."""
+
 from django.apps import AppConfig
 
 

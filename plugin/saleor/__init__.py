@@ -1,0 +1,1 @@
+"""Talking to Saleor: signatures, tokens, the GraphQL client and documents, payload mappers."""

@@ -1,0 +1,89 @@
+"""Where a backtest's orders come from: the orders the app recorded, or Saleor page by page.
+Each yields (Facts as at that order's payment, or None for an order it cannot use)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from django.utils import timezone
+
+from plugin.dashboard.recent_orders import orders_pages
+from plugin.referrals import selectors as referral_selectors
+from plugin.referrals.models import CustomerOrder
+from plugin.saleor.mappers.orders import order_facts
+from rules.facts import CustomerFacts, Facts, OrderFacts, ReferralFacts, Trigger
+from rules.money import Money, MoneyError
+
+SALEOR_LOOKBACK_DAYS = 365
+SALEOR_PAGE_SIZE = 100
+
+Progress = Iterator[tuple[int, Facts | None]]  # (total known so far, facts of one order)
+
+
+def _referral(installation, referral, *, at, assume_referred: bool) -> ReferralFacts:
+    facts = referral_selectors.referral_facts(installation=installation, referral=referral, now=at)
+    if not facts.is_referred and assume_referred:
+        return ReferralFacts(is_referred=True, days_since=0)
+    return facts
+
+
+def stored_orders(*, installation, count: int, assume_referred: bool) -> Progress:
+    """The last `count` paid orders the app recorded from webhooks, oldest first."""
+    rows = list(
+        CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
+        .exclude(status=CustomerOrder.Status.CANCELLED)
+        .select_related("referral__code")
+        .order_by("-paid_at", "-id")[:count]
+    )
+    rows.reverse()
+    total = len(rows)
+    for row in rows:
+        try:
+            amount = Money(row.total, row.currency)
+        except MoneyError:
+            yield total, None
+            continue
+        order = OrderFacts(id=row.order_id, currency=row.currency, total=amount, subtotal=amount,
+                           shipping=Money.zero(row.currency), channel=row.channel or "",
+                           number=row.number or None, created=row.created, is_paid=True)
+        customer = referral_selectors.customer_facts(
+            installation=installation, customer_id=row.customer_id or None, email=row.email,
+            before=row.paid_at, currency=row.currency,
+        )
+        referral = _referral(installation, row.referral, at=row.paid_at,
+                             assume_referred=assume_referred)
+        yield total, Facts(trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
+                           currency=row.currency, order=order, customer=customer,
+                           referral=referral)
+
+
+def saleor_orders(*, installation, count: int, assume_referred: bool) -> Progress:
+    """Orders of the last year fetched from Saleor a page at a time; stops after `count`."""
+    since = timezone.now() - timedelta(days=SALEOR_LOOKBACK_DAYS)
+    seen = 0
+    for page, total_count in orders_pages(installation=installation, since=since,
+                                          page_size=SALEOR_PAGE_SIZE, max_pages=10_000):
+        total = min(count, total_count or count)
+        for payload in page:
+            if seen >= count:
+                return
+            seen += 1
+            try:
+                order = order_facts(payload)
+            except (KeyError, ValueError, TypeError, MoneyError):
+                yield total, None
+                continue
+            at = order.created or timezone.now()
+            email = payload.get("userEmail") or ""
+            referral = referral_selectors.referral_for_order(installation=installation,
+                                                             order_payload=payload)
+            yield total, Facts(
+                trigger=Trigger.ORDER_PAID, now=at, channel=order.channel,
+                currency=order.currency, order=order,
+                customer=CustomerFacts(email=email),
+                referral=_referral(installation, referral, at=at,
+                                   assume_referred=assume_referred),
+            )
+        if seen >= count:
+            return

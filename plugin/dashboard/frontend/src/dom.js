@@ -1,0 +1,57 @@
+// A tiny DOM builder: elements from tags, attributes and children; text is never parsed as HTML.
+
+export function h(tag, attrs = {}, ...children) {
+  const [name, ...classes] = tag.split(".");
+  const element = document.createElement(name || "div");
+  if (classes.length) element.className = classes.join(" ");
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      element.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (key === "class") {
+      element.className = [element.className, value].filter(Boolean).join(" ");
+    } else if (key === "dataset") {
+      Object.assign(element.dataset, value);
+    } else if (value === true) {
+      element.setAttribute(key, "");
+    } else {
+      element.setAttribute(key, String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+  return element;
+}
+
+export function money(value) {
+  if (!value) return "—";
+  if (typeof value === "string") return value;
+  return `${value.amount} ${value.currency}`;
+}
+
+export function when(iso) {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
+}
+
+export function emptyState(title, text) {
+  return h("div.empty", { role: "status" }, h("strong", {}, title), text ? h("p", {}, text) : null);
+}
+
+export function errorState(error) {
+  return h("div.error", { role: "alert" }, h("strong", {}, "Something went wrong"),
+    h("p", {}, error && error.message ? error.message : String(error)));
+}

@@ -1,0 +1,90 @@
+"""The editor's view of the rules language: check, format, examples, explain, vocabulary."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import rules
+from grammar import load_grammar
+from plugin.programs.reports import diagnostic_json, example_json, to_jsonable
+
+FILENAME = "program.rules"
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
+MAX_GALLERY_BYTES = 64 * 1024
+
+
+def check_source(source: str) -> dict[str, Any]:
+    """Diagnostics at their line and column, and the static figures once the program checks."""
+    result = rules.check(source, FILENAME)
+    report = None
+    if result.ok and result.program is not None:
+        report = to_jsonable(result.program.static_report())
+    return {
+        "ok": bool(result.ok),
+        "diagnostics": [diagnostic_json(d) for d in result.diagnostics],
+        "static_report": report,
+    }
+
+
+def compiled_or_diagnostics(source: str):
+    """(program, []) when the source checks, else (None, diagnostics)."""
+    result = rules.check(source, FILENAME)
+    diagnostics = [diagnostic_json(d) for d in result.diagnostics]
+    if not result.ok or result.program is None:
+        return None, diagnostics
+    return result.program, diagnostics
+
+
+def run_examples(source: str) -> dict[str, Any]:
+    program, diagnostics = compiled_or_diagnostics(source)
+    if program is None:
+        return {"ok": False, "diagnostics": diagnostics, "examples": []}
+    return {"ok": True, "diagnostics": diagnostics,
+            "examples": [example_json(r) for r in program.run_examples()]}
+
+
+@cache
+def keywords() -> tuple[str, ...]:
+    """Every word the grammar reserves, read from the grammar itself so the editor never drifts."""
+    words = set(re.findall(r'"([a-z][a-z_]*)"', load_grammar()))
+    return tuple(sorted(words))
+
+
+def gallery() -> list[dict[str, str]]:
+    """The ready programs under `examples/`, each with its first comment line as description."""
+    programs = []
+    for path in sorted(EXAMPLES_DIR.glob("*.rules")):
+        if path.stat().st_size > MAX_GALLERY_BYTES:
+            continue
+        source = path.read_text(encoding="utf-8")
+        title_match = re.search(r'^program\s+"([^"]+)"', source, re.MULTILINE)
+        comment = next((line.lstrip("# ").strip() for line in source.splitlines()
+                        if line.startswith("#") and line.strip("# ")), "")
+        programs.append({
+            "name": path.stem,
+            "title": title_match.group(1) if title_match else path.stem.replace("_", " "),
+            "description": comment,
+            "source": source,
+        })
+    return programs
+
+
+@cache
+def _fact_names() -> tuple[dict[str, str], ...]:
+    from rules.schema import ALIASES, FACTS, LINE_FIELDS
+
+    names = [{"name": name, "type": str(fact.type), "doc": fact.doc}
+             for name, fact in FACTS.items()]
+    names += [{"name": alias, "type": str(FACTS[target].type), "doc": f"same as {target}"}
+              for alias, target in ALIASES.items() if target in FACTS]
+    names += [{"name": f"line.{name}", "type": str(kind), "doc": "a field of an order line"}
+              for name, (kind, _read) in LINE_FIELDS.items()]
+    return tuple(sorted(names, key=lambda item: item["name"]))
+
+
+def fact_names() -> list[dict[str, str]]:
+    """The names a program may read, with their types, for completion and hover."""
+    return list(_fact_names())

@@ -1,0 +1,160 @@
+"""The sandbox form's facts (plain JSON the merchant edits) to and from the language's Facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from plugin.dashboard.http import BadRequest
+from rules.facts import (
+    CustomerFacts,
+    Facts,
+    LineFacts,
+    OrderFacts,
+    ReferralFacts,
+    ReferrerFacts,
+    Trigger,
+)
+from rules.money import Money, MoneyError, is_currency
+
+MAX_LINES = 200
+_TRIGGERS = {trigger.value: trigger for trigger in Trigger}
+
+
+def _money(value: Any, currency: str, where: str) -> Money:
+    if isinstance(value, bool | float):
+        raise BadRequest(f"{where}: write amounts as text, e.g. \"12.50\"")
+    try:
+        amount = Decimal(str(value if value not in (None, "") else "0").strip())
+    except InvalidOperation as exc:
+        raise BadRequest(f"{where}: {value!r} is not an amount") from exc
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12:
+        raise BadRequest(f"{where}: {value!r} is not an amount")
+    try:
+        return Money(amount, currency)
+    except MoneyError as exc:
+        raise BadRequest(f"{where}: {exc}") from exc
+
+
+def _count(value: Any, where: str, *, low: int = 0) -> int:
+    try:
+        number = int(value if value not in (None, "") else 0)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"{where}: {value!r} is not a whole number") from exc
+    if number < low or number > 10**9:
+        raise BadRequest(f"{where}: {number} is out of range")
+    return number
+
+
+def _text(value: Any, where: str, *, limit: int = 200) -> str:
+    text = "" if value is None else str(value)
+    if len(text) > limit:
+        raise BadRequest(f"{where}: longer than {limit} characters")
+    return text.strip()
+
+
+def _object(data: Any, where: str) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BadRequest(f"{where} must be an object")
+    return data
+
+
+def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
+    """Facts for one evaluation from the sandbox form; errors name the field."""
+    form = _object(form, "facts")
+    currency = _text(form.get("currency") or "USD", "currency", limit=3).upper()
+    if not is_currency(currency):
+        raise BadRequest(f"currency: {currency!r} is not an ISO 4217 currency")
+    trigger_name = _text(form.get("trigger") or "order paid", "trigger")
+    trigger = _TRIGGERS.get(trigger_name)
+    if trigger is None:
+        raise BadRequest(f"trigger: {trigger_name!r} is not one of {', '.join(_TRIGGERS)}")
+    channel = _text(form.get("channel") or "default-channel", "channel")
+
+    order_data = _object(form.get("order"), "order")
+    lines_data = order_data.get("lines") or []
+    if not isinstance(lines_data, list) or len(lines_data) > MAX_LINES:
+        raise BadRequest(f"order.lines must be a list of at most {MAX_LINES} lines")
+    lines = []
+    for index, raw in enumerate(lines_data, start=1):
+        line = _object(raw, f"line {index}")
+        quantity = _count(line.get("quantity", 1), f"line {index} quantity", low=1)
+        unit = _money(line.get("unit_price"), currency, f"line {index} unit price")
+        collections = line.get("collections") or []
+        lines.append(LineFacts(
+            product=_text(line.get("product"), f"line {index} product"),
+            quantity=quantity,
+            unit_price=unit,
+            total_price=Money(unit.amount * quantity, currency),
+            sku=_text(line.get("sku"), f"line {index} sku") or None,
+            category=_text(line.get("category"), f"line {index} category") or None,
+            collections=tuple(_text(c, f"line {index} collection") for c in collections
+                              if isinstance(c, str)),
+        ))
+    order = OrderFacts(
+        id=_text(order_data.get("id") or "sandbox-order", "order id"),
+        currency=currency,
+        total=_money(order_data.get("total"), currency, "order total"),
+        subtotal=_money(order_data.get("subtotal", order_data.get("total")), currency, "subtotal"),
+        shipping=_money(order_data.get("shipping"), currency, "shipping"),
+        channel=channel,
+        lines=tuple(lines),
+        voucher_code=_text(order_data.get("voucher_code"), "voucher code") or None,
+        is_paid=trigger not in (Trigger.CHECKOUT, Trigger.ORDER_CREATED),
+    )
+
+    customer_data = _object(form.get("customer"), "customer")
+    earlier = _count(customer_data.get("orders"), "earlier orders")
+    customer = CustomerFacts(
+        email=_text(customer_data.get("email") or "customer@example.com", "customer e-mail"),
+        is_new=earlier == 0,
+        orders=earlier,
+        total_spent=_money(customer_data.get("total_spent"), currency, "total spent"),
+        periods_missed=_count(customer_data.get("periods_missed"), "periods missed"),
+    )
+
+    referral_data = _object(form.get("referral"), "referral")
+    referrer_data = _object(referral_data.get("referrer"), "referrer")
+    referral = ReferralFacts(
+        is_referred=bool(referral_data.get("is_referred")),
+        code=_text(referral_data.get("code"), "referral code") or None,
+        days_since=_count(referral_data.get("days_since"), "days since referral"),
+        referrer=ReferrerFacts(
+            email=_text(referrer_data.get("email"), "referrer e-mail") or None,
+            orders=_count(referrer_data.get("orders"), "referrer orders"),
+            referrals=_count(referrer_data.get("referrals"), "referrer referrals"),
+            paid_referrals=_count(referrer_data.get("paid_referrals"), "referrer paid referrals"),
+            rewards_this_month=_count(referrer_data.get("rewards_this_month"),
+                                      "rewards this month"),
+        ),
+    )
+    return Facts(trigger=trigger, now=now or datetime.now(tz=UTC), channel=channel,
+                 currency=currency, order=order, customer=customer, referral=referral)
+
+
+def form_from_order(order: OrderFacts, *, email: str = "") -> dict[str, Any]:
+    """A sandbox form filled from a real order of the shop (not referred until said so)."""
+    return {
+        "trigger": "order paid",
+        "channel": order.channel,
+        "currency": order.currency,
+        "order": {
+            "id": order.id,
+            "total": str(order.total.amount),
+            "subtotal": str(order.subtotal.amount),
+            "shipping": str(order.shipping.amount),
+            "voucher_code": order.voucher_code or "",
+            "lines": [
+                {"product": line.product, "sku": line.sku or "", "category": line.category or "",
+                 "collections": list(line.collections), "quantity": line.quantity,
+                 "unit_price": str(line.unit_price.amount)}
+                for line in order.lines
+            ],
+        },
+        "customer": {"email": email, "orders": 0, "total_spent": "0"},
+        "referral": {"is_referred": False, "code": "", "days_since": 0,
+                     "referrer": {"email": "", "orders": 0, "paid_referrals": 0, "referrals": 0}},
+    }

@@ -1,0 +1,87 @@
+// A stand-in for Saleor's dashboard side of the App Bridge, used by the development entry and
+// the browser tests: frames the page, answers notifyReady, hands over (and refreshes) the token,
+// sends theme changes, and shows notifications as toasts.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("harness-config").textContent);
+  var host = document.getElementById("harness-frame-host");
+  var token = config.token || null;
+  var theme = config.theme === "dark" ? "dark" : "light";
+  var frame = document.createElement("iframe");
+  var target = new URL(config.frameUrl, window.location.href).origin;
+  var received = [];
+  var KNOWN_ACTIONS = ["notifyReady", "notification", "redirect", "updateRouting", "requestPermissions",
+    "popupClose", "widgetResize", "refreshEntity", "openPopup", "redirectToApp"];
+
+  function post(type, payload) {
+    if (frame.contentWindow) frame.contentWindow.postMessage({ type: type, payload: payload }, target);
+  }
+
+  function fetchToken() {
+    if (!config.tokenUrl) return Promise.resolve(token);
+    return fetch(config.tokenUrl, { method: "POST", credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { token = data.token; return token; });
+  }
+
+  function handshake() {
+    return fetchToken().then(function (value) {
+      post("handshake", { token: value, version: 1, saleorVersion: "3.24.0", dashboardVersion: "harness" });
+    });
+  }
+
+  function toast(payload) {
+    var box = document.getElementById("harness-toasts");
+    if (!box) return;
+    var item = document.createElement("div");
+    item.className = "harness-toast " + (payload.status || "info");
+    item.textContent = (payload.title || "") + (payload.text ? " — " + payload.text : "");
+    box.appendChild(item);
+    if (payload.status !== "error") setTimeout(function () { item.remove(); }, 4000);
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.source !== frame.contentWindow) return;
+    var message = event.data || {};
+    var payload = message.payload || {};
+    received.push(message);
+    if (KNOWN_ACTIONS.indexOf(message.type) === -1 || !payload.actionId) return; // no answer, as Saleor
+    post("response", { actionId: payload.actionId, ok: true });
+    if (message.type === "notifyReady") {
+      handshake().then(function () {
+        post("localeChanged", { locale: "en" });
+        post("theme", { theme: theme });
+      });
+    } else if (message.type === "notification") {
+      toast(payload);
+    }
+  });
+
+  frame.addEventListener("load", function () { handshake(); });
+  frame.id = "app-frame";
+  frame.title = "Referrals app";
+  frame.setAttribute("sandbox", "allow-same-origin allow-forms allow-scripts allow-downloads allow-popups");
+  frame.src = config.frameUrl;
+  host.appendChild(frame);
+
+  // Saleor refreshes the 5-minute token 30 s before it expires.
+  setInterval(function () {
+    fetchToken().then(function (value) { post("tokenRefresh", { token: value }); });
+  }, 270000);
+
+  var themeButton = document.getElementById("harness-theme");
+  if (themeButton) {
+    themeButton.addEventListener("click", function () {
+      theme = theme === "light" ? "dark" : "light";
+      document.documentElement.dataset.theme = theme;
+      post("theme", { theme: theme });
+    });
+  }
+
+  // Hooks for browser tests.
+  window.harness = {
+    received: received,
+    setTheme: function (value) { theme = value; post("theme", { theme: value }); },
+    refreshToken: function (value) { token = value; post("tokenRefresh", { token: value }); },
+  };
+})();

@@ -1,0 +1,42 @@
+"""Routes of the dashboard: the page, its assets, the development entry and the JSON API."""
+
+from django.urls import path
+
+from plugin.dashboard import (
+    views_backtest,
+    views_dev,
+    views_editor,
+    views_page,
+    views_program,
+)
+
+app_name = "dashboard"
+
+api = [
+    path("api/", views_program.program_detail, name="api-root"),
+    path("api/program", views_program.program_detail, name="program"),
+    path("api/program/draft", views_program.program_draft, name="program-draft"),
+    path("api/program/publish", views_program.program_publish, name="program-publish"),
+    path("api/program/rollback", views_program.program_rollback, name="program-rollback"),
+    path("api/program/diff", views_program.program_diff, name="program-diff"),
+    path("api/program/versions/<int:number>", views_program.program_version_detail,
+         name="program-version"),
+    path("api/audit", views_program.audit_log, name="audit"),
+    path("api/check", views_editor.check, name="check"),
+    path("api/format", views_editor.format_source, name="format"),
+    path("api/examples", views_editor.examples, name="examples"),
+    path("api/sandbox", views_editor.sandbox, name="sandbox"),
+    path("api/vocabulary", views_editor.vocabulary, name="vocabulary"),
+    path("api/gallery", views_editor.gallery, name="gallery"),
+    path("api/orders/recent", views_editor.orders_recent, name="orders-recent"),
+    path("api/backtests", views_backtest.backtest_start, name="backtests"),
+    path("api/backtests/<int:job_id>", views_backtest.backtest_detail, name="backtest"),
+]
+
+urlpatterns = [
+    path("", views_page.dashboard_page, name="page"),
+    path("assets/<str:name>", views_page.dashboard_asset, name="asset"),
+    path("dev/", views_dev.dev_entry, name="dev"),
+    path("dev/token", views_dev.dev_token, name="dev-token"),
+    *api,
+]

@@ -1,0 +1,60 @@
+"""Backtest endpoints: start a job over the last N orders, then poll its row for progress."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+
+from plugin.dashboard.auth import dashboard_api
+from plugin.dashboard.backtest import (
+    BacktestRefused,
+    backtest_job_create,
+    backtest_job_start,
+)
+from plugin.dashboard.http import BadRequest, field, json_body
+from plugin.dashboard.models import BacktestJob
+from plugin.programs.services import program_get_or_create
+
+
+def job_json(job: BacktestJob) -> dict:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "source": job.source,
+        "requested": job.requested,
+        "total": job.total,
+        "processed": job.processed,
+        "published_number": job.published_number,
+        "assume_referred": job.assume_referred,
+        "result": job.result,
+        "error": job.error,
+        "created_by": job.created_by_email,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+@dashboard_api(methods=["POST"])
+def backtest_start(request: HttpRequest, *, installation, user) -> JsonResponse:
+    data = json_body(request)
+    draft = field(data, "draft", str, required=False)
+    if draft is None:
+        draft = program_get_or_create(installation=installation).draft_source
+    try:
+        job = backtest_job_create(
+            installation=installation, user=user, draft_source=draft,
+            count=field(data, "count", int, required=False, default=200),
+            source=field(data, "source", str, required=False, default="stored"),
+            assume_referred=field(data, "assume_referred", bool, required=False, default=False),
+        )
+    except BacktestRefused as exc:
+        raise BadRequest(str(exc), status=422) from exc
+    backtest_job_start(job=job)
+    return JsonResponse(job_json(job), status=202)
+
+
+@dashboard_api(methods=["GET"])
+def backtest_detail(request: HttpRequest, *, installation, user, job_id: int) -> JsonResponse:
+    job = BacktestJob.objects.filter(installation=installation, pk=job_id).first()
+    if job is None:
+        raise BadRequest(f"backtest {job_id} does not exist", status=404)
+    return JsonResponse(job_json(job))

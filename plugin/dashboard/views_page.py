@@ -1,0 +1,62 @@
+"""The dashboard page shell and its assets, served by the app itself under a strict CSP.
+
+The page holds no data and needs no token: it gets the staff user's token from Saleor's
+dashboard by postMessage and sends it in a header with every API call.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+ASSETS_DIR = Path(__file__).resolve().parent / "static" / "dashboard"
+ASSET_NAMES = frozenset({"app.js", "app.js.map", "app.css", "harness.js", "harness.css"})
+
+# Scripts and styles only from the app; styles may be injected by the editor at run time.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def secure_page(response: HttpResponse, *, csp: str = PAGE_CSP) -> HttpResponse:
+    response["Content-Security-Policy"] = csp
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_config(request: HttpRequest) -> dict:
+    return {"apiBase": reverse("dashboard:api-root").rstrip("/")}
+
+
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """What Saleor's dashboard loads in its iframe (`?saleorApiUrl=…&id=…&theme=…`)."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    theme = "dark" if request.GET.get("theme") == "dark" else "light"
+    response = render(request, "dashboard/page.html",
+                      {"config": page_config(request), "theme": theme})
+    return secure_page(response)
+
+
+def dashboard_asset(request: HttpRequest, name: str) -> FileResponse:
+    """The bundled scripts and styles; only the known names, never a path from the request."""
+    if name not in ASSET_NAMES:
+        raise Http404("no such asset")
+    path = ASSETS_DIR / name
+    if not path.is_file():
+        raise Http404(f"{name} is not built: run scripts/build-assets")
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if name.endswith(".map"):
+        content_type = "application/json"
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-cache"  # revalidate: the bundle changes between builds
+    return response

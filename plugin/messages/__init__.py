@@ -1,0 +1,1 @@
+"""E-mails to shoppers: Django templates a merchant can override, sent once per cause."""

@@ -1,0 +1,1 @@
+"""Referral codes, attribution of checkouts and orders, customers' order history, fraud review."""

@@ -1,0 +1,25 @@
+"""Background work of the referral side: mirror codes into Saleor as voucher codes."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from plugin.referrals.models import ReferralCode
+
+
+@shared_task(
+    name="referrals.code_sync", autoretry_for=(Exception,), retry_backoff=10, max_retries=5
+)
+def referral_code_sync_task(code_id: int) -> None:
+    """Publish an active code, or unpublish an inactive one, in its installation's Saleor."""
+    from plugin.install.services import installation_client
+    from plugin.referrals.saleor_sync import referral_code_publish, referral_code_unpublish
+
+    code = ReferralCode.objects.select_related("installation").filter(pk=code_id).first()
+    if code is None or not code.installation.is_active:
+        return
+    client = installation_client(installation=code.installation)
+    if code.active:
+        referral_code_publish(code=code, client=client)
+    else:
+        referral_code_unpublish(code=code, client=client)

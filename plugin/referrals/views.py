@@ -1,0 +1,60 @@
+"""Public views of referral codes: the share link (counts the visit, redirects) and QR images."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_GET
+
+from plugin.referrals.codes import code_normalise
+from plugin.referrals.links import QR_KINDS, referral_qr, storefront_target
+from plugin.referrals.models import ReferralCode
+from plugin.referrals.selectors import referral_settings_get
+from plugin.referrals.services import referral_visit_record
+
+
+def _code_from(request: HttpRequest, code: str) -> ReferralCode:
+    codes = ReferralCode.objects.filter(
+        code=code_normalise(code), active=True, installation__is_active=True
+    ).select_related("installation")
+    shop = request.GET.get("shop", "")
+    if shop.isdigit():
+        codes = codes.filter(installation_id=int(shop))
+    found = list(codes[:2])
+    if len(found) != 1:
+        raise Http404("unknown or inactive referral code")
+    return found[0]
+
+
+@require_GET
+def referral_link_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Count the visit, then send the shopper to the shop with the code in the URL.
+
+    The target is the merchant's configured storefront, never a URL from the request.
+    """
+    found = _code_from(request, code)
+    settings = referral_settings_get(installation=found.installation)
+    if not settings.storefront_url:
+        return HttpResponse(
+            "This shop has not set its storefront address yet.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    referral_visit_record(code=found, via="qr" if request.GET.get("via") == "qr" else "link")
+    target = storefront_target(
+        storefront_url=settings.storefront_url, param=settings.code_param, code=found.code
+    )
+    response = HttpResponseRedirect(target)
+    response["Cache-Control"] = "no-store"  # every opening counts
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def referral_qr_view(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    if kind not in QR_KINDS:
+        raise Http404("QR images are svg or png")
+    found = _code_from(request, code)
+    image = referral_qr(code=found, kind=kind, request_base=request.build_absolute_uri("/"))
+    response = HttpResponse(image, content_type=QR_KINDS[kind])
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

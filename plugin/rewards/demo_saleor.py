@@ -1,0 +1,252 @@
+"""A small in-memory Saleor for what rewards create (gift cards, vouchers), behind FakeSaleor.
+
+It answers the documents the outbox sends the way the captured Saleor did (tags filter, a
+repeated voucher code gives ALREADY_EXISTS, balances never below zero), keeping state between
+calls, so the demo and the tests can check what exists in "Saleor" after a run.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def _gid(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def _money(amount: Decimal, currency: str) -> dict[str, Any]:
+    return {"amount": float(amount), "currency": currency}
+
+
+@dataclass
+class RewardsSaleorState:
+    """Gift cards and vouchers as Saleor would hold them; attach with `.install(fake)`."""
+
+    channels: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {
+                "id": _gid("Channel", 1),
+                "slug": "default-channel",
+                "name": "Default Channel",
+                "currencyCode": "USD",
+                "isActive": True,
+            }
+        ]
+    )
+    gift_cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vouchers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sent_to: list[tuple[str, str]] = field(default_factory=list)  # (e-mail, gift card id)
+    checkout_codes: dict[str, str] = field(default_factory=dict)  # checkout id -> voucher code
+    _next: int = 100
+
+    def install(self, fake) -> RewardsSaleorState:
+        fake.on("gift_cards_by_tag", self.gift_cards_by_tag)
+        fake.on("gift_card_get", self.gift_card_get)
+        fake.on("gift_card_create", self.gift_card_create)
+        fake.on("gift_card_update", self.gift_card_update)
+        fake.on("vouchers_by_code", self.vouchers_by_code)
+        fake.on("voucher_create", self.voucher_create)
+        fake.on("voucher_channel_listing_update", self.voucher_channel_listing_update)
+        fake.on("channels", lambda _variables: {"channels": self.channels})
+        fake.on("voucher_delete", self.voucher_delete)
+        fake.on("checkout_add_promo_code", self.checkout_add_promo_code)
+        fake.on("checkout_remove_promo_code", self.checkout_remove_promo_code)
+        return self
+
+    def _new_pk(self) -> int:
+        self._next += 1
+        return self._next
+
+    # --- gift cards -----------------------------------------------------------------------
+    def gift_cards_by_tag(self, variables: dict[str, Any]) -> dict[str, Any]:
+        wanted = set(variables.get("tags") or [])
+        found = [c for c in self.gift_cards.values() if wanted & {t["name"] for t in c["tags"]}]
+        return {"giftCards": {"edges": [{"node": card} for card in found]}}
+
+    def gift_card_get(self, variables: dict[str, Any]) -> dict[str, Any]:
+        return {"giftCard": self.gift_cards.get(variables["id"])}
+
+    def gift_card_create(self, variables: dict[str, Any]) -> dict[str, Any]:
+        data = variables["input"]
+        amount = Decimal(str(data["balance"]["amount"]))
+        currency = data["balance"]["currency"]
+        if amount <= 0:
+            return {
+                "giftCardCreate": {
+                    "giftCard": None,
+                    "errors": [
+                        {
+                            "field": "balance",
+                            "code": "INVALID",
+                            "message": "Value must be greater than 0.",
+                        }
+                    ],
+                }
+            }
+        code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+        card = {
+            "id": _gid("GiftCard", self._new_pk()),
+            "code": code,
+            "last4CodeChars": code[-4:],
+            "isActive": bool(data.get("isActive", True)),
+            "created": datetime.now(UTC).isoformat(),
+            "expiryDate": data.get("expiryDate"),
+            "tags": [{"name": tag} for tag in data.get("addTags") or []],
+            "initialBalance": _money(amount, currency),
+            "currentBalance": _money(amount, currency),
+            "metadata": [],
+        }
+        self.gift_cards[card["id"]] = card
+        if data.get("userEmail") and data.get("channel"):
+            self.sent_to.append((data["userEmail"], card["id"]))
+        return {"giftCardCreate": {"giftCard": card, "errors": []}}
+
+    def gift_card_update(self, variables: dict[str, Any]) -> dict[str, Any]:
+        card = self.gift_cards.get(variables["id"])
+        if card is None:
+            return {
+                "giftCardUpdate": {
+                    "giftCard": None,
+                    "errors": [
+                        {
+                            "field": "id",
+                            "code": "NOT_FOUND",
+                            "message": "Couldn't resolve to a node",
+                        }
+                    ],
+                }
+            }
+        data = variables["input"]
+        if data.get("balanceAmount") is not None:
+            card["currentBalance"]["amount"] = float(Decimal(str(data["balanceAmount"])))
+        for tag in data.get("addTags") or []:
+            card["tags"].append({"name": tag})
+        return {"giftCardUpdate": {"giftCard": card, "errors": []}}
+
+    def spend(self, gift_card_id: str, amount: Decimal) -> None:
+        """The shopper pays with the card (for clawback tests)."""
+        card = self.gift_cards[gift_card_id]
+        left = Decimal(str(card["currentBalance"]["amount"])) - amount
+        card["currentBalance"]["amount"] = float(max(left, Decimal(0)))
+
+    def balance(self, gift_card_id: str) -> Decimal:
+        return Decimal(str(self.gift_cards[gift_card_id]["currentBalance"]["amount"]))
+
+    # --- vouchers -------------------------------------------------------------------------
+    def _codes(self, voucher: dict[str, Any]) -> list[str]:
+        return [edge["node"]["code"] for edge in voucher["codes"]["edges"]]
+
+    def vouchers_by_code(self, variables: dict[str, Any]) -> dict[str, Any]:
+        search = variables["code"].lower()
+        found = [
+            v for v in self.vouchers.values() if any(search in c.lower() for c in self._codes(v))
+        ]
+        return {"vouchers": {"edges": [{"node": v} for v in found]}}
+
+    def voucher_create(self, variables: dict[str, Any]) -> dict[str, Any]:
+        data = variables["input"]
+        codes = data.get("addCodes") or []
+        taken = {c for v in self.vouchers.values() for c in self._codes(v)}
+        if taken & set(codes):
+            return {
+                "voucherCreate": {
+                    "voucher": None,
+                    "errors": [
+                        {
+                            "field": "codes",
+                            "code": "ALREADY_EXISTS",
+                            "message": "Promo code already exists.",
+                            "voucherCodes": sorted(taken & set(codes)),
+                        }
+                    ],
+                }
+            }
+        pk = self._new_pk()
+        voucher = {
+            "id": _gid("Voucher", pk),
+            "name": data.get("name"),
+            "code": codes[0] if codes else None,
+            "type": data.get("type", "ENTIRE_ORDER"),
+            "discountValueType": data.get("discountValueType", "FIXED"),
+            "singleUse": bool(data.get("singleUse")),
+            "usageLimit": data.get("usageLimit"),
+            "applyOncePerCustomer": False,
+            "codes": {
+                "totalCount": len(codes),
+                "edges": [
+                    {
+                        "node": {
+                            "id": _gid("VoucherCode", f"{pk}-{i}"),
+                            "code": c,
+                            "used": 0,
+                            "isActive": True,
+                        }
+                    }
+                    for i, c in enumerate(codes)
+                ],
+            },
+            "channelListings": [],
+        }
+        self.vouchers[voucher["id"]] = voucher
+        return {"voucherCreate": {"voucher": voucher, "errors": []}}
+
+    def voucher_channel_listing_update(self, variables: dict[str, Any]) -> dict[str, Any]:
+        voucher = self.vouchers[variables["id"]]
+        for add in variables["input"].get("addChannels") or []:
+            channel = next(c for c in self.channels if c["id"] == add["channelId"])
+            voucher["channelListings"] = [
+                item
+                for item in voucher["channelListings"]
+                if item["channel"]["id"] != channel["id"]
+            ] + [
+                {
+                    "channel": {"id": channel["id"], "slug": channel["slug"]},
+                    "discountValue": float(Decimal(str(add["discountValue"]))),
+                    "currency": channel["currencyCode"],
+                    "minSpent": None,
+                }
+            ]
+        return {"voucherChannelListingUpdate": {"voucher": voucher, "errors": []}}
+
+    def voucher_delete(self, variables: dict[str, Any]) -> dict[str, Any]:
+        self.vouchers.pop(variables["id"], None)
+        return {"voucherDelete": {"voucher": {"id": variables["id"]}, "errors": []}}
+
+    # --- checkouts (only the promo code the app puts on them) ----------------------------
+    def checkout_add_promo_code(self, variables: dict[str, Any]) -> dict[str, Any]:
+        code = variables["promoCode"]
+        if not any(code in self._codes(v) for v in self.vouchers.values()):
+            return {
+                "checkoutAddPromoCode": {
+                    "checkout": None,
+                    "errors": [
+                        {
+                            "field": "promoCode",
+                            "code": "INVALID",
+                            "message": "Promo code is invalid",
+                        }
+                    ],
+                }
+            }
+        self.checkout_codes[variables["id"]] = code  # a second code replaces the first
+        return {
+            "checkoutAddPromoCode": {
+                "checkout": {"id": variables["id"], "voucherCode": code},
+                "errors": [],
+            }
+        }
+
+    def checkout_remove_promo_code(self, variables: dict[str, Any]) -> dict[str, Any]:
+        if self.checkout_codes.get(variables["id"]) == variables["promoCode"]:
+            del self.checkout_codes[variables["id"]]
+        return {
+            "checkoutRemovePromoCode": {
+                "checkout": {"id": variables["id"], "voucherCode": None},
+                "errors": [],
+            }
+        }

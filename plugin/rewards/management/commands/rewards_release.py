@@ -1,0 +1,38 @@
+"""`manage.py rewards_release`: issue every reward whose hold is over, then work the outbox."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+class Command(BaseCommand):
+    help = "Releases due rewards (gift cards, vouchers, points) and retries pending Saleor calls."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--now", help="pretend it is this ISO date-time (to release early in a demo)"
+        )
+        parser.add_argument("--installation", type=int, help="only this installation id")
+
+    def handle(self, *args, **options) -> None:
+        from plugin.install.models import Installation
+        from plugin.rewards.tasks import rewards_tick_run
+
+        now = timezone.now()
+        if options["now"]:
+            now = parse_datetime(options["now"])
+            if now is None or now.tzinfo is None:
+                raise CommandError(
+                    "--now needs an ISO date-time with a zone, e.g. 2026-12-31T00:00:00+00:00"
+                )
+        installation = None
+        if options["installation"] is not None:
+            installation = Installation.objects.filter(pk=options["installation"]).first()
+            if installation is None:
+                raise CommandError(f"no installation {options['installation']}")
+        counts = rewards_tick_run(now=now, installation=installation)
+        self.stdout.write(
+            f"released {counts['released']}, issued {counts['issued']}, failed {counts['failed']}"
+        )

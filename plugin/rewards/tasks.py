@@ -1,0 +1,61 @@
+"""Background work of the rewards ledger: release due holds and work the outbox.
+
+`rewards_tick` is the periodic task (Celery beat when a broker is configured, or
+`manage.py rewards_release`); `outbox_kick` runs the outbox right after a commit that added to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+log = logging.getLogger("plugin.rewards")
+
+
+def saleor_client_for(installation):
+    """The app's GraphQL client for one installation, without blind retries: a mutation whose
+    answer was lost is retried by the outbox, which first looks for what it may have made."""
+    from plugin.install.http import saleor_transport
+    from plugin.saleor.client import SaleorClient
+
+    return SaleorClient(
+        installation.saleor_api_url,
+        installation.auth_token,
+        transport=saleor_transport(),
+        retries=0,
+    )
+
+
+def rewards_tick_run(*, now: datetime | None = None, installation=None, client_for=None) -> dict:
+    """Release every due reward, then work the outbox; returns counts for the caller to print."""
+    from plugin.rewards.lifecycle import rewards_release
+    from plugin.rewards.outbox import outbox_process
+
+    now = now or timezone.now()
+    released = rewards_release(installation=installation, now=now)
+    run = outbox_process(
+        client_for=client_for or saleor_client_for, now=now, installation=installation
+    )
+    return {"released": len(released), "issued": len(run.done), "failed": len(run.failed)}
+
+
+@shared_task(name="rewards.tick")
+def rewards_tick() -> dict:
+    return rewards_tick_run()
+
+
+@shared_task(name="rewards.outbox")
+def outbox_run() -> int:
+    from plugin.rewards.outbox import outbox_process
+
+    return len(outbox_process(client_for=saleor_client_for).done)
+
+
+def outbox_kick() -> None:
+    """Work the outbox soon: on Celery when configured, else inline (errors only logged)."""
+    from plugin.tasks import task_enqueue
+
+    task_enqueue(outbox_run)

@@ -1,0 +1,172 @@
+"""A small synchronous client for Saleor's GraphQL API: named documents, retries, typed errors.
+
+Retries with exponential backoff only on network errors, timeouts and 5xx; never on 4xx or
+GraphQL errors, which a second try would not fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from plugin.saleor.documents import load_document
+from plugin.saleor.errors import (
+    SaleorAuthError,
+    SaleorError,
+    SaleorGraphQLError,
+    SaleorMutationError,
+    SaleorUnavailable,
+)
+
+__all__ = [
+    "SaleorAuthError",
+    "SaleorClient",
+    "SaleorError",
+    "SaleorGraphQLError",
+    "SaleorMutationError",
+    "SaleorUnavailable",
+]
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "saleor-referrals"
+_PERMISSION_CODES = {"PermissionDenied", "PERMISSION_DENIED"}
+_AUTH_CODES = _PERMISSION_CODES | {
+    "InvalidTokenError",
+    "ExpiredSignatureError",
+    "JSONWebTokenError",
+}
+
+
+def _error_code(error: dict[str, Any]) -> str | None:
+    extensions = error.get("extensions") or {}
+    exception = extensions.get("exception") or {}
+    return exception.get("code") or extensions.get("code")
+
+
+def normalise_mutation_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every mutation error as {field, code, message}; bulk mutations say `path` for `field`."""
+    return [
+        {
+            "field": e.get("field", e.get("path")),
+            "code": e.get("code"),
+            "message": e.get("message"),
+            **{k: v for k, v in e.items() if k not in {"field", "path", "code", "message"}},
+        }
+        for e in errors
+    ]
+
+
+class SaleorClient:
+    """Sends the app's documents to one Saleor API URL as `Authorization: Bearer <token>`."""
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.api_url = api_url
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self._sleep = sleep
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            transport=transport, timeout=timeout, headers=headers, follow_redirects=False
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SaleorClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _post(self, body: dict[str, Any], operation: str) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self._http.post(self.api_url, json=body)
+            except httpx.TransportError as exc:  # connect/read errors and timeouts
+                failure = f"{type(exc).__name__}"
+            else:
+                if response.status_code < 500:
+                    return response
+                failure = f"HTTP {response.status_code}"
+            if attempt >= self.retries:
+                raise SaleorUnavailable(
+                    f"{operation}: Saleor at {self.api_url} unavailable after "
+                    f"{attempt + 1} attempt(s): {failure}"
+                )
+            delay = self.backoff * (2**attempt)
+            logger.warning("%s: %s, retrying in %.2fs", operation, failure, delay)
+            self._sleep(delay)
+            attempt += 1
+
+    def execute(
+        self, document_name: str, variables: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Runs `documents/<document_name>.graphql`; returns the response's `data`."""
+        document = load_document(document_name)
+        body = {
+            "query": document.text,
+            "operationName": document.operation_name,
+            "variables": variables or {},
+        }
+        response = self._post(body, document.operation_name)
+        if response.status_code in (401, 403):
+            raise SaleorAuthError(
+                f"{document.operation_name}: HTTP {response.status_code} from Saleor"
+            )
+        try:
+            payload = response.json()
+        except ValueError as exc:
+            raise SaleorGraphQLError(
+                f"{document.operation_name}: HTTP {response.status_code}, not JSON", []
+            ) from exc
+        if not isinstance(payload, dict):
+            raise SaleorGraphQLError(f"{document.operation_name}: unexpected response", [])
+        errors = payload.get("errors") or []
+        if errors:
+            codes = {_error_code(e) for e in errors}
+            messages = "; ".join(str(e.get("message")) for e in errors)
+            if codes & _AUTH_CODES:
+                raise SaleorAuthError(f"{document.operation_name}: {messages}")
+            raise SaleorGraphQLError(f"{document.operation_name}: {messages}", errors)
+        if response.status_code >= 400:
+            raise SaleorGraphQLError(
+                f"{document.operation_name}: HTTP {response.status_code} from Saleor", []
+            )
+        data = payload.get("data")
+        if not isinstance(data, dict):
+            raise SaleorGraphQLError(f"{document.operation_name}: response has no data", [])
+        return data
+
+    def execute_mutation(
+        self, document_name: str, variables: dict[str, Any] | None, result_field: str
+    ) -> dict[str, Any]:
+        """Runs a mutation; returns `data[result_field]`, raising on its own `errors` list."""
+        data = self.execute(document_name, variables)
+        result = data.get(result_field)
+        if not isinstance(result, dict):
+            raise SaleorError(f"{document_name}: no {result_field!r} in the response")
+        errors = result.get("errors") or []
+        if errors:
+            normalised = normalise_mutation_errors(errors)
+            if any(e.get("code") in _PERMISSION_CODES for e in normalised):
+                raise SaleorAuthError(f"{result_field}: permission denied")
+            raise SaleorMutationError(result_field, normalised)
+        return result

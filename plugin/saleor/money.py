@@ -1,0 +1,48 @@
+"""Saleor money in payloads (JSON numbers in major units) → `rules.money.Money`, exactly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rules.money import Money, MoneyError
+
+
+class PayloadError(ValueError):
+    """A Saleor payload that lacks or garbles a value the app needs."""
+
+
+def to_decimal(amount: Any) -> Decimal:
+    """`84.99` (a float parsed from JSON) → `Decimal("84.99")`, through its shortest repr."""
+    if isinstance(amount, bool) or amount is None:
+        raise PayloadError(f"not an amount: {amount!r}")
+    if isinstance(amount, Decimal):
+        return amount
+    if isinstance(amount, int | float | str):
+        try:
+            value = Decimal(str(amount))
+        except ArithmeticError as exc:
+            raise PayloadError(f"not an amount: {amount!r}") from exc
+        if not value.is_finite():
+            raise PayloadError(f"not an amount: {amount!r}")
+        return value
+    raise PayloadError(f"not an amount: {amount!r}")
+
+
+def money_from(value: Any, currency: str | None = None) -> Money:
+    """`{"amount": 84.99, "currency": "USD"}` → Money; a TaxedMoney gives its gross."""
+    if not isinstance(value, dict):
+        raise PayloadError(f"not a money object: {value!r}")
+    if "gross" in value:  # TaxedMoney: taxes are 0 in the captures, gross is what was paid
+        return money_from(value["gross"], currency)
+    code = value.get("currency") or currency
+    if not isinstance(code, str):
+        raise PayloadError("money without a currency")
+    try:
+        return Money.of(to_decimal(value.get("amount")), code)
+    except MoneyError as exc:
+        raise PayloadError(str(exc)) from exc
+
+
+def optional_money(value: Any, currency: str | None = None) -> Money | None:
+    return None if value is None else money_from(value, currency)

@@ -1,0 +1,1 @@
+"""Use cases: one business flow each, with its collaborators passed in."""

@@ -1,0 +1,317 @@
+"""The referee's discount at checkout: on CHECKOUT_CREATED / CHECKOUT_UPDATED, work out the
+discount the published program gives and reconcile Saleor to it with a single-use voucher code.
+
+The reconcile compares desired with actual state, so the CHECKOUT_UPDATED that the app's own
+`checkoutAddPromoCode` fires finds nothing to do and sends nothing. Facts are built from the
+undiscounted prices so the app's own discount never changes the program's decision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.utils import timezone
+
+from plugin.referrals.codes import code_suffix
+from plugin.referrals.models import CheckoutDiscount, Referral
+from plugin.referrals.payloads import currency_of, customer_of, money_amount, subject_of
+from plugin.referrals.selectors import (
+    checkout_discount_get,
+    customer_facts,
+    referral_code_get,
+    referral_facts,
+)
+from plugin.referrals.services import referral_attribute
+from rules.facts import Facts, OrderFacts, Trigger
+from rules.money import Money
+
+logger = logging.getLogger(__name__)
+VOUCHER_NAME = "Referral welcome (single use)"
+
+
+class Outcome(StrEnum):
+    NOTHING = "nothing"  # not referred, or no discount wanted and none there
+    UNCHANGED = "unchanged"  # the desired code is already on the checkout (the echo)
+    APPLIED = "applied"
+    REMOVED = "removed"
+    KEPT_FOREIGN = "kept_foreign"  # the shopper's own voucher stays: no stacking
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountSpec:
+    """A concrete voucher value: a percentage, or a fixed amount in the checkout's currency."""
+
+    value_type: str  # PERCENTAGE | FIXED
+    value: Decimal
+    currency: str
+
+    def matches(self, row: CheckoutDiscount) -> bool:
+        return (
+            row.value_type == self.value_type
+            and Decimal(row.value) == self.value
+            and row.currency == self.currency
+        )
+
+
+def _undiscounted_subtotal(checkout: dict) -> Decimal:
+    return sum(
+        (money_amount(line.get("undiscountedTotalPrice")) for line in checkout.get("lines") or []),
+        Decimal(0),
+    )
+
+
+def checkout_order_facts(*, checkout: dict, own_code: str | None) -> OrderFacts:
+    """The checkout as an order, with the app's own discount added back (echo-stable)."""
+    from plugin.saleor.mappers import checkout_facts
+
+    facts: OrderFacts = checkout_facts(checkout)
+    if not own_code or checkout.get("voucherCode") != own_code:
+        return facts
+    discount = Money.of(money_amount(checkout.get("discount")), facts.currency)
+    lines = tuple(
+        dataclasses.replace(
+            line,
+            unit_price=Money.of(money_amount(raw.get("undiscountedUnitPrice")), facts.currency),
+            total_price=Money.of(money_amount(raw.get("undiscountedTotalPrice")), facts.currency),
+        )
+        for line, raw in zip(facts.lines, checkout.get("lines") or [], strict=False)
+    )
+    return dataclasses.replace(
+        facts,
+        lines=lines,
+        subtotal=facts.subtotal + discount,
+        total=facts.total + discount,
+        voucher_code=None,
+    )
+
+
+def desired_discount(*, program: Any, facts: Facts, base: Decimal) -> DiscountSpec | None:
+    """The referee's discount the program decides; a capped percentage becomes a fixed amount.
+
+    Saleor vouchers have no maximum, so `10% max 30 USD` on a 400 USD basket is 30 USD fixed.
+    """
+    decision = program.evaluate(facts)
+    for reward in getattr(decision, "rewards", ()):
+        if str(getattr(reward, "recipient", "")) != "referee" or str(reward.kind) != "discount":
+            continue
+        currency = facts.currency
+        percent, amount = getattr(reward, "percent", None), getattr(reward, "amount", None)
+        cap = getattr(reward, "max_amount", None)
+        if percent is not None:
+            percent = Decimal(str(getattr(percent, "value", percent)))
+            if cap is not None and Money.of(base, currency).percent(percent) > cap:
+                return DiscountSpec("FIXED", cap.amount, currency)
+            return DiscountSpec("PERCENTAGE", percent, currency)
+        if amount is not None:
+            value = min(amount, cap) if cap is not None else amount
+            return DiscountSpec("FIXED", value.amount, currency)
+    return None
+
+
+def _new_code() -> str:
+    return f"RF-{code_suffix(10)}"
+
+
+def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> None:
+    from plugin.saleor.errors import SaleorMutationError
+
+    for _ in range(2):
+        try:
+            result = client.execute_mutation(
+                "voucher_create",
+                {
+                    "input": {
+                        "name": VOUCHER_NAME,
+                        "type": "ENTIRE_ORDER",
+                        "discountValueType": row.value_type,
+                        "singleUse": True,
+                        "addCodes": [row.code],
+                    }
+                },
+                "voucherCreate",
+            )
+            break
+        except SaleorMutationError as error:
+            if "ALREADY_EXISTS" not in error.codes:
+                raise
+            # a crashed earlier attempt made it, but its id was lost: start from a fresh code
+            row.code = _new_code()
+            row.save(update_fields=["code", "updated"])
+    else:
+        raise RuntimeError("could not create a fresh referee voucher code")
+    row.saleor_voucher_id = result["voucher"]["id"]
+    row.save(update_fields=["saleor_voucher_id", "updated"])
+    client.execute_mutation(
+        "voucher_channel_listing_update",
+        {
+            "id": row.saleor_voucher_id,
+            "input": {"addChannels": [{"channelId": channel_id, "discountValue": str(row.value)}]},
+        },
+        "voucherChannelListingUpdate",
+    )
+
+
+def _voucher_drop(*, client: Any, voucher_id: str) -> None:
+    """Best effort: an unused replaced voucher is deleted so it cannot be used elsewhere."""
+    from plugin.saleor.errors import SaleorError
+
+    try:
+        client.execute_mutation("voucher_delete", {"id": voucher_id}, "voucherDelete")
+    except SaleorError as error:
+        logger.warning("old referee voucher %s not deleted: %s", voucher_id, error)
+
+
+def _remove(*, client: Any, checkout: dict, row: CheckoutDiscount | None) -> Outcome:
+    if row is None or row.state == CheckoutDiscount.State.REMOVED:
+        return Outcome.NOTHING
+    outcome = Outcome.NOTHING
+    if checkout.get("voucherCode") == row.code:
+        client.execute_mutation(
+            "checkout_remove_promo_code",
+            {"id": checkout["id"], "promoCode": row.code},
+            "checkoutRemovePromoCode",
+        )
+        outcome = Outcome.REMOVED
+    row.state = CheckoutDiscount.State.REMOVED
+    row.save(update_fields=["state", "updated"])
+    if row.saleor_voucher_id:
+        _voucher_drop(client=client, voucher_id=row.saleor_voucher_id)
+    return outcome
+
+
+def _typed_code_drop(*, installation: Any, client: Any, checkout: dict) -> None:
+    """A typed referral code worth something in Saleor comes off when the program gives nothing."""
+    from plugin.referrals.selectors import referral_settings_get
+
+    if referral_settings_get(installation=installation).code_voucher_percent > 0:
+        client.execute_mutation(
+            "checkout_remove_promo_code",
+            {"id": checkout["id"], "promoCode": checkout["voucherCode"]},
+            "checkoutRemovePromoCode",
+        )
+
+
+def checkout_discount_reconcile(
+    *,
+    installation: Any,
+    payload: dict,
+    client: Any,
+    program: Any | None,
+    now: datetime | None = None,
+    allow_stacking: bool = False,
+) -> Outcome:
+    """Make the checkout carry exactly the discount the program gives its referee (or none)."""
+    now = now or timezone.now()
+    checkout = subject_of(payload)
+    if not checkout.get("id"):
+        return Outcome.NOTHING
+    referral = referral_attribute(
+        installation=installation, payload=checkout, kind="checkout", now=now
+    )
+    row = checkout_discount_get(installation=installation, checkout_id=checkout["id"])
+    own_code = row.code if row and row.state != CheckoutDiscount.State.REMOVED else None
+    current = checkout.get("voucherCode") or ""
+    if current and current != own_code and not allow_stacking:
+        typed_referral_code = referral_code_get(installation=installation, code=current)
+        if typed_referral_code is None or typed_referral_code.code != current:
+            _remove(client=client, checkout=checkout, row=row)  # already replaced by theirs
+            return Outcome.KEPT_FOREIGN
+    spec = None
+    if referral is not None and referral.status == Referral.Status.ATTRIBUTED and program:
+        facts = _facts(
+            installation=installation,
+            checkout=checkout,
+            own_code=own_code,
+            referral=referral,
+            now=now,
+        )
+        spec = desired_discount(program=program, facts=facts, base=_undiscounted_subtotal(checkout))
+    if spec is None:
+        if program and current and current != own_code:
+            _typed_code_drop(installation=installation, client=client, checkout=checkout)
+        return _remove(client=client, checkout=checkout, row=row)
+    if row is not None and spec.matches(row) and row.state != CheckoutDiscount.State.REMOVED:
+        if current == row.code:
+            if row.state != CheckoutDiscount.State.APPLIED:
+                row.state = CheckoutDiscount.State.APPLIED
+                row.save(update_fields=["state", "updated"])
+            return Outcome.UNCHANGED
+    else:
+        replaced = row.saleor_voucher_id if row is not None else ""
+        row = _row_for(installation=installation, checkout=checkout, referral=referral, spec=spec)
+        if replaced:
+            _voucher_drop(client=client, voucher_id=replaced)
+    if not row.saleor_voucher_id:
+        _voucher_create(client=client, row=row, channel_id=(checkout.get("channel") or {})["id"])
+    client.execute_mutation(
+        "checkout_add_promo_code",
+        {"id": checkout["id"], "promoCode": row.code},
+        "checkoutAddPromoCode",
+    )
+    row.state = CheckoutDiscount.State.APPLIED
+    row.save(update_fields=["state", "updated"])
+    return Outcome.APPLIED
+
+
+def _row_for(
+    *, installation: Any, checkout: dict, referral: Referral, spec: DiscountSpec
+) -> CheckoutDiscount:
+    """Choose a fresh code for a new value and store it before Saleor hears of it."""
+    row, _ = CheckoutDiscount.objects.update_or_create(
+        installation=installation,
+        checkout_id=checkout["id"],
+        defaults={
+            "referral": referral,
+            "code": _new_code(),
+            "value_type": spec.value_type,
+            "value": spec.value,
+            "currency": spec.currency,
+            "channel": (checkout.get("channel") or {}).get("slug", ""),
+            "saleor_voucher_id": "",
+            "state": CheckoutDiscount.State.CREATING,
+        },
+    )
+    return row
+
+
+def _facts(
+    *, installation: Any, checkout: dict, own_code: str | None, referral: Referral, now: datetime
+) -> Facts:
+    order = checkout_order_facts(checkout=checkout, own_code=own_code)
+    customer_id, email = customer_of(checkout)
+    return Facts(
+        trigger=Trigger.CHECKOUT,
+        now=now,
+        channel=order.channel,
+        currency=order.currency or currency_of(checkout),
+        order=order,
+        customer=customer_facts(
+            installation=installation,
+            customer_id=customer_id,
+            email=email or referral.referee_email,
+            before=now,
+            currency=order.currency,
+        ),
+        referral=referral_facts(installation=installation, referral=referral, now=now),
+    )
+
+
+def handle_checkout_delivery(delivery: Any) -> Outcome:
+    """Webhook handler: the installation's client and published program, then reconcile."""
+    from plugin.install.selectors import installation_client
+    from plugin.programs.selectors import program_published
+
+    published = program_published(installation=delivery.installation)
+    client = installation_client(installation=delivery.installation)
+    return checkout_discount_reconcile(
+        installation=delivery.installation,
+        payload=delivery.payload,
+        client=client,
+        program=published[1] if published else None,
+    )

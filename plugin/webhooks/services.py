@@ -1,0 +1,140 @@
+"""Writes on the webhook inbox: store an accepted delivery once, process it, retry or bury it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from plugin.install.models import Installation
+from plugin.webhooks.handlers import handlers_for
+from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+_RETRY_BASE_SECONDS = 30
+_RETRY_MAX_SECONDS = 6 * 3600
+_MAX_ERROR_CHARS = 4000
+
+
+def delivery_dedup_key(*, event: str, body: bytes) -> str:
+    """Saleor resends the very same signed bytes on a retry; distinct events differ (`issuedAt`)."""
+    return hashlib.sha256(event.encode("ascii") + b"\n" + body).hexdigest()
+
+
+def retry_delay(*, attempts: int) -> timedelta:
+    """Backoff after the n-th failed attempt: 30 s, 60 s, 120 s, … capped at 6 h."""
+    return timedelta(seconds=min(_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+                                 _RETRY_MAX_SECONDS))
+
+
+@dataclass(frozen=True)
+class StoredDelivery:
+    delivery: WebhookDelivery
+    created: bool  # False: a duplicate of a delivery already in the inbox
+
+
+def delivery_store(
+    *, installation: Installation, event: str, body: bytes, payload: Any
+) -> StoredDelivery:
+    """Writes the delivery unless the same one is already there (then counts the duplicate).
+
+    Call inside the transaction whose commit decides the 2xx.
+    """
+    dedup_key = delivery_dedup_key(event=event, body=body)
+    delivery, created = WebhookDelivery.objects.get_or_create(
+        installation=installation,
+        dedup_key=dedup_key,
+        defaults={
+            "event": event,
+            "payload": payload,
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+        },
+    )
+    if not created:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(duplicates=F("duplicates") + 1)
+    return StoredDelivery(delivery=delivery, created=created)
+
+
+def _claim(*, delivery_id: int) -> WebhookDelivery | None:
+    """Moves a waiting delivery to `processing` (one worker wins); None if nothing to do."""
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status__in=[DeliveryStatus.RECEIVED, DeliveryStatus.FAILED]
+    ).update(status=DeliveryStatus.PROCESSING, attempts=F("attempts") + 1,
+             updated_at=timezone.now())
+    if not claimed:
+        return None
+    return WebhookDelivery.objects.select_related("installation").get(pk=delivery_id)
+
+
+def delivery_process(
+    *, delivery_id: int, max_attempts: int | None = None
+) -> WebhookDelivery | None:
+    """Runs the event's handlers once; records done, failed (to retry) or dead. Never raises."""
+    limit = max_attempts or settings.TASK_MAX_ATTEMPTS
+    delivery = _claim(delivery_id=delivery_id)
+    if delivery is None:
+        return None
+    try:
+        with transaction.atomic():
+            for handler in handlers_for(delivery.event):
+                handler(delivery)
+    except Exception as error:  # a handler's failure is data: recorded, retried, never lost
+        dead = delivery.attempts >= limit
+        delivery.status = DeliveryStatus.DEAD if dead else DeliveryStatus.FAILED
+        delivery.last_error = "".join(traceback.format_exception(error))[-_MAX_ERROR_CHARS:]
+        delivery.next_attempt_at = None if dead else timezone.now() + retry_delay(
+            attempts=delivery.attempts
+        )
+        logger.warning(
+            "delivery %s (%s) attempt %s failed%s: %r",
+            delivery.pk, delivery.event, delivery.attempts, ", now dead" if dead else "", error,
+        )
+    else:
+        delivery.status = DeliveryStatus.DONE
+        delivery.processed_at = timezone.now()
+        delivery.next_attempt_at = None
+    delivery.save(update_fields=["status", "last_error", "next_attempt_at", "processed_at",
+                                 "updated_at"])
+    return delivery
+
+
+def deliveries_requeue(*, delivery_ids: Iterable[int] | None = None, dead: bool = False) -> int:
+    """Puts failed or dead deliveries back to `received` with fresh attempts; returns how many."""
+    queryset = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.FAILED, DeliveryStatus.DEAD]
+    )
+    if delivery_ids is not None:
+        queryset = queryset.filter(pk__in=list(delivery_ids))
+    elif dead:
+        queryset = queryset.filter(status=DeliveryStatus.DEAD)
+    return queryset.update(status=DeliveryStatus.RECEIVED, attempts=0, next_attempt_at=None,
+                           updated_at=timezone.now())
+
+
+def deliveries_due_ids(*, now=None) -> list[int]:
+    """Deliveries waiting for work: new ones and failed ones whose backoff has passed."""
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(
+            Q(status=DeliveryStatus.RECEIVED)
+            | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
+        ).order_by("id").values_list("id", flat=True)
+    )
+
+
+def deliveries_release_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Deliveries left in `processing` by a worker that died go back to `failed` to be retried."""
+    cutoff = timezone.now() - older_than
+    return WebhookDelivery.objects.filter(
+        status=DeliveryStatus.PROCESSING, updated_at__lt=cutoff
+    ).update(status=DeliveryStatus.FAILED, next_attempt_at=timezone.now(),
+             last_error="worker stopped while processing", updated_at=timezone.now())

@@ -1,0 +1,284 @@
+"""The checker: names, types, currencies, rewards, reachability and cost, all in one linear pass.
+
+It never stops at the first problem: every diagnostic is collected, then `rules.check` fails once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rules import ast
+from rules.analysis import Cost, Range, Ranges, max_cost, narrow
+from rules.decl_check import DeclarationChecker
+from rules.expr_check import ERROR, MAX_DEPTH, Typed
+from rules.facts import Trigger
+from rules.printer import expr_text, reward_text
+from rules.program_data import RuleInfo
+from rules.schema import NUMERIC, ORDER_TRIGGERS, Type, fact_named
+from rules.source import Diagnostic
+
+
+@dataclass
+class CheckOutcome:
+    """Everything the checker learned; `rules.program` turns it into a Program."""
+
+    node: ast.ProgramNode
+    currency: str | None
+    diagnostics: list[Diagnostic]
+    rules: list[RuleInfo] = field(default_factory=list)
+    limits: list = field(default_factory=list)
+    budgets: list = field(default_factory=list)
+    contests: list = field(default_factory=list)
+    examples: list = field(default_factory=list)
+    costs: dict[Trigger, Cost] = field(default_factory=dict)
+    exceeding: list[int] = field(default_factory=list)  # lines of rewards that can exceed the total
+
+
+class Checker(DeclarationChecker):
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.diagnostics: list[Diagnostic] = []
+        self.header_currency: str | None = None
+        self.inferred_currency: str | None = None
+        self.scopes: list[dict[str, Type]] = [{}]
+        self.trigger: Trigger | None = None
+        self.reads_order = False
+        self.exceeding: list[int] = []
+        self.in_expectation = False
+
+    def program(self, node: ast.ProgramNode) -> CheckOutcome:
+        if node.header is not None and node.header.currency is not None:
+            self.check_currency(node.header.currency, node.header.currency_span or node.span)
+            self.header_currency = node.header.currency
+        outcome = CheckOutcome(node, None, self.diagnostics)
+        for item in node.items:
+            self.scopes = [{}]
+            self.trigger = None
+            if isinstance(item, ast.Rule):
+                info, cost = self.rule(item)
+                outcome.rules.append(info)
+                previous = outcome.costs.get(info.trigger, Cost())
+                outcome.costs[info.trigger] = previous + cost
+            elif isinstance(item, ast.LimitDecl):
+                outcome.limits.append(self.limit(item))
+            elif isinstance(item, ast.BudgetDecl):
+                outcome.budgets.append(self.budget(item))
+            elif isinstance(item, ast.Contest):
+                outcome.contests.append(self.contest(item))
+        # Examples last: their money defaults to the currency the rules settled on.
+        for item in node.items:
+            if isinstance(item, ast.Example):
+                self.scopes = [{}]
+                outcome.examples.append(self.example(item))
+        self.check_contest_names(outcome.contests, node)
+        if not any(isinstance(i, ast.Rule) for i in node.items) and not outcome.contests:
+            self.warn(node.span, "this program has no rules", "start one with `on order paid:`")
+        outcome.currency = self.header_currency or self.inferred_currency
+        outcome.exceeding = sorted(set(self.exceeding))
+        return outcome
+
+    # ---- rules
+    def rule(self, rule: ast.Rule) -> tuple[RuleInfo, Cost]:
+        spec = rule.trigger
+        self.trigger = spec.trigger
+        self.reads_order = False
+        if spec.periods is not None and spec.periods < 1:
+            self.error(spec.span, "a customer is asleep for at least 1 whole period")
+        ranges: Ranges | None = {}
+        if spec.trigger in ORDER_TRIGGERS:
+            ranges = {"order_total": Range(lo=Decimal(0))}
+        if rule.when is not None:
+            self.expect_bool(rule.when)
+            ranges = narrow(ranges, rule.when, True)
+            if ranges is None:
+                self.warn(rule.when.span, "this rule can never fire: its condition never holds")
+                ranges = {}
+        if self.reads_order and rule.when is not None:
+            self.warn(
+                spec.span, f"this rule can never fire: `{spec.trigger.value}` events have no order",
+                "use an order trigger such as `order paid`",
+            )
+        cost, gives = self.block(rule.body, ranges, 0)
+        if gives == 0:
+            self.warn(rule.span, "this rule gives nothing")
+        label = rule.label or f"{spec.trigger.value} rule at line {rule.span.line}"
+        info = RuleInfo(spec.trigger, rule.span.line, label, spec.periods, spec.channel,
+                        spec.contest)
+        return info, cost
+
+    def block(self, stmts: tuple[ast.Stmt, ...], ranges: Ranges, depth: int) -> tuple[Cost, int]:
+        if depth > MAX_DEPTH:
+            self.error(stmts[0].span, f"blocks nest too deeply (limit {MAX_DEPTH})")
+            return Cost(), 1
+        self.scopes.append({})
+        total, gives = Cost(), 0
+        try:
+            for stmt in stmts:
+                if isinstance(stmt, ast.Let):
+                    self.let(stmt)
+                elif isinstance(stmt, ast.Hold):
+                    self.check_days(stmt.days, stmt.span, "hold")
+                elif isinstance(stmt, ast.Give):
+                    total += self.give(stmt, ranges)
+                    gives += 1
+                elif isinstance(stmt, ast.If):
+                    cost, count = self.if_stmt(stmt, ranges, depth)
+                    total += cost
+                    gives += count
+        finally:
+            self.scopes.pop()
+        return total, gives
+
+    def let(self, stmt: ast.Let) -> None:
+        if fact_named(stmt.name) is not None:
+            self.error(stmt.span, f"`{stmt.name}` is already a fact", "choose another name")
+        elif self.lookup_scope(stmt.name) is not None:
+            self.error(stmt.span, f"`{stmt.name}` is already defined")
+        typed = self.expr(stmt.value)
+        self.scopes[-1][stmt.name] = typed.type
+
+    def if_stmt(self, stmt: ast.If, ranges: Ranges, depth: int) -> tuple[Cost, int]:
+        current: Ranges | None = ranges
+        worst, gives = Cost(), 0
+        seen: set[str] = set()
+        for branch in stmt.branches:
+            self.expect_bool(branch.condition)
+            text = expr_text(branch.condition)
+            taken = narrow(current, branch.condition, True) if current is not None else None
+            if current is None or text in seen:
+                self.warn(branch.condition.span,
+                          "this branch can never run: an earlier condition already covers it")
+            elif taken is None:
+                self.warn(branch.condition.span, "this branch can never run: its condition "
+                                                 "never holds here")
+            cost, count = self.block(branch.body, taken or ranges, depth + 1)
+            worst, gives = max_cost(worst, cost), gives + count
+            seen.add(text)
+            current = narrow(current, branch.condition, False) if current is not None else None
+        if stmt.else_body is not None:
+            if current is None:
+                self.warn(stmt.else_body[0].span,
+                          "this `else` can never run: the conditions before it always hold")
+            cost, count = self.block(stmt.else_body, current or ranges, depth + 1)
+            worst, gives = max_cost(worst, cost), gives + count
+        return worst, gives
+
+    # ---- rewards
+    def give(self, give: ast.Give, ranges: Ranges) -> Cost:
+        if isinstance(give.reward, ast.Tier):
+            return self.tier(give.reward, ranges)
+        spec = give.reward
+        cost = self.reward(spec, give, ranges)
+        if give.delivery is not None and spec.kind != "amount":
+            self.error(give.span, "only money rewards are paid as a gift card or store credit")
+        if give.hold_days is not None:
+            self.check_days(give.hold_days, give.span, "hold")
+        if give.expires_days is not None:
+            self.check_days(give.expires_days, give.span, "expiry", minimum=1)
+        if give.max_amount is not None:
+            cap = self.expr(give.max_amount)
+            if spec.kind == "points":
+                self.error(give.max_amount.span, "`max` caps money, not points")
+            elif not self.compatible(Type.MONEY, cap) and cap.type is not Type.ERROR:
+                self.error(give.max_amount.span, f"`max` expects Money, found {cap.type}")
+            elif cap.const is not None:
+                cost = cost.capped(cap.const)
+        return cost
+
+    def reward(self, spec: ast.RewardSpec, give: ast.Give, ranges: Ranges) -> Cost:
+        if spec.kind in ("free_shipping", "free_product"):
+            return Cost(unbounded=True)
+        typed = self.expr(spec.value) if spec.value is not None else ERROR
+        if typed.type is Type.ERROR:
+            return Cost()
+        if spec.value is not None and typed.const is not None and typed.const < 0:
+            self.error(spec.value.span, "a reward cannot be negative")
+            return Cost()
+        if spec.kind == "points":
+            if typed.type is not Type.INT and not (typed.type in NUMERIC and typed.const is not None
+                                                   and typed.const == typed.const.to_integral()):
+                self.error(spec.value.span, f"points are a whole number, found {typed.type}")
+            return Cost()
+        if spec.kind == "discount" and not self.in_expectation and self.trigger not in (
+            Trigger.CHECKOUT, None
+        ):
+            self.error(spec.span, "`off order` discounts apply at checkout",
+                       "on later triggers give `… off next order` (a voucher)")
+        is_money = typed.type is Type.MONEY or (typed.type in NUMERIC and typed.const is not None)
+        if typed.type is Type.PERCENT:
+            if spec.kind == "amount" and self.trigger is not None and (
+                self.trigger not in ORDER_TRIGGERS
+            ):
+                self.error(spec.value.span, "a percent reward is a share of the order total, "
+                                            f"and `{self.trigger.value}` has no order")
+            if typed.const is not None and typed.const > 100 and spec.kind != "voucher":
+                self.flag_exceeding(give, f"{typed.const}% is more than the order total")
+            if spec.kind == "voucher":
+                return Cost(unbounded=True)
+            return Cost(percent=typed.const) if typed.const is not None else Cost(unbounded=True)
+        if not is_money:
+            self.error(spec.value.span, f"expected Money or Percent, found {typed.type}",
+                       "points are written `100 points`" if typed.type in NUMERIC else None)
+            return Cost()
+        if typed.const is None:
+            return self.percent_of_total(spec.value) or Cost(unbounded=True)
+        if spec.kind != "voucher" and self.trigger in ORDER_TRIGGERS:
+            floor = ranges.get("order_total", Range())
+            if floor.lo is None or typed.const > floor.lo:
+                minimum = f" (only orders over {floor.lo} are sure)" if floor.lo else ""
+                self.flag_exceeding(
+                    give, f"{reward_text(spec)} can exceed the order total{minimum}",
+                )
+        return Cost(typed.const)
+
+    def percent_of_total(self, value: ast.Expr) -> Cost | None:
+        """`p% of order_total` (or subtotal) is bounded by p% of the total."""
+        if isinstance(value, ast.Binary) and value.op == "of":
+            base = value.right
+            if isinstance(value.left, ast.PercentLit) and isinstance(base, ast.Name):
+                found = fact_named(base.dotted)
+                if found and found[0] in ("order_total", "order_subtotal"):
+                    if value.left.value > 100:
+                        return Cost(unbounded=True)
+                    return Cost(percent=value.left.value)
+        return None
+
+    def flag_exceeding(self, give: ast.Give, message: str) -> None:
+        if self.in_expectation or self.trigger not in ORDER_TRIGGERS:
+            return
+        self.exceeding.append(give.span.line)
+        self.warn(give.span, message, "guard it with a condition on order_total, or use `max`")
+
+    def tier(self, tier: ast.Tier, ranges: Ranges) -> Cost:
+        subject = self.expr(tier.subject)
+        if subject.type not in (Type.MONEY, Type.INT, Type.DECIMAL, Type.ERROR):
+            self.error(tier.subject.span, f"tiers need an amount or a number, found "
+                                          f"{subject.type}")
+        key = tier.subject.dotted if isinstance(tier.subject, ast.Name) else None
+        worst, previous = Cost(), None
+        for arm in tier.arms:
+            arm_ranges = ranges
+            if arm.bound is not None:
+                bound = self.expr(arm.bound)
+                if subject.type is not Type.MONEY and isinstance(arm.bound, ast.MoneyLit):
+                    self.error(arm.bound.span, f"this tier's subject is {subject.type}, "
+                                               "not an amount")
+                if previous is not None and bound.const is not None and bound.const >= previous:
+                    self.warn(arm.span, "this tier can never apply: an earlier tier already "
+                                        "covers it", "list tiers from the highest down")
+                if key is not None and bound.const is not None:
+                    cond = ast.Compare(">=", tier.subject, arm.bound, arm.span)
+                    arm_ranges = narrow(ranges, cond, True) or ranges
+                previous = bound.const if bound.const is not None else previous
+            worst = max_cost(worst, self.give(arm.give, arm_ranges))
+        return worst
+
+    def check_days(self, days: int, span, what: str, minimum: int = 0) -> None:
+        if days < minimum:
+            self.error(span, f"{what} is a whole number of days"
+                             + (" (at least 1)" if minimum else ""))
+
+
+def typed_is_money(typed: Typed) -> bool:
+    return typed.type is Type.MONEY or (typed.type in NUMERIC and typed.const is not None)

@@ -1,0 +1,427 @@
+"""The reference meaning of a program: walks the checked AST over one set of facts.
+
+It records why (every condition with the values it saw) when asked, and nearest-miss hints
+such as "spend 20.01 USD more to earn 50 USD". Bounded by a step limit; `now` comes from facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from rules import ast
+from rules.decision import Decision, Percent, Reward, TraceStep
+from rules.facts import Facts
+from rules.money import Money, MoneyError, quantum
+from rules.printer import expr_text, give_value_text
+from rules.program_data import RuleInfo
+from rules.schema import LINE_FIELDS, Missing, fact_named
+from rules.source import EvaluationError
+from rules.values import arithmetic, as_money, compare, is_number, negate, show
+
+MAX_STEPS = 100_000
+_SPEND_FACTS = frozenset({"order_total", "order_subtotal"})
+
+
+class _Run:
+    """State of one evaluation."""
+
+    def __init__(self, facts: Facts, currency: str, record: bool) -> None:
+        self.facts = facts
+        self.currency = currency
+        self.record = record
+        self.steps = 0
+        self.trace: list[TraceStep] = []
+        self.hints: list[str] = []
+        self.rewards: list[Reward] = []
+
+    def note(self, node, kind: str, text: str, held: bool | None = None, value: str | None = None):
+        if self.record:
+            span = node.span
+            self.trace.append(TraceStep(span.line, span.column, kind, text, held, value))
+
+
+class Interpreter:
+    def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
+                 max_steps: int = MAX_STEPS) -> None:
+        self.node = node
+        self.currency = currency
+        self.max_steps = max_steps
+        self.rules = [
+            (item, info) for item, info in zip(
+                (i for i in node.items if isinstance(i, ast.Rule)), rules, strict=True
+            )
+        ]
+        self.caps = [
+            i for i in node.items if isinstance(i, ast.LimitDecl) and i.kind == "per_order"
+        ]
+
+    def run(self, facts: Facts, *, record: bool = True, program_hash: str = "") -> Decision:
+        if self.currency is not None and facts.currency != self.currency:
+            raise EvaluationError(
+                f"the program is in {self.currency} but these facts are in {facts.currency}"
+            )
+        run = _Run(facts, facts.currency, record)
+        for rule, info in self.rules:
+            if rule.trigger.trigger is facts.trigger:
+                self.rule(run, rule, info)
+        self.apply_caps(run)
+        return Decision(tuple(run.rewards), tuple(run.trace), tuple(dict.fromkeys(run.hints)),
+                        program_hash)
+
+    # ---- rules and statements
+    def rule(self, run: _Run, rule: ast.Rule, info: RuleInfo) -> None:
+        run.note(rule, "rule", info.label)
+        spec = rule.trigger
+        try:
+            if spec.periods is not None:
+                missed = run.facts.customer.periods_missed if run.facts.customer else 0
+                if missed < spec.periods:
+                    run.note(rule, "skip", f"asleep for {spec.periods} periods", False,
+                             f"periods missed = {missed}")
+                    return
+            if spec.channel is not None and run.facts.channel != spec.channel:
+                run.note(rule, "skip", f'channel "{spec.channel}"', False, run.facts.channel)
+                return
+            if rule.when is not None and not self.condition(run, rule.when, {}, rule.body):
+                return
+        except Missing as missing:
+            run.note(rule, "skip", f"no {missing.what} for this event", False)
+            return
+        start = len(run.rewards)
+        hold = self.block(run, rule.body, {}, rule, info)
+        if hold is not None:
+            for index in range(start, len(run.rewards)):
+                reward = run.rewards[index]
+                if reward.hold_days is None:
+                    run.rewards[index] = replace(reward, hold_days=hold.days,
+                                                 hold_after=hold.after or "payment")
+
+    def block(self, run: _Run, stmts, env: dict, rule: ast.Rule, info: RuleInfo):
+        hold = None
+        env = dict(env)
+        for stmt in stmts:
+            self.tick(run)
+            try:
+                if isinstance(stmt, ast.Give):
+                    self.give(run, stmt, env, rule, info)
+                elif isinstance(stmt, ast.Let):
+                    env[stmt.name] = self.eval(run, stmt.value, env)
+                    run.note(stmt, "let", stmt.name, None, show(env[stmt.name]))
+                elif isinstance(stmt, ast.Hold):
+                    hold = stmt
+                elif isinstance(stmt, ast.If):
+                    hold = self.if_stmt(run, stmt, env, rule, info) or hold
+            except Missing as missing:
+                run.note(stmt, "skip", f"no {missing.what} for this event", False)
+                if isinstance(stmt, ast.Let):
+                    return hold  # later statements may need the value: the rest is skipped
+        return hold
+
+    def if_stmt(self, run: _Run, stmt: ast.If, env: dict, rule: ast.Rule, info: RuleInfo):
+        for branch in stmt.branches:
+            if self.condition(run, branch.condition, env, branch.body):
+                return self.block(run, branch.body, env, rule, info)
+        if stmt.else_body is not None:
+            return self.block(run, stmt.else_body, env, rule, info)
+        return None
+
+    def condition(self, run: _Run, cond: ast.Expr, env: dict, body) -> bool:
+        try:
+            held = bool(self.eval(run, cond, env))
+        except Missing as missing:
+            run.note(cond, "condition", expr_text(cond), False, f"no {missing.what}")
+            return False
+        if run.record:
+            run.note(cond, "condition", expr_text(cond), held, self.values_seen(run, cond, env))
+            if not held:
+                self.miss_hint(run, cond, env, body)
+        return held
+
+    # ---- rewards
+    def give(self, run: _Run, give: ast.Give, env: dict, rule: ast.Rule, info: RuleInfo) -> None:
+        if isinstance(give.reward, ast.Tier):
+            self.tier(run, give.reward, env, rule, info)
+            return
+        reward = self.make_reward(run, give, give.reward, env, info)
+        if reward is None:
+            return
+        run.rewards.append(reward)
+        run.note(give, "reward", reward.describe())
+
+    def make_reward(self, run, give: ast.Give, spec: ast.RewardSpec, env, info) -> Reward | None:
+        facts, currency = run.facts, run.currency
+        value = self.eval(run, spec.value, env) if spec.value is not None else None
+        cap = as_money(self.eval(run, give.max_amount, env), currency) if (
+            give.max_amount is not None) else None
+        base = dict(recipient=give.recipient, rule_line=info.line, rule_label=info.label,
+                    reason=f"{info.label}: {give_value_text(give)}", hold_days=give.hold_days,
+                    hold_after=(give.hold_after or "payment") if give.hold_days is not None
+                    else None, expires_days=give.expires_days, max_amount=cap)
+        if spec.kind == "points":
+            points = int(value)  # type: ignore[arg-type]
+            return Reward(kind="points", points=points, **base) if points > 0 else None
+        if spec.kind in ("free_shipping", "free_product"):
+            at_checkout = not spec.next_order and facts.order is not None and (
+                facts.trigger.value == "checkout")
+            amount = facts.order.shipping if at_checkout and spec.kind == "free_shipping" else None
+            return Reward(kind="discount" if at_checkout else "voucher", voucher_type=spec.kind,
+                          amount=amount, product=spec.product, **base)
+        percent = value.value if isinstance(value, Percent) else None
+        if spec.kind == "amount":
+            amount = _percent_of_total(facts, percent) if percent is not None else as_money(
+                value, currency)
+            amount = min(amount, cap) if cap is not None and amount > cap else amount
+            if amount.amount <= 0:
+                return None
+            return Reward(kind="money", amount=amount, percent=percent,
+                          delivery=give.delivery or "gift_card", **base)
+        voucher_type = "percent" if percent is not None else "fixed"
+        if spec.kind == "discount":
+            if percent is not None:
+                order = facts.order
+                if order is None:
+                    raise Missing("order")
+                amount = order.subtotal.percent(percent)
+            else:
+                amount = as_money(value, currency)
+            if cap is not None and amount > cap:
+                amount = cap
+            return Reward(kind="discount", amount=amount, percent=percent,
+                          voucher_type=voucher_type, **base)
+        fixed = None if percent is not None else as_money(value, currency)
+        return Reward(kind="voucher", amount=fixed, percent=percent, voucher_type=voucher_type,
+                      **base)
+
+    def tier(self, run: _Run, tier: ast.Tier, env, rule, info) -> None:
+        subject = self.eval(run, tier.subject, env)
+        reached = None
+        for arm in tier.arms:
+            bound = self.eval(run, arm.bound, env) if arm.bound is not None else None
+            if bound is None or compare(">=", subject, bound):
+                reached = arm
+                break
+        if run.record:
+            run.note(tier, "condition", f"tier {expr_text(tier.subject)}", reached is not None,
+                     f"{expr_text(tier.subject)} = {show(subject)}")
+            self.tier_hint(run, tier, subject, reached, env)
+        if reached is not None:
+            self.give(run, reached.give, env, rule, info)
+
+    def apply_caps(self, run: _Run) -> None:
+        for cap_decl in self.caps:
+            try:
+                cap_value = self.eval(run, cap_decl.cap, {})
+            except Missing:
+                continue
+            if isinstance(cap_value, Percent):
+                if run.facts.order is None:
+                    continue
+                cap_value = run.facts.order.total.percent(cap_value.value)
+            remaining = as_money(cap_value, run.currency)
+            kept = []
+            for reward in run.rewards:
+                counts = reward.amount is not None and reward.kind != "points" and (
+                    cap_decl.recipient in (None, reward.recipient))
+                if not counts:
+                    kept.append(reward)
+                    continue
+                allowed = min(reward.amount, remaining) if remaining.amount > 0 else None
+                if allowed is None or allowed.amount <= 0:
+                    run.note(cap_decl, "cap", f"{reward.describe()}: dropped, cap reached")
+                    continue
+                if allowed != reward.amount:
+                    run.note(cap_decl, "cap", f"{reward.describe()}: cut to {allowed}")
+                    reward = replace(reward, amount=allowed)
+                remaining = remaining - allowed
+                kept.append(reward)
+            run.rewards = kept
+
+    # ---- expressions
+    def tick(self, run: _Run) -> None:
+        run.steps += 1
+        if run.steps > self.max_steps:
+            raise EvaluationError(f"evaluation took more than {self.max_steps} steps")
+
+    def eval(self, run: _Run, e: ast.Expr, env: dict) -> object:
+        self.tick(run)
+        match e:
+            case ast.Number(value=value):
+                return value
+            case ast.MoneyLit(amount=amount, currency=currency):
+                return Money.of(amount, currency)
+            case ast.PercentLit(value=value):
+                return Percent(value)
+            case ast.DurationLit(days=days):
+                return timedelta(days=days)
+            case ast.StringLit(value=value):
+                return value
+            case ast.DateLit(value=value):
+                return value
+            case ast.BoolLit(value=value):
+                return value
+            case ast.Name():
+                return self.name(run, e, env)
+            case ast.ListLit(items=items):
+                return tuple(self.eval(run, i, env) for i in items)
+            case ast.Unary(op="not", operand=operand):
+                return not self.eval(run, operand, env)
+            case ast.Unary(operand=operand):
+                return negate(self.eval(run, operand, env))
+            case ast.Binary(op="and"):
+                return bool(self.eval(run, e.left, env)) and bool(self.eval(run, e.right, env))
+            case ast.Binary(op="or"):
+                return bool(self.eval(run, e.left, env)) or bool(self.eval(run, e.right, env))
+            case ast.Binary(op=op):
+                return arithmetic(op, self.eval(run, e.left, env), self.eval(run, e.right, env))
+            case ast.Compare(op=op):
+                return compare(op, self.eval(run, e.left, env), self.eval(run, e.right, env))
+            case ast.Aggregate():
+                return self.aggregate(run, e, env)
+            case ast.Call(func=func, args=args):
+                values = [self.eval(run, a, env) for a in args]
+                money = next((v for v in values if isinstance(v, Money)), None)
+                if money is not None:
+                    values = [as_money(v, money.currency) for v in values]
+                try:
+                    return min(values) if func == "min" else max(values)  # type: ignore[type-var]
+                except MoneyError as exc:
+                    raise EvaluationError(str(exc)) from exc
+        raise EvaluationError(f"cannot evaluate {type(e).__name__}")
+
+    def name(self, run: _Run, e: ast.Name, env: dict) -> object:
+        head = e.parts[0]
+        if head in env:
+            value = env[head]
+            if len(e.parts) == 2:  # a line's field
+                return LINE_FIELDS[e.parts[1]][1](value)
+            return value
+        found = fact_named(e.dotted)
+        if found is None:
+            raise EvaluationError(f"unknown name {e.dotted}")
+        return found[1].read(run.facts)
+
+    def aggregate(self, run: _Run, e: ast.Aggregate, env: dict) -> object:
+        lines = self.eval(run, e.source, env)
+        scoped = dict(env)
+        total: object = None
+        count = 0
+        for line in lines:  # type: ignore[attr-defined]
+            scoped[e.var] = line
+            if e.where is not None and not self.eval(run, e.where, scoped):
+                continue
+            if e.func == "sum":
+                item = line.total_price if e.item is None else self.eval(run, e.item, scoped)
+                total = item if total is None else arithmetic("+", total, item)
+            elif e.func == "count":
+                count += 1 if e.item is None or self.eval(run, e.item, scoped) else 0
+            else:
+                held = True if e.item is None else bool(self.eval(run, e.item, scoped))
+                if e.func == "any" and held:
+                    return True
+                if e.func == "all" and not held:
+                    return False
+        if e.func == "sum":
+            if total is None:
+                is_money = e.item is None or _sums_money(e.item)
+                return Money.zero(run.currency) if is_money else Decimal(0)
+            return total
+        if e.func == "count":
+            return count
+        return e.func == "all"
+
+    # ---- explanations
+    def values_seen(self, run: _Run, cond: ast.Expr, env: dict) -> str | None:
+        shown: dict[str, str] = {}
+        stack = [cond]
+        while stack and len(shown) < 6:
+            node = stack.pop()
+            if isinstance(node, ast.Name):
+                try:
+                    shown.setdefault(node.dotted, show(self.name(run, node, env)))
+                except (Missing, EvaluationError):
+                    shown.setdefault(node.dotted, "missing")
+            elif isinstance(node, ast.Binary | ast.Compare):
+                stack.extend((node.right, node.left))
+            elif isinstance(node, ast.Unary):
+                stack.append(node.operand)
+        return ", ".join(f"{k} = {v}" for k, v in shown.items()) or None
+
+    def miss_hint(self, run: _Run, cond: ast.Expr, env: dict, body) -> None:
+        """`spend 20.01 USD more to earn 50 USD` when an amount condition alone held us back."""
+        parts = _conjuncts(cond)
+        gaps = []
+        for part in parts:
+            try:
+                if self.eval(run, part, env):
+                    continue
+                gap = self.spend_gap(run, part, env)
+            except (Missing, EvaluationError):
+                return
+            if gap is None:
+                return
+            gaps.append(gap)
+        give = _first_give(body)
+        if len(gaps) == 1 and give is not None:
+            run.hints.append(f"spend {gaps[0]} more to earn {give_value_text(give)}")
+
+    def spend_gap(self, run: _Run, part: ast.Expr, env: dict) -> Money | None:
+        if not (isinstance(part, ast.Compare) and part.op in (">", ">=")):
+            return None
+        if not isinstance(part.left, ast.Name):
+            return None
+        found = fact_named(part.left.dotted)
+        if found is None or found[0] not in _SPEND_FACTS:
+            return None
+        have = self.eval(run, part.left, env)
+        need = as_money(self.eval(run, part.right, env), have.currency)  # type: ignore[union-attr]
+        gap = need - have  # type: ignore[operator]
+        if part.op == ">":
+            gap = gap + Money(quantum(gap.currency), gap.currency)
+        return gap if gap.amount > 0 else None
+
+    def tier_hint(self, run: _Run, tier: ast.Tier, subject, reached, env) -> None:
+        found = fact_named(tier.subject.dotted) if isinstance(tier.subject, ast.Name) else None
+        if found is None or found[0] not in _SPEND_FACTS or not isinstance(subject, Money):
+            return
+        above = None
+        for arm in tier.arms:
+            if arm is reached:
+                break
+            if arm.bound is not None:
+                above = arm
+        if above is not None:
+            need = as_money(self.eval(run, above.bound, env), subject.currency)
+            run.hints.append(f"spend {need - subject} more to earn {give_value_text(above.give)}")
+
+
+def _percent_of_total(facts: Facts, percent: Decimal) -> Money:
+    if facts.order is None:
+        raise Missing("order")
+    return facts.order.total.percent(percent)
+
+
+def _sums_money(item: ast.Expr) -> bool:
+    return isinstance(item, ast.Name) and item.parts[-1] in ("total", "price", "unit_price")
+
+
+def _conjuncts(cond: ast.Expr) -> list[ast.Expr]:
+    if isinstance(cond, ast.Binary) and cond.op == "and":
+        return _conjuncts(cond.left) + _conjuncts(cond.right)
+    return [cond]
+
+
+def _first_give(body) -> ast.Give | None:
+    for stmt in body:
+        if isinstance(stmt, ast.Give):
+            return stmt
+        if isinstance(stmt, ast.If):
+            found = _first_give(stmt.branches[0].body)
+            if found:
+                return found
+    return None
+
+
+def is_numeric_value(value: object) -> bool:
+    return is_number(value)

@@ -1,0 +1,185 @@
+"""The checked, immutable Program and the phases that make one: parse → check → Program.
+
+A Program is safe to share between threads (nothing in it changes after construction) and is
+cached by the hash of its source.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from rules import ast
+from rules.analysis import Cost
+from rules.checker import Checker, CheckOutcome
+from rules.decision import Decision
+from rules.facts import Facts, Trigger
+from rules.interpreter import Interpreter
+from rules.money import Money, is_currency
+from rules.parser import parse
+from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
+from rules.schema import ORDER_TRIGGERS
+from rules.source import Diagnostic, RulesError, Span
+
+MAX_SOURCE_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleResult:
+    name: str
+    passed: bool
+    message: str
+    line: int
+
+
+class Program:
+    """A program that passed the checker. Evaluate it with facts of one event."""
+
+    __slots__ = ("_costs", "_exceeding", "_interpreter", "_warnings", "budgets", "contests",
+                 "currency", "examples", "filename", "limits", "name", "node", "rules",
+                 "source", "source_hash")
+
+    def __init__(self, source: str, filename: str, outcome: CheckOutcome) -> None:
+        self.source = source
+        self.filename = filename
+        self.source_hash = source_hash(source)
+        self.node: ast.ProgramNode = outcome.node
+        header = outcome.node.header
+        self.name: str = header.name if header else filename.rsplit("/", 1)[-1]
+        self.currency: str | None = outcome.currency
+        self.rules: tuple[RuleInfo, ...] = tuple(outcome.rules)
+        self.limits: tuple[LimitInfo, ...] = tuple(outcome.limits)
+        self.budgets: tuple[BudgetInfo, ...] = tuple(outcome.budgets)
+        self.contests: tuple[ContestInfo, ...] = tuple(outcome.contests)
+        self.examples: tuple[ExampleInfo, ...] = tuple(outcome.examples)
+        self._costs: dict[Trigger, Cost] = dict(outcome.costs)
+        self._exceeding = tuple(outcome.exceeding)
+        self._warnings = tuple(d for d in outcome.diagnostics if not d.is_error)
+        self._interpreter = Interpreter(outcome.node, self.currency, list(outcome.rules))
+
+    def __repr__(self) -> str:
+        return f"<Program {self.name!r} {self.source_hash[:12]}>"
+
+    @property
+    def triggers(self) -> set[Trigger]:
+        return {rule.trigger for rule in self.rules}
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return self._warnings
+
+    def evaluate(self, facts: Facts) -> Decision:
+        """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
+        currency is not the program's or the step limit is hit."""
+        return self._interpreter.run(facts, record=False, program_hash=self.source_hash)
+
+    def explain(self, facts: Facts) -> Decision:
+        """Like `evaluate`, with the trace of every condition and nearest-miss hints."""
+        return self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+
+    def run_examples(self) -> list[ExampleResult]:
+        from rules.examples import run_example
+
+        return [run_example(self, item) for item in self.node.items
+                if isinstance(item, ast.Example)]
+
+    def static_report(self) -> dict[str, Any]:
+        """Worst-case reward cost of one order per trigger (Money, or None when it grows with the
+        order or cannot be bounded), rewards that can exceed the order total, and warnings."""
+        costs = {trigger: self._capped(cost, trigger in ORDER_TRIGGERS)
+                 for trigger, cost in self._costs.items()}
+        currency = self.currency
+        worst: dict[str, Money | None] = {}
+        for trigger, cost in costs.items():
+            bounded = not cost.unbounded and cost.percent == 0 and currency and is_currency(
+                currency)
+            worst[trigger.value] = Money.of(cost.fixed, currency) if bounded else None
+        return {
+            "worst_case_cost": worst,
+            "worst_case_text": {t.value: c.text(currency) for t, c in costs.items()},
+            "rules_exceeding_total": list(self._exceeding),
+            "warnings": [d.render(self.source) for d in self._warnings],
+        }
+
+    def _capped(self, cost: Cost, has_order: bool) -> Cost:
+        for limit, item in zip(self.limits, _limit_nodes(self.node), strict=True):
+            if limit.kind != "per_order" or limit.recipient is not None or item.cap is None:
+                continue
+            cap = item.cap
+            if isinstance(cap, ast.MoneyLit | ast.Number):
+                cost = cost.capped(cap.amount if isinstance(cap, ast.MoneyLit) else cap.value)
+            elif not has_order:
+                continue  # a share of the order total caps nothing without an order
+            elif isinstance(cap, ast.PercentLit):
+                cost = cost.capped_percent(cap.value)
+            elif isinstance(cap, ast.Binary) and cap.op == "of" and isinstance(
+                    cap.left, ast.PercentLit) and isinstance(cap.right, ast.Name) and (
+                    cap.right.dotted in ("order_total", "order.total")):
+                cost = cost.capped_percent(cap.left.value)
+        return cost
+
+
+def _limit_nodes(node: ast.ProgramNode) -> list[ast.LimitDecl]:
+    return [i for i in node.items if isinstance(i, ast.LimitDecl)]
+
+
+def source_hash(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    program: Program | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return self.program is not None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def render(self, source: str) -> str:
+        return "\n".join(d.render(source) for d in self.diagnostics)
+
+
+def check(source: str, filename: str = "program.rules") -> CheckResult:
+    """Parse and check; never raises on bad input. Cached by (source hash, filename)."""
+    if not isinstance(source, str):
+        raise TypeError("source must be str")
+    return _check_cached(source_hash(source), source, filename)
+
+
+@functools.lru_cache(maxsize=256)
+def _check_cached(_hash: str, source: str, filename: str) -> CheckResult:
+    return _check(source, filename)
+
+
+def _check(source: str, filename: str) -> CheckResult:
+    if len(source) > MAX_SOURCE_CHARS:
+        diag = Diagnostic.at(Span(1, 1, 1, 2), f"program too long: {len(source)} characters "
+                             f"(limit {MAX_SOURCE_CHARS})", filename=filename)
+        return CheckResult(None, [diag])
+    try:
+        node, diagnostics = parse(source, filename)
+        if node is None:
+            return CheckResult(None, diagnostics)
+        outcome = Checker(filename).program(node)
+    except RecursionError:
+        diag = Diagnostic.at(Span(1, 1, 1, 2), "program nests too deeply", filename=filename)
+        return CheckResult(None, [diag])
+    diagnostics = sorted(outcome.diagnostics, key=lambda d: (d.line, d.column))
+    if any(d.is_error for d in diagnostics):
+        return CheckResult(None, diagnostics)
+    return CheckResult(Program(source, filename, outcome), diagnostics)
+
+
+def compile_program(source: str, filename: str = "program.rules") -> Program:
+    """The Program, or `RulesError` with every diagnostic."""
+    result = check(source, filename)
+    if result.program is None:
+        raise RulesError(result.diagnostics, source)
+    return result.program

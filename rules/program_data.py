@@ -1,0 +1,82 @@
+"""What a checked program exposes as data: its rules, limits, budgets, contests and examples.
+
+The app stores and enforces what it needs from these (per-person limits, budgets, contest
+windows and prizes); evaluation applies per-order caps itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from rules.facts import Trigger
+from rules.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    trigger: Trigger
+    line: int
+    label: str
+    asleep_periods: int | None = None  # `customer asleep for N periods`
+    channel: str | None = None  # `first order in channel "eu"`
+    contest: str | None = None  # `contest end "March"`
+
+
+@dataclass(frozen=True, slots=True)
+class LimitInfo:
+    """kind "per_person": at most `count` rewards per `period` for one `recipient` (the app
+    enforces it); kind "per_order": the rewards of one order stay within `cap` (evaluation
+    applies it; `cap_text` is the source, e.g. `10% of order_total`)."""
+
+    kind: str
+    line: int
+    recipient: str | None = None
+    count: int | None = None
+    period: str | None = None
+    cap_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetInfo:
+    """At most `amount` of rewards per `period` (None: for the program's life); the app's ledger
+    enforces it. `amount` is None-currency-free only when the program has no currency: then
+    `amount_value` holds the number in the channel's currency."""
+
+    amount: Money | None
+    amount_value: Decimal
+    period: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrizeInfo:
+    first_rank: int
+    last_rank: int
+    kind: str  # money | points | voucher
+    description: str  # as written, e.g. "500 USD as gift card"
+    amount: Money | None = None
+    points: int | None = None
+    delivery: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContestInfo:
+    name: str
+    starts: date
+    ends: date  # inclusive
+    line: int
+    score: str  # referrals | paid_referrals | referred_revenue | referred_net_revenue | points
+    score_text: str  # as written, e.g. "referrals.paid.net_total"
+    entrants: str = "referrer"  # referrer | customer | affiliate
+    entrants_condition: str | None = None  # source text of the `where` condition
+    minimum: Decimal | None = None  # in score units (money amounts in the program currency)
+    prizes: tuple[PrizeInfo, ...] = ()
+    tie_break: str = "earliest"  # earliest | latest | split
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleInfo:
+    name: str
+    line: int

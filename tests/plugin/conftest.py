@@ -1,0 +1,36 @@
+"""Fixtures shared by the plugin tests: the captured Saleor's installation and a fake Saleor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from plugin.install.crypto import token_encrypt
+from plugin.install.http import use_saleor_transport
+from plugin.install.models import Installation
+from plugin.saleor.captures import captured_jwks
+from plugin.saleor.fake import FakeSaleor
+
+CAPTURED_API_URL = "http://127.0.0.1:8000/graphql/"
+CAPTURED_APP_ID = "QXBwOjQ="  # the app installed from a manifest in the captures
+
+
+@pytest.fixture
+def captured_installation(db) -> Installation:
+    """The Saleor the captures came from, as if it had installed the app (JWKS = jwks.json)."""
+    return Installation.objects.create(
+        saleor_api_url=CAPTURED_API_URL,
+        domain="127.0.0.1:8000",
+        app_id=CAPTURED_APP_ID,
+        auth_token_encrypted=token_encrypt(token="captured-app-token"),
+        jwks=captured_jwks(),
+    )
+
+
+@pytest.fixture
+def fake_saleor() -> Iterator[FakeSaleor]:
+    """A fake of the captured Saleor; every request the app makes to a Saleor goes to it."""
+    fake = FakeSaleor(api_url=CAPTURED_API_URL)
+    with use_saleor_transport(fake.transport, sleep=lambda _seconds: None):
+        yield fake

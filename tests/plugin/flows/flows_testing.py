@@ -1,0 +1,77 @@
+"""Helpers of the full-story tests: post captured deliveries, read the ledger as plain rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from plugin.install.manifest import declared_events, webhook_families
+from plugin.rewards.models import Reward
+from plugin.rewards.selectors import reward_latest_entry
+from plugin.saleor.captures import CapturedDelivery, captured_deliveries, captures_dir
+
+CAPTURE_TIME = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)  # just after the captured flows ran
+_SKIPPED_HEADERS = {"Content-Length", "Content-Type", "Host"}
+
+STORY_PROGRAM = """\
+program "Story" currency USD
+
+on checkout when referred and customer.orders == 0:
+    give referee 10% off order max 30 USD
+
+on order paid when referred:
+    give referrer 10 USD as gift card hold 14 days after fulfillment
+
+on order created when referred:
+    give referrer 50 points
+"""
+
+
+def family_of(event: str) -> str:
+    return next(family for family, events in webhook_families().items() if event in events)
+
+
+def _all_in_arrival_order() -> list[CapturedDelivery]:
+    by_file = {str(d.path.relative_to(captures_dir())): d for d in captured_deliveries()}
+    index = json.loads((captures_dir() / "webhooks" / "index.json").read_text())
+    return [by_file[item["file"]] for item in index if item["file"] in by_file]
+
+
+def deliveries_in_arrival_order() -> list[CapturedDelivery]:
+    """Every main capture (no variants) the app subscribes to, in the order Saleor sent them."""
+    return [d for d in _all_in_arrival_order() if d.event in declared_events()]
+
+
+def deliveries_until(event: str, number: int) -> list[CapturedDelivery]:
+    """What the app receives up to and including the moment `<event>/<number>.json` was sent."""
+    found = []
+    for delivery in _all_in_arrival_order():
+        found.append(delivery)
+        if delivery.event == event and delivery.number == number:
+            return [d for d in found if d.event in declared_events()]
+    raise LookupError(f"{event}/{number} is not captured")
+
+
+def post(client, delivery: CapturedDelivery):
+    """The delivery, bytes and headers as Saleor sent them, to the app's webhook endpoint."""
+    meta = {
+        f"HTTP_{name.upper().replace('-', '_')}": value
+        for name, value in delivery.headers.items()
+        if name not in _SKIPPED_HEADERS
+    }
+    return client.post(f"/api/webhooks/{family_of(delivery.event)}", data=delivery.body,
+                       content_type="application/json", **meta)
+
+
+def ledger(installation) -> list[tuple]:
+    """The current-state view: one row per reward, sorted, with what it is worth now."""
+    rows = []
+    for reward in Reward.objects.filter(installation=installation):
+        latest = reward_latest_entry(reward=reward)
+        rows.append((reward.order_number, reward.trigger, reward.recipient_role, reward.recipient_email,
+                     reward.kind, latest.state, latest.amount, latest.points))
+    return sorted(rows, key=repr)
+
+
+def history(reward) -> list[tuple[str, str]]:
+    return [(e.action, e.state) for e in reward.entries.order_by("seq")]

@@ -1,0 +1,154 @@
+"""The whole story from Saleor's captured deliveries, through the app's own webhook endpoint.
+
+Code → checkout → discount applied → paid → held → fulfilled + window → gift card issued; the
+cancel path voids; the refund path claws back; self-referral is refused; replays change nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from flows_testing import (
+    deliveries_in_arrival_order,
+    deliveries_until,
+    history,
+    ledger,
+)
+from plugin.referrals.models import Referral
+from plugin.rewards.models import Reward, RewardState
+from plugin.rewards.selectors import points_balance, reward_latest_entry
+from plugin.saleor.captures import captured_delivery
+
+pytestmark = pytest.mark.django_db
+ALICE_EMAIL = "alice.referrer@example.com"
+
+
+def _reward(installation, number: str, trigger: str = "order paid") -> Reward:
+    return Reward.objects.get(installation=installation, order_number=number, trigger=trigger)
+
+
+def _mail_subjects(to: str) -> list[str]:
+    return [m.subject for m in mail.outbox if to in m.to]
+
+
+def test_story_code_checkout_discount_paid_held_fulfilled_gift_card(story, alice_code, send, shop,
+                                                                    clock, fake_saleor):
+    send(deliveries_until("CHECKOUT_UPDATED", 6))  # Bob's checkout now carries ALICE-REF
+    checkout_id = captured_delivery("ORDER_CREATED", 1).payload["order"]["checkoutId"]
+    referral = Referral.objects.get(installation=story, checkout_id=checkout_id)
+    assert (referral.code, referral.referee_email) == (alice_code, "bob.friend@example.com")
+    assert shop.checkout_codes.get(checkout_id), "the referee's discount code is on the checkout"
+
+    send(deliveries_until("ORDER_CONFIRMED", 1)[len(deliveries_until("CHECKOUT_UPDATED", 6)):])
+    money = _reward(story, "21")
+    assert (money.recipient_email, money.kind, money.amount, money.currency) == (
+        ALICE_EMAIL, "money", Decimal("10.000"), "USD")
+    assert money.program_version is not None and money.cause_event in ("ORDER_PAID", "ORDER_FULLY_PAID")
+    assert reward_latest_entry(reward=money).state == RewardState.PENDING  # waits for fulfilment
+
+    send(deliveries_until("ORDER_FULFILLED", 1)[len(deliveries_until("ORDER_CONFIRMED", 1)):])
+    held = reward_latest_entry(reward=money)
+    assert held.state == RewardState.HELD and held.cause_event == "ORDER_FULFILLED"
+    assert held.due_at.date().isoformat() == "2026-12-06"  # fulfilled 2026-11-22 + 14 days
+
+    clock.now = held.due_at - timedelta(minutes=1)
+    call_command("rewards_release")
+    assert shop.gift_cards == {}
+    clock.now = held.due_at + timedelta(minutes=1)
+    call_command("rewards_release")
+    call_command("rewards_release")  # a second run finds nothing to do
+    (card,) = shop.gift_cards.values()
+    assert card["currentBalance"] == {"amount": 10.0, "currency": "USD"}
+    assert shop.sent_to == [(ALICE_EMAIL, card["id"])]
+    assert history(money) == [("decided", "pending"), ("held", "held"), ("released", "issuing"),
+                              ("issued", "issued")]
+    assert len(fake_saleor.calls("gift_card_create")) == 1
+    subjects = _mail_subjects(ALICE_EMAIL)
+    assert any("friend used your link" in s for s in subjects)
+    assert any("on its way" in s for s in subjects)
+    assert any("is ready" in s for s in subjects)
+
+
+def test_refund_path_claws_back_the_issued_gift_card(story, alice_code, send, shop, clock):
+    send(deliveries_until("ORDER_FULFILLED", 1))
+    money = _reward(story, "21")
+    clock.now = reward_latest_entry(reward=money).due_at + timedelta(seconds=1)
+    call_command("rewards_release")
+    (card_id,) = shop.gift_cards
+    points_before = points_balance(installation=story, customer_id=None, email=ALICE_EMAIL)
+
+    refunds = deliveries_until("ORDER_REFUNDED", 1)[len(deliveries_until("ORDER_FULFILLED", 1)):]
+    send(refunds)  # 21.25 of 84.99 refunded
+    assert shop.balance(card_id) == Decimal("7.50")  # 10.00 x (1 - 21.25 / 84.99)
+    assert reward_latest_entry(reward=money).amount == Decimal("7.500")
+
+    send(deliveries_until("ORDER_FULLY_REFUNDED", 1)[len(deliveries_until("ORDER_REFUNDED", 1)):])
+    assert shop.balance(card_id) == 0
+    latest = reward_latest_entry(reward=money)
+    assert (latest.action, latest.state) == ("clawed_back", "voided")
+    assert points_balance(installation=story, customer_id=None, email=ALICE_EMAIL) < points_before
+
+
+def test_cancel_path_voids(story, alice_code, send):
+    send(deliveries_until("ORDER_UPDATED", 5))  # order #22: created unpaid, then cancelled
+    points = _reward(story, "22", trigger="order created")
+    assert history(points) == [("decided", "pending"), ("voided", "voided")]
+    assert reward_latest_entry(reward=points).cause_event == "ORDER_CANCELLED"
+    assert not Reward.objects.filter(installation=story, order_number="22", trigger="order paid")
+
+
+def test_self_referral_is_refused(story, send):
+    from plugin.referrals.services import referral_code_create
+
+    referral_code_create(installation=story, customer_id="VXNlcjo0Nw==", email="bob.friend@example.com",
+                         code="ALICE-REF")  # the code Bob uses is his own
+    send(deliveries_until("ORDER_FULFILLED", 1))
+    checkout_id = captured_delivery("ORDER_CREATED", 1).payload["order"]["checkoutId"]
+    referral = Referral.objects.get(installation=story, checkout_id=checkout_id)
+    assert referral.status == Referral.Status.REFUSED and referral.refusal_reason
+    assert not Reward.objects.filter(installation=story, order_number="21").exists()
+
+
+def test_late_discount_becomes_store_credit(story, alice_code, send, shop, clock):
+    """Carol's order #23 arrives without the checkout events: her discount never landed."""
+    order3 = [d for d in deliveries_in_arrival_order()
+              if d.event.startswith("ORDER_") and d.payload.get("order", {}).get("number") == "23"]
+    send(order3)
+    credit = Reward.objects.get(installation=story, key__endswith=":late-discount")
+    assert (credit.recipient_email, credit.delivery, credit.amount) == (
+        "carol.app-created@example.com", "store_credit", Decimal("15.000"))  # 10% of 150.00
+    assert reward_latest_entry(reward=credit).state == RewardState.ISSUED
+    assert [c["currentBalance"]["amount"] for c in shop.gift_cards.values()] == [15.0]
+
+
+def test_replaying_every_delivery_three_times_shuffled_gives_the_same_ledger(story, alice_code, send):
+    deliveries = deliveries_in_arrival_order()
+    send(deliveries)
+    in_order = ledger(story)
+    assert in_order, "the story decided rewards"
+    shuffler = random.Random(20261122)
+    for _ in range(3):
+        replay = deliveries[:]
+        shuffler.shuffle(replay)
+        send(replay)
+        assert ledger(story) == in_order
+
+
+def test_shuffled_arrival_gives_the_ledger_of_the_ordered_one(story, alice_code, send):
+    """A fresh start with the deliveries in a shuffled order ends where the ordered run ends."""
+    deliveries = deliveries_in_arrival_order()
+    replay = deliveries[:]
+    random.Random(7).shuffle(replay)
+    send(replay)
+    send(replay[::-1])
+    rows = ledger(story)
+    by_order = {(row[0], row[1], row[4]): row[5] for row in rows}
+    assert by_order[("21", "order paid", "money")] == RewardState.VOIDED  # fully refunded
+    assert by_order[("22", "order created", "points")] == RewardState.VOIDED  # cancelled
+    assert by_order[("23", "order paid", "money")] == RewardState.PENDING  # not yet fulfilled

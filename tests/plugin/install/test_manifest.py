@@ -1,0 +1,125 @@
+"""The manifest: served with absolute URLs, valid for Saleor 3.24, faithful to the captures."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from django.test import override_settings
+from graphql import GraphQLSchema, build_schema, parse, validate
+
+from plugin.install.manifest import (
+    declared_events,
+    manifest_for,
+    manifest_template,
+    webhook_families,
+)
+from plugin.install.manifest_checks import (
+    ManifestProblem,
+    app_manifest_problems,
+    saleor_manifest_problems,
+)
+from plugin.saleor.captures import captures_dir, load_json, schema_sdl, subscription_query
+from plugin.saleor.subscriptions import subscription_fields_within
+from plugin.webhooks.handlers import handled_events, handlers_for
+
+MANIFEST = manifest_template()
+WEBHOOKS = MANIFEST["webhooks"]
+REQUIRED_PERMISSIONS = {"MANAGE_CHECKOUTS", "MANAGE_ORDERS", "MANAGE_USERS", "MANAGE_DISCOUNTS",
+                        "MANAGE_GIFT_CARD", "HANDLE_CHECKOUTS"}
+REQUIRED_EVENTS = {"CHECKOUT_CREATED", "CHECKOUT_UPDATED", "ORDER_CREATED", "ORDER_PAID",
+                   "ORDER_FULLY_PAID", "ORDER_FULFILLED", "ORDER_CANCELLED", "ORDER_REFUNDED",
+                   "ORDER_FULLY_REFUNDED", "CUSTOMER_CREATED", "CUSTOMER_UPDATED",
+                   "CUSTOMER_METADATA_UPDATED", "ACCOUNT_CONFIRMED", "APP_DELETED"}
+
+
+@cache
+def schema() -> GraphQLSchema:
+    return build_schema(schema_sdl())
+
+
+def captured_manifest_fetches() -> list[tuple[str, dict, list[dict]]]:
+    """(path, served manifest, Saleor's `appFetchManifest` errors) for every captured fetch."""
+    results = load_json("install/results.json")["appFetchManifest"]
+    fetches = []
+    for request_file in sorted((captures_dir() / "install" / "manifest-requests").glob("*.json")):
+        request = load_json(f"install/manifest-requests/{request_file.name}")
+        answer = results[request["path"]]["data"]["appFetchManifest"]
+        fetches.append((request["path"], request["served_body"], answer["errors"]))
+    return fetches
+
+
+@pytest.mark.parametrize(("path", "served", "errors"), captured_manifest_fetches(),
+                         ids=[f[0] for f in captured_manifest_fetches()])
+def test_the_checks_answer_what_saleor_answered_for_each_captured_manifest(path, served, errors):
+    expected = [ManifestProblem(e["field"], e["code"], e["message"]) for e in errors]
+    assert saleor_manifest_problems(served, schema=schema()) == expected
+
+
+def test_the_app_manifest_passes_saleors_checks_and_ours():
+    served = manifest_for(base_url="https://referrals.example.com")
+    assert app_manifest_problems(served, schema=schema()) == []
+
+
+def test_the_app_checks_catch_a_webhook_whose_query_is_about_another_event():
+    broken = manifest_for(base_url="https://referrals.example.com")
+    broken["webhooks"][0]["asyncEvents"] = ["ORDER_PAID"]
+    problems = app_manifest_problems(broken, schema=schema())
+    assert any("query skips ORDER_PAID" in p.message for p in problems)
+
+
+def test_identity_and_permissions():
+    assert MANIFEST["id"] and MANIFEST["version"] and MANIFEST["name"]
+    assert set(MANIFEST["permissions"]) == REQUIRED_PERMISSIONS
+    assert MANIFEST["appUrl"] == "/dashboard/"
+    assert MANIFEST["tokenTargetUrl"] == "/api/register"
+    (extension,) = MANIFEST["extensions"]
+    assert extension["mount"] == "NAVIGATION_MARKETING" and extension["target"] == "APP_PAGE"
+
+
+@pytest.mark.parametrize("webhook", WEBHOOKS, ids=[w["name"] for w in WEBHOOKS])
+def test_every_subscription_query_validates_against_the_schema(webhook):
+    assert [e.message for e in validate(schema(), parse(webhook["query"]))] == []
+
+
+@pytest.mark.parametrize("webhook", WEBHOOKS, ids=[w["name"] for w in WEBHOOKS])
+def test_every_subscription_stays_within_the_captured_fields(webhook):
+    (event,) = webhook["asyncEvents"]
+    assert subscription_fields_within(webhook["query"], subscription_query(event)) == []
+
+
+def test_the_app_subscribes_to_the_events_it_needs_one_route_per_family():
+    assert declared_events() >= REQUIRED_EVENTS
+    assert set(webhook_families()) == {"orders", "checkouts", "customers", "gift-cards", "app"}
+    for family, events in webhook_families().items():
+        prefixes = {event.split("_")[0] for event in events}
+        assert len(prefixes - {"ACCOUNT"}) == 1, (family, events)
+
+
+def test_every_declared_webhook_has_a_handler_entry_and_every_handler_is_declared():
+    assert handled_events() == declared_events()
+    assert handlers_for("APP_DELETED"), "APP_DELETED must deactivate the installation"
+    with pytest.raises(ValueError, match="not a webhook declared"):
+        from plugin.webhooks.handlers import register_handler
+
+        register_handler("VOUCHER_CREATED", lambda delivery: None)
+
+
+@override_settings(APP_URL="https://referrals.example.com")
+def test_the_served_manifest_uses_app_url(client):
+    served = client.get("/api/manifest").json()
+
+    assert served["appUrl"] == "https://referrals.example.com/dashboard/"
+    assert served["tokenTargetUrl"] == "https://referrals.example.com/api/register"
+    assert {w["targetUrl"] for w in served["webhooks"]} == {
+        f"https://referrals.example.com/api/webhooks/{family}" for family in webhook_families()
+    }
+    assert served["extensions"][0]["url"] == "/"  # APP_PAGE URLs stay relative
+    assert saleor_manifest_problems(served, schema=schema()) == []
+
+
+@override_settings(APP_URL="")
+def test_without_app_url_the_manifest_follows_the_request(client):
+    served = client.get("/api/manifest", HTTP_HOST="localhost:9000").json()
+    assert served["tokenTargetUrl"] == "http://localhost:9000/api/register"
+    assert served["webhooks"][0]["targetUrl"].startswith("http://localhost:9000/api/webhooks/")

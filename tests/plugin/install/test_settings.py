@@ -1,0 +1,76 @@
+"""Settings from the environment; production refuses to start on unsafe defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from plugin.config import production_problems
+
+REPO = Path(__file__).resolve().parents[3]
+SAFE = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "s" * 50,
+    "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    "APP_URL": "https://referrals.example.com",
+    "ALLOWED_SALEOR_URLS": "https://*.saleor.cloud/graphql/",
+    "DATABASE_URL": "postgres://referrals@db.example.com/referrals",
+}
+
+
+def start_django(env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SAFE and k != "DEBUG"}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=REPO, env={**base, "DJANGO_SETTINGS_MODULE": "plugin.settings", **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_a_safe_production_configuration_has_no_problems():
+    assert production_problems(SAFE) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"DEBUG": "1"}, "DEBUG must be off"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY is missing"),
+        ({"SECRET_KEY": "dev-only-insecure-secret-key"}, "SECRET_KEY is missing"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
+        ({"FIELD_ENCRYPTION_KEY": ""}, "FIELD_ENCRYPTION_KEY is missing"),
+        ({"FIELD_ENCRYPTION_KEY": "not-a-key"}, "not a valid Fernet key"),
+        ({"APP_URL": "http://referrals.example.com"}, "APP_URL must be"),
+        ({"ALLOWED_SALEOR_URLS": ""}, "ALLOWED_SALEOR_URLS is missing"),
+        ({"ALLOW_PRIVATE_SALEOR_URLS": "1"}, "ALLOW_PRIVATE_SALEOR_URLS must be off"),
+        ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "must point at PostgreSQL"),
+    ],
+)
+def test_each_unsafe_setting_is_named(change, problem):
+    problems = production_problems({**SAFE, **change})
+    assert len(problems) == 1 and problem in problems[0]
+
+
+def test_production_refuses_to_start_with_debug_and_missing_keys():
+    result = start_django({"APP_ENV": "production", "DEBUG": "1"})
+
+    assert result.returncode != 0
+    assert "unsafe production settings" in result.stderr
+    assert "DEBUG must be off" in result.stderr
+    assert "FIELD_ENCRYPTION_KEY is missing" in result.stderr
+
+
+def test_production_starts_when_configured():
+    result = start_django(SAFE)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_development_starts_on_defaults(tmp_path):
+    result = start_django({"VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr

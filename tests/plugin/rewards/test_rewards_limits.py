@@ -1,0 +1,163 @@
+"""Caps and budgets: counted atomically with the reward, also under concurrent orders."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.db import close_old_connections, connection
+from rewards_testing import T0, on_postgres
+
+from plugin.rewards.limits import Limit, period_key, program_limits, usage_take
+from plugin.rewards.models import Reward, RewardState, UsageCounter
+from plugin.rewards.selectors import reward_latest_entry
+from plugin.use_cases.rewards import reward_record
+from rules.facts import Trigger
+from rules.money import Money
+
+PROGRAM = SimpleNamespace(
+    limits=[{"who": "referrer", "count": 3, "per": "month"}],
+    budgets=[{"amount": Money.of("100.00", "USD"), "per": "month"}],
+)
+
+
+def _decided(amount="30.00", line=4):
+    return SimpleNamespace(
+        recipient="referrer",
+        kind="money",
+        amount=Money.of(amount, "USD"),
+        percent=None,
+        points=None,
+        voucher_type=None,
+        max_amount=None,
+        delivery="gift_card",
+        hold_days=30,
+        hold_after="fulfillment",
+        expires_days=None,
+        rule_line=line,
+        rule_label="referrer reward",
+        reason="order_total > 50",
+    )
+
+
+def _record(installation, order_number, amount="30.00", email="alice.referrer@example.com"):
+    order = {
+        "id": f"order-{order_number}",
+        "number": str(order_number),
+        "channel": {"slug": "default-channel"},
+    }
+    reward_record(
+        installation=installation,
+        key=f"order:order-{order_number}:paid:4:referrer:0",
+        reward=_decided(amount),
+        recipient=(email, ""),
+        state=RewardState.PENDING,
+        reason="",
+        order=order,
+        trigger=Trigger.ORDER_PAID,
+        referral=None,
+        version=None,
+        program=PROGRAM,
+        at=T0,
+        cause={"cause_event": "ORDER_FULLY_PAID", "cause_id": str(order_number)},
+    )
+    return Reward.objects.get(installation=installation, order_id=order["id"])
+
+
+def test_period_keys():
+    assert period_key(period="month", now=T0) == "2026-11"
+    assert period_key(period="weeks", now=T0) == "2026-W47"
+    assert period_key(period=None, now=T0) == "all"
+
+
+def test_program_limits_read_caps_for_the_recipient_and_budgets():
+    limits = program_limits(
+        program=PROGRAM, recipient_role="referrer", recipient_email="a@example.com"
+    )
+    assert [(lim.scope, lim.count, lim.amount) for lim in limits] == [
+        ("referrer:a@example.com", 3, None),
+        ("budget", None, Decimal("100.00")),
+    ]
+    assert [
+        lim.scope
+        for lim in program_limits(
+            program=PROGRAM, recipient_role="referee", recipient_email="b@example.com"
+        )
+    ] == ["budget"]
+
+
+@pytest.mark.django_db
+def test_cap_refuses_the_fourth_reward_with_the_reason(captured_installation):
+    states = [
+        reward_latest_entry(reward=_record(captured_installation, n, amount="10.00"))
+        for n in range(4)
+    ]
+    assert [s.state for s in states] == ["pending"] * 3 + ["refused"]
+    assert "3 rewards per month" in states[-1].reason
+    _record(captured_installation, 0, amount="10.00")  # a replayed order counts nothing again
+    row = UsageCounter.objects.get(scope="referrer:alice.referrer@example.com")
+    assert (row.count, row.amount) == (3, Decimal("30.000"))
+
+
+@pytest.mark.django_db
+def test_budget_is_shared_by_everyone(captured_installation):
+    first = _record(captured_installation, 1, amount="60.00", email="a@example.com")
+    second = _record(captured_installation, 2, amount="60.00", email="b@example.com")
+    third = _record(captured_installation, 3, amount="40.00", email="c@example.com")
+    assert [reward_latest_entry(reward=r).state for r in (first, second, third)] == [
+        "pending",
+        "refused",
+        "pending",
+    ]
+    assert "budget" in reward_latest_entry(reward=second).reason
+
+
+@pytest.mark.django_db
+def test_limits_are_all_or_nothing(captured_installation):
+    limits = [Limit(scope="a", period="month", count=5), Limit(scope="b", period="month", count=0)]
+    assert usage_take(installation=captured_installation, limits=limits, amount=Decimal(1), now=T0)
+    assert not UsageCounter.objects.filter(count__gt=0).exists()
+    assert (
+        usage_take(
+            installation=captured_installation,
+            limits=limits[:1],
+            amount=Decimal(1),
+            now=T0 + timedelta(days=40),
+        )
+        is None
+    )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not on_postgres(), reason="row locks under real concurrency need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_orders_never_exceed_the_cap(captured_installation):
+    """Twelve orders paid at the same moment, cap 3 per month: exactly three rewards."""
+    barrier = threading.Barrier(12)
+    errors = []
+
+    def pay(number):
+        try:
+            barrier.wait()
+            _record(captured_installation, number, amount="10.00")
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=pay, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    states = [reward_latest_entry(reward=r).state for r in Reward.objects.all()]
+    assert sorted(states) == ["pending"] * 3 + ["refused"] * 9
+    row = UsageCounter.objects.get(scope="referrer:alice.referrer@example.com")
+    assert (row.count, row.amount) == (3, Decimal("30.000"))
+    budget = UsageCounter.objects.get(scope="budget")
+    assert budget.amount == Decimal("30.000")
