@@ -13,3 +13,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_acks_late = True  # a worker that dies mid-task leaves the message to be redelivered
 app.conf.worker_prefetch_multiplier = 1
 app.autodiscover_tasks()
+
+# Periodic work (Celery beat). Contests and the playbook; each entry is one task name.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "contests-finalize": {"task": "contests.finalize", "schedule": 300.0},
+    "contests-rebuild": {"task": "contests.rebuild", "schedule": 3600.0},
+    "playbook-messages": {"task": "playbook.messages", "schedule": 600.0},
+    "playbook-win-back": {"task": "playbook.win_back", "schedule": 6 * 3600.0},
+}

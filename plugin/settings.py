@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "plugin.dashboard",
     "plugin.rewards",
     "plugin.messages",
+    "plugin.contests",
+    "plugin.playbook",
 ]
 
 MIDDLEWARE = [

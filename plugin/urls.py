@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("dashboard/", include("plugin.dashboard.urls")),
     path("api/graphql/", storefront_graphql_view, name="storefront-graphql"),
     path("", include("plugin.referrals.urls")),
+    path("", include("plugin.playbook.urls")),
 ]

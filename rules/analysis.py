@@ -6,7 +6,7 @@ and prove a fixed reward stays under the order total; costs give the worst case 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rules import ast
@@ -30,12 +30,12 @@ class Range:
 
     def above(self, value: Decimal, open_: bool) -> Range:
         if self.lo is None or value > self.lo or (value == self.lo and open_):
-            return replace(self, lo=value, lo_open=open_)
+            return Range(value, open_, self.hi, self.hi_open)
         return self
 
     def below(self, value: Decimal, open_: bool) -> Range:
         if self.hi is None or value < self.hi or (value == self.hi and open_):
-            return replace(self, hi=value, hi_open=open_)
+            return Range(self.lo, self.lo_open, value, open_)
         return self
 
 

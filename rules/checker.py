@@ -189,8 +189,11 @@ class Checker(DeclarationChecker):
     def reward(self, spec: ast.RewardSpec, give: ast.Give, ranges: Ranges) -> Cost:
         if spec.kind in ("free_shipping", "free_product"):
             return Cost(unbounded=True)
+        errors_before = len(self.diagnostics)
         typed = self.expr(spec.value) if spec.value is not None else ERROR
-        if typed.type is Type.ERROR:
+        if typed.type is Type.ERROR or any(
+            d.is_error for d in self.diagnostics[errors_before:]
+        ):
             return Cost()
         if spec.value is not None and typed.const is not None and typed.const < 0:
             self.error(spec.value.span, "a reward cannot be negative")

@@ -93,63 +93,66 @@ class ExprChecker:
         if depth > MAX_DEPTH:
             self.error(e.span, f"expression nests too deeply (limit {MAX_DEPTH})")
             return ERROR
-        match e:
-            case ast.Number(value=value):
-                self.number_ok(value, e.span)
-                integral = value == value.to_integral_value()
-                return Typed(Type.INT if integral else Type.DECIMAL, value)
-            case ast.MoneyLit(amount=amount, currency=currency):
-                if not self.number_ok(amount, e.span):
-                    return ERROR
-                self.check_currency(currency, e.span)
-                if is_currency(currency) and -amount.as_tuple().exponent > minor_units(currency):
-                    self.error(e.span, f"{currency} amounts have at most "
-                                       f"{minor_units(currency)} decimal places")
-                return Typed(Type.MONEY, amount)
-            case ast.PercentLit(value=value):
-                self.number_ok(value, e.span)
-                return Typed(Type.PERCENT, value)
-            case ast.DurationLit(days=days):
-                if days < 0:
-                    self.error(e.span, "a duration is a whole number of days or weeks")
-                return Typed(Type.DURATION, Decimal(max(days, 0)))
-            case ast.StringLit():
-                return Typed(Type.STRING)
-            case ast.DateLit(value=value, text=text):
-                if value is None:
-                    self.error(e.span, f"`{text}` is not a date")
-                return Typed(Type.DATE)
-            case ast.BoolLit(value=value):
-                return Typed(Type.BOOL, Decimal(int(value)))
-            case ast.Name():
-                return self.name(e)
-            case ast.ListLit(items=items):
-                return self.list_lit(e, items, depth)
-            case ast.Unary(op="not", operand=operand):
-                self.expect_bool(operand, depth + 1)
-                return Typed(Type.BOOL)
-            case ast.Unary(operand=operand):
-                inner = self.expr(operand, depth + 1)
-                if inner.type in (Type.ERROR,):
-                    return ERROR
-                if inner.type not in NUMERIC | {Type.MONEY, Type.PERCENT, Type.DURATION}:
-                    self.error(e.span, f"cannot negate {_a(inner.type)}")
-                    return ERROR
-                return Typed(inner.type, -inner.const if inner.const is not None else None)
-            case ast.Binary(op=op) if op in ("and", "or"):
-                self.expect_bool(e.left, depth + 1)
-                self.expect_bool(e.right, depth + 1)
-                return Typed(Type.BOOL)
-            case ast.Binary():
-                return self.arithmetic(e, depth)
-            case ast.Compare():
-                return self.compare(e, depth)
-            case ast.Aggregate():
-                return self.aggregate(e, depth)
-            case ast.Call():
-                return self.call(e, depth)
-        self.error(e.span, "not an expression")
-        return ERROR
+        return _DISPATCH[type(e)](self, e, depth)
+
+    def _number(self, e: ast.Number, depth: int) -> Typed:
+        self.number_ok(e.value, e.span)
+        integral = e.value == e.value.to_integral_value()
+        return Typed(Type.INT if integral else Type.DECIMAL, e.value)
+
+    def _money(self, e: ast.MoneyLit, depth: int) -> Typed:
+        if not self.number_ok(e.amount, e.span):
+            return ERROR
+        self.check_currency(e.currency, e.span)
+        if is_currency(e.currency) and -e.amount.as_tuple().exponent > minor_units(e.currency):
+            self.error(e.span, f"{e.currency} amounts have at most "
+                               f"{minor_units(e.currency)} decimal places")
+        return Typed(Type.MONEY, e.amount)
+
+    def _percent(self, e: ast.PercentLit, depth: int) -> Typed:
+        self.number_ok(e.value, e.span)
+        return Typed(Type.PERCENT, e.value)
+
+    def _duration(self, e: ast.DurationLit, depth: int) -> Typed:
+        if e.days < 0:
+            self.error(e.span, "a duration is a whole number of days or weeks")
+        return Typed(Type.DURATION, Decimal(max(e.days, 0)))
+
+    def _string(self, e: ast.StringLit, depth: int) -> Typed:
+        return Typed(Type.STRING)
+
+    def _date(self, e: ast.DateLit, depth: int) -> Typed:
+        if e.value is None:
+            self.error(e.span, f"`{e.text}` is not a date")
+        return Typed(Type.DATE)
+
+    def _bool(self, e: ast.BoolLit, depth: int) -> Typed:
+        return Typed(Type.BOOL, Decimal(int(e.value)))
+
+    def _name(self, e: ast.Name, depth: int) -> Typed:
+        return self.name(e)
+
+    def _list(self, e: ast.ListLit, depth: int) -> Typed:
+        return self.list_lit(e, e.items, depth)
+
+    def _unary(self, e: ast.Unary, depth: int) -> Typed:
+        if e.op == "not":
+            self.expect_bool(e.operand, depth + 1)
+            return Typed(Type.BOOL)
+        inner = self.expr(e.operand, depth + 1)
+        if inner.type is Type.ERROR:
+            return ERROR
+        if inner.type not in NUMERIC | {Type.MONEY, Type.PERCENT, Type.DURATION}:
+            self.error(e.span, f"cannot negate {_a(inner.type)}")
+            return ERROR
+        return Typed(inner.type, -inner.const if inner.const is not None else None)
+
+    def _binary(self, e: ast.Binary, depth: int) -> Typed:
+        if e.op in ("and", "or"):
+            self.expect_bool(e.left, depth + 1)
+            self.expect_bool(e.right, depth + 1)
+            return Typed(Type.BOOL)
+        return self.arithmetic(e, depth)
 
     def expect_bool(self, e: ast.Expr, depth: int = 0) -> Typed:
         typed = self.expr(e, depth)
@@ -341,6 +344,24 @@ class ExprChecker:
         if all(c is not None for c in consts):
             const = min(consts) if e.func == "min" else max(consts)  # type: ignore[type-var]
         return Typed(kind, const)
+
+
+_DISPATCH = {
+    ast.Number: ExprChecker._number,
+    ast.MoneyLit: ExprChecker._money,
+    ast.PercentLit: ExprChecker._percent,
+    ast.DurationLit: ExprChecker._duration,
+    ast.StringLit: ExprChecker._string,
+    ast.DateLit: ExprChecker._date,
+    ast.BoolLit: ExprChecker._bool,
+    ast.Name: ExprChecker._name,
+    ast.ListLit: ExprChecker._list,
+    ast.Unary: ExprChecker._unary,
+    ast.Binary: ExprChecker._binary,
+    ast.Compare: ExprChecker.compare,
+    ast.Aggregate: ExprChecker.aggregate,
+    ast.Call: ExprChecker.call,
+}
 
 
 def _fold(op: str, left: Decimal | None, right: Decimal | None) -> Decimal | None:

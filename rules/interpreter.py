@@ -307,8 +307,15 @@ class Interpreter:
         scoped = dict(env)
         total: object = None
         count = 0
+        # In the short form `any(lines where c)` / `all(lines where c)` the `where` is the test.
+        where_is_test = e.item is None and e.func in ("any", "all")
         for line in lines:  # type: ignore[attr-defined]
             scoped[e.var] = line
+            if where_is_test:
+                held = e.where is None or bool(self.eval(run, e.where, scoped))
+                if held == (e.func == "any"):
+                    return held
+                continue
             if e.where is not None and not self.eval(run, e.where, scoped):
                 continue
             if e.func == "sum":

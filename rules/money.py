@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -18,6 +19,7 @@ def is_currency(code: str) -> bool:
     return code in _KNOWN_CURRENCIES
 
 
+@functools.cache
 def minor_units(currency: str) -> int:
     """ISO 4217 decimal places: JPY 0, USD 2, KWD 3."""
     if not is_currency(currency):

@@ -184,10 +184,11 @@ class _ToAst(Transformer):
         return ast.TriggerSpec(Trigger.CUSTOMER_CREATED, _cover(c[0], c[1]))
 
     def t_customer_asleep(self, c):
-        return ast.TriggerSpec(Trigger.CUSTOMER_ASLEEP, _cover(c[0], c[-1]), periods=_int(c[2]))
+        periods = _int(c[2]) if len(c) > 2 else None
+        return ast.TriggerSpec(Trigger.CUSTOMER_ASLEEP, _cover(c[0], c[-1]), periods=periods)
 
     def t_first_order(self, c):
-        channel = _unquote(c[3]) if len(c) > 3 else None
+        channel = _unquote(c[-1]) if c[-1].type == "STRING" else None
         return ast.TriggerSpec(Trigger.FIRST_ORDER_IN_CHANNEL, _cover(c[0], c[-1]), channel=channel)
 
     def t_contest_end(self, c):
@@ -573,13 +574,14 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
             line, column = _end_of_line(text, line)
         else:
             width = max(1, len(str(token).splitlines()[0]) if str(token) else 1)
-    with _PARSE_LOCK:
-        label = exc.match_examples(_parser().parse, SYNTAX_EXAMPLES, use_accepts=True)
+    label = _label_for(exc)
     if isinstance(exc, UnexpectedCharacters):
         char = text.splitlines()[line - 1][column - 1 : column] if line <= len(
             text.splitlines()) else ""
         message = label or f"unexpected character {char!r}"
-        hint = "strings use double quotes" if char == "'" else None
+        hint = None
+        if char == "'":
+            message, hint = "strings are written in double quotes", f"then: {message}"
     else:
         found = _found(token)
         message = label or f"unexpected {found}"
@@ -587,6 +589,42 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
         hint = describe_expected(expected, _parser())
     span = Span(line, column, line, column + width)
     return Diagnostic.at(span, message, hint=hint, filename=filename)
+
+
+@functools.cache
+def _example_table() -> tuple[tuple[object, frozenset, str, str, str], ...]:
+    """Each syntax-error example parsed once: (state, accepts, token type, token text, label).
+    Examples also run after a leading comment and after a header, whose parser states differ."""
+    table = []
+    for label, examples in SYNTAX_EXAMPLES.items():
+        for example in examples:
+            for prefix in ("", "# note\n", 'program "p"\n'):
+                try:
+                    _raw_parse(prefix + example)
+                except UnexpectedInput as ut:
+                    token = getattr(ut, "token", None)
+                    table.append((ut.state, frozenset(getattr(ut, "accepts", None) or ()),
+                                  getattr(token, "type", ""), str(token or ""), label))
+                except LarkError:
+                    continue
+    return tuple(table)
+
+
+def _label_for(exc: UnexpectedInput) -> str | None:
+    """The example label whose error happened in the same parser state, preferring the same
+    token, then the same kind of token (Lark's match_examples, with the examples parsed once)."""
+    token = getattr(exc, "token", None)
+    accepts = frozenset(getattr(exc, "accepts", None) or ())
+    best: tuple[int, str] | None = None
+    for state, example_accepts, token_type, token_text, label in _example_table():
+        if state != exc.state or (accepts and example_accepts and accepts != example_accepts):
+            continue
+        score = 0
+        if token is not None and token_type == token.type:
+            score = 2 if token_text == str(token) else 1
+        if best is None or score > best[0]:
+            best = (score, label)
+    return best[1] if best else None
 
 
 def _found(token: Token | None) -> str:

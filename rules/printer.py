@@ -7,7 +7,7 @@ from decimal import Decimal
 from rules import ast
 
 # Binding strength, loosest first; a child binding looser than its parent gets parentheses.
-_LEVEL = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "of": 7,
+_LEVEL = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "of": 6,
           "neg": 8, "atom": 9}
 
 
@@ -67,8 +67,6 @@ def expr_text(expr: ast.Expr) -> str:
             level = _LEVEL[op]
             # Left-associative: the right child needs parentheses at equal strength.
             right_min = level + 1 if op not in ("and", "or") else level
-            if op == "of":
-                return f"{_wrap(left, level + 1)} of {_wrap(right, level + 1)}"
             return f"{_wrap(left, level)} {op} {_wrap(right, right_min)}"
         case ast.Compare(op=op, left=left, right=right):
             level = _LEVEL["compare"]

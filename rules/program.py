@@ -14,6 +14,7 @@ from typing import Any
 from rules import ast
 from rules.analysis import Cost
 from rules.checker import Checker, CheckOutcome
+from rules.compiler import CompiledEvaluator
 from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
@@ -37,27 +38,47 @@ class ExampleResult:
 class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
-    __slots__ = ("_costs", "_exceeding", "_interpreter", "_warnings", "budgets", "contests",
+    __slots__ = ("_compiled", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
+                 "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
 
+    name: str  # the header's name, else the file name
+    currency: str | None  # the header's, else the one the amounts use, else None (the facts')
+    source: str
+    source_hash: str  # sha256 of the source: the cache key and a decision's version
+    filename: str
+    node: ast.ProgramNode
+    rules: tuple[RuleInfo, ...]
+    limits: tuple[LimitInfo, ...]
+    budgets: tuple[BudgetInfo, ...]
+    contests: tuple[ContestInfo, ...]
+    examples: tuple[ExampleInfo, ...]
+
     def __init__(self, source: str, filename: str, outcome: CheckOutcome) -> None:
-        self.source = source
-        self.filename = filename
-        self.source_hash = source_hash(source)
-        self.node: ast.ProgramNode = outcome.node
+        init = functools.partial(object.__setattr__, self)
+        init("source", source)
+        init("filename", filename)
+        init("source_hash", source_hash(source))
+        init("node", outcome.node)
         header = outcome.node.header
-        self.name: str = header.name if header else filename.rsplit("/", 1)[-1]
-        self.currency: str | None = outcome.currency
-        self.rules: tuple[RuleInfo, ...] = tuple(outcome.rules)
-        self.limits: tuple[LimitInfo, ...] = tuple(outcome.limits)
-        self.budgets: tuple[BudgetInfo, ...] = tuple(outcome.budgets)
-        self.contests: tuple[ContestInfo, ...] = tuple(outcome.contests)
-        self.examples: tuple[ExampleInfo, ...] = tuple(outcome.examples)
-        self._costs: dict[Trigger, Cost] = dict(outcome.costs)
-        self._exceeding = tuple(outcome.exceeding)
-        self._warnings = tuple(d for d in outcome.diagnostics if not d.is_error)
-        self._interpreter = Interpreter(outcome.node, self.currency, list(outcome.rules))
+        init("name", header.name if header else filename.rsplit("/", 1)[-1])
+        init("currency", outcome.currency)
+        init("rules", tuple(outcome.rules))
+        init("limits", tuple(outcome.limits))
+        init("budgets", tuple(outcome.budgets))
+        init("contests", tuple(outcome.contests))
+        init("examples", tuple(outcome.examples))
+        init("_costs", dict(outcome.costs))
+        init("_exceeding", tuple(outcome.exceeding))
+        init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
+        init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules)))
+        # The fast path means what the interpreter means (tests/rules/test_compiler_*.py).
+        init("_compiled", CompiledEvaluator(outcome.node, self.currency, list(outcome.rules),
+                                            self._interpreter))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Program is immutable")
 
     def __repr__(self) -> str:
         return f"<Program {self.name!r} {self.source_hash[:12]}>"
@@ -73,7 +94,7 @@ class Program:
     def evaluate(self, facts: Facts) -> Decision:
         """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
         currency is not the program's or the step limit is hit."""
-        return self._interpreter.run(facts, record=False, program_hash=self.source_hash)
+        return self._compiled.run(facts, program_hash=self.source_hash)
 
     def explain(self, facts: Facts) -> Decision:
         """Like `evaluate`, with the trace of every condition and nearest-miss hints."""

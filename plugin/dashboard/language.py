@@ -46,10 +46,30 @@ def run_examples(source: str) -> dict[str, Any]:
             "examples": [example_json(r) for r in program.run_examples()]}
 
 
+_WORD_TERMINAL = re.compile(r"^[A-Z_]+(?:\.\d+)?:\s*/([a-z|()?]+)\(\?!\[A-Za-z0-9_\]\)/", re.M)
+
+
+def _expand(pattern: str) -> list[str]:
+    """The words a small keyword regex matches: `days?` → days, day; `(a|b)` → a, b."""
+    if "(" in pattern:
+        start, end = pattern.index("("), pattern.index(")")
+        return [word for alternative in pattern[start + 1:end].split("|")
+                for word in _expand(pattern[:start] + alternative + pattern[end + 1:])]
+    if "?" in pattern:
+        at = pattern.index("?")
+        with_char, without = pattern[:at] + pattern[at + 1:], pattern[:at - 1] + pattern[at + 1:]
+        return _expand(with_char) + _expand(without)
+    return [pattern]
+
+
 @cache
 def keywords() -> tuple[str, ...]:
-    """Every word the grammar reserves, read from the grammar itself so the editor never drifts."""
-    words = set(re.findall(r'"([a-z][a-z_]*)"', load_grammar()))
+    """Every word the grammar reserves, read from the grammar itself so the editor never drifts:
+    quoted literals and the small word patterns (`days?`, `(fulfillment|payment)`)."""
+    grammar = load_grammar()
+    words = set(re.findall(r'"([a-z][a-z_]*)"', grammar))
+    for pattern in _WORD_TERMINAL.findall(grammar):
+        words.update(_expand(pattern))
     return tuple(sorted(words))
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from plugin.dashboard.sandbox_facts import form_from_order
 from plugin.install.selectors import installation_client
+from plugin.saleor.client import SaleorClient
 from plugin.saleor.errors import SaleorError
 from plugin.saleor.mappers.orders import order_facts
 
@@ -22,11 +24,21 @@ class OrdersUnavailable(Exception):
     """Saleor could not be asked (down, token revoked); the sandbox still works with the form."""
 
 
+def _client(installation) -> SaleorClient:
+    if settings.DEBUG and installation.saleor_api_url == settings.DEMO_SALEOR_API_URL:
+        # The demo shop has no Saleor behind it: in development it answers with the orders
+        # captured from a real Saleor, so the sandbox and backtests have real data to show.
+        from plugin.saleor.fake import FakeSaleor
+
+        return FakeSaleor(api_url=installation.saleor_api_url).client(token=None)
+    return installation_client(installation=installation)
+
+
 def orders_pages(*, installation, since, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES):
     """Yields (orders of one page, total count) from `orders_recent`, oldest first."""
     after = None
     try:
-        with installation_client(installation=installation) as client:
+        with _client(installation) as client:
             for _ in range(max_pages):
                 data = client.execute("orders_recent", {
                     "updatedSince": since.isoformat(), "first": page_size, "after": after,

@@ -8,6 +8,7 @@ from plugin.dashboard import (
     views_editor,
     views_page,
     views_program,
+    views_referrals,
 )
 
 app_name = "dashboard"
@@ -31,6 +32,15 @@ api = [
     path("api/orders/recent", views_editor.orders_recent, name="orders-recent"),
     path("api/backtests", views_backtest.backtest_start, name="backtests"),
     path("api/backtests/<int:job_id>", views_backtest.backtest_detail, name="backtest"),
+    path("api/referrals", views_referrals.referrals, name="referrals"),
+    path("api/rewards", views_referrals.rewards, name="rewards"),
+    path("api/review", views_referrals.review_queue, name="review"),
+    path("api/review/reward/<int:item_id>", views_referrals.review_decide, {"kind": "reward"},
+         name="review-reward"),
+    path("api/review/referral/<int:item_id>", views_referrals.review_decide,
+         {"kind": "referral"}, name="review-referral"),
+    path("api/contests", views_referrals.contests, name="contests"),
+    path("api/overview", views_referrals.overview, name="overview"),
 ]
 
 urlpatterns = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,7 +34,10 @@ def secure_page(response: HttpResponse, *, csp: str = PAGE_CSP) -> HttpResponse:
 
 
 def page_config(request: HttpRequest) -> dict:
-    return {"apiBase": reverse("dashboard:api-root").rstrip("/")}
+    config = {"apiBase": reverse("dashboard:api-root").rstrip("/")}
+    if settings.DEBUG:
+        config["devEntry"] = reverse("dashboard:dev")  # shown when opened outside a dashboard
+    return config
 
 
 def dashboard_page(request: HttpRequest) -> HttpResponse:

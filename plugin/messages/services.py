@@ -21,6 +21,24 @@ from plugin.messages.models import SentMessage
 log = logging.getLogger("plugin.messages")
 
 TEMPLATES = ("invite", "friend_joined", "reward_held", "reward_issued", "reward_voided")
+# Shipped by other apps in their own templates/messages/: contests and the playbook.
+TEMPLATES += (
+    "contest_winner",
+    "referral_invite",
+    "referral_followup",
+    "social_share",
+    "win_back",
+    "reorder_reminder",
+)
+
+# Checks every e-mail must pass, e.g. the unsubscribe list (`message_guard_register`).
+_send_guards: list[Any] = []
+
+
+def message_guard_register(guard: Any) -> None:
+    """Adds `guard(installation=, to=, template=) -> bool`; False stops that e-mail."""
+    if guard not in _send_guards:
+        _send_guards.append(guard)
 
 
 def _names(installation, template: str, suffix: str) -> list[str]:
@@ -54,6 +72,10 @@ def message_send(
     Returns False when this key was already sent (a replayed event) or there is no address.
     """
     if not to or "@" not in to:
+        return False
+    if not all(
+        guard(installation=installation, to=to, template=template) for guard in _send_guards
+    ):
         return False
     subject, text, html = message_render(
         installation=installation, template=template, context=context

@@ -51,9 +51,24 @@ def audit_record(
     )
 
 
+STARTER_DRAFT = """program "Referral program" currency USD
+
+# A friend's first order earns the referrer 10% of it, paid out after the return window.
+on order paid when referred and customer.orders == 0:
+    give referrer 10% of order_total max 50 USD
+    hold 30 days after fulfillment
+
+example "a friend's first order":
+    order_total = 200 USD, referred
+    expect referrer gets 20 USD
+"""
+
+
 def program_get_or_create(*, installation, name: str = "Referral program") -> Program:
-    """The installation's program, created empty the first time it is asked for."""
-    program, _ = Program.objects.get_or_create(installation=installation, defaults={"name": name})
+    """The installation's program; the first time, a draft to start from (nothing is live)."""
+    program, _ = Program.objects.get_or_create(
+        installation=installation, defaults={"name": name, "draft_source": STARTER_DRAFT}
+    )
     return program
 
 

@@ -102,15 +102,18 @@ def _doubt_reason(
         fellow_referees = others.filter(referrer_email=referral.referrer_email).values(
             "referee_email"
         )
-        if (
+        sharing = (
             CustomerOrder.objects.filter(
                 installation=installation,
                 shipping_fingerprint=shipping_fingerprint,
                 email__in=fellow_referees,
             )
             .exclude(email=referral.referee_email)
-            .exists()
-        ):
+            .values("email")
+            .distinct()
+            .count()
+        )
+        if sharing >= settings.shared_address_referees:  # one flatmate is normal; a farm is not
             return SHARED_ADDRESS
     return ""
 

@@ -19,6 +19,8 @@ class ReferralSettings(models.Model):
     attribution_days = models.PositiveIntegerField(default=30)
     velocity_per_day = models.PositiveIntegerField(default=10)  # referrals per referrer per 24 h
     leaked_referees_per_day = models.PositiveIntegerField(default=25)  # distinct e-mails per code
+    # other referees of the same referrer at one shipping address before it looks like a farm
+    shared_address_referees = models.PositiveIntegerField(default=3)
     # The value a typed referral code has in Saleor until the app swaps in the referee's code.
     code_voucher_percent = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -145,6 +147,7 @@ class CheckoutDiscount(models.Model):
     checkout_id = models.CharField(max_length=128)
     referral = models.ForeignKey(Referral, null=True, on_delete=models.SET_NULL)
     code = models.CharField(max_length=64)
+    voucher_type = models.CharField(max_length=16, default="ENTIRE_ORDER")  # or SHIPPING
     value_type = models.CharField(max_length=16)  # PERCENTAGE | FIXED
     value = models.DecimalField(max_digits=18, decimal_places=4)
     currency = models.CharField(max_length=3)

@@ -151,16 +151,20 @@ def reward_reconcile(
                 **common,
             )
         due = _hold_due(reward=reward, track=track)
-        if due is not None and reward_transition(
-            reward=reward,
-            from_states=[RewardState.PENDING],
-            action=EntryAction.HELD,
-            state=RewardState.HELD,
-            due_at=due,
-            reason=f"held until {due:%Y-%m-%d} ({reward.hold_days} days after "
-            f"{reward.hold_after or 'fulfillment'})",
-            **common,
-        ):
+        if (
+            due is not None
+            and reward_transition(
+                reward=reward,
+                from_states=[RewardState.PENDING],
+                action=EntryAction.HELD,
+                state=RewardState.HELD,
+                due_at=due,
+                reason=f"held until {due:%Y-%m-%d} ({reward.hold_days} days after "
+                f"{reward.hold_after or 'fulfillment'})",
+                **common,
+            )
+            and due > now
+        ):  # a hold already over needs no "on its way" mail
             from plugin.messages.services import reward_message_send
 
             reward_message_send(reward=reward, template="reward_held", due_at=due)

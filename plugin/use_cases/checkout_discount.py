@@ -8,19 +8,22 @@ undiscounted prices so the app's own discount never changes the program's decisi
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
 
 from plugin.referrals.codes import code_suffix
+from plugin.referrals.discounts import (
+    DiscountSpec,
+    checkout_order_facts,
+    desired_discount,
+    undiscounted_subtotal,
+)
 from plugin.referrals.models import CheckoutDiscount, Referral
-from plugin.referrals.payloads import currency_of, customer_of, money_amount, subject_of
+from plugin.referrals.payloads import currency_of, customer_of, subject_of
 from plugin.referrals.selectors import (
     checkout_discount_get,
     customer_facts,
@@ -28,8 +31,7 @@ from plugin.referrals.selectors import (
     referral_facts,
 )
 from plugin.referrals.services import referral_attribute
-from rules.facts import Facts, OrderFacts, Trigger
-from rules.money import Money
+from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
 VOUCHER_NAME = "Referral welcome (single use)"
@@ -41,77 +43,6 @@ class Outcome(StrEnum):
     APPLIED = "applied"
     REMOVED = "removed"
     KEPT_FOREIGN = "kept_foreign"  # the shopper's own voucher stays: no stacking
-
-
-@dataclass(frozen=True, slots=True)
-class DiscountSpec:
-    """A concrete voucher value: a percentage, or a fixed amount in the checkout's currency."""
-
-    value_type: str  # PERCENTAGE | FIXED
-    value: Decimal
-    currency: str
-
-    def matches(self, row: CheckoutDiscount) -> bool:
-        return (
-            row.value_type == self.value_type
-            and Decimal(row.value) == self.value
-            and row.currency == self.currency
-        )
-
-
-def _undiscounted_subtotal(checkout: dict) -> Decimal:
-    return sum(
-        (money_amount(line.get("undiscountedTotalPrice")) for line in checkout.get("lines") or []),
-        Decimal(0),
-    )
-
-
-def checkout_order_facts(*, checkout: dict, own_code: str | None) -> OrderFacts:
-    """The checkout as an order, with the app's own discount added back (echo-stable)."""
-    from plugin.saleor.mappers import checkout_facts
-
-    facts: OrderFacts = checkout_facts(checkout)
-    if not own_code or checkout.get("voucherCode") != own_code:
-        return facts
-    discount = Money.of(money_amount(checkout.get("discount")), facts.currency)
-    lines = tuple(
-        dataclasses.replace(
-            line,
-            unit_price=Money.of(money_amount(raw.get("undiscountedUnitPrice")), facts.currency),
-            total_price=Money.of(money_amount(raw.get("undiscountedTotalPrice")), facts.currency),
-        )
-        for line, raw in zip(facts.lines, checkout.get("lines") or [], strict=False)
-    )
-    return dataclasses.replace(
-        facts,
-        lines=lines,
-        subtotal=facts.subtotal + discount,
-        total=facts.total + discount,
-        voucher_code=None,
-    )
-
-
-def desired_discount(*, program: Any, facts: Facts, base: Decimal) -> DiscountSpec | None:
-    """The referee's discount the program decides; a capped percentage becomes a fixed amount.
-
-    Saleor vouchers have no maximum, so `10% max 30 USD` on a 400 USD basket is 30 USD fixed.
-    """
-    decision = program.evaluate(facts)
-    for reward in getattr(decision, "rewards", ()):
-        if str(getattr(reward, "recipient", "")) != "referee" or str(reward.kind) != "discount":
-            continue
-        currency = facts.currency
-        percent, amount = getattr(reward, "percent", None), getattr(reward, "amount", None)
-        cap = getattr(reward, "max_amount", None)
-        if percent is not None:
-            percent = Decimal(str(getattr(percent, "value", percent)))
-            if cap is not None and Money.of(base, currency).percent(percent) > cap:
-                return DiscountSpec("FIXED", cap.amount, currency)
-            return DiscountSpec("PERCENTAGE", percent, currency)
-        if amount is not None:
-            value = min(amount, cap) if cap is not None else amount
-            return DiscountSpec("FIXED", value.amount, currency)
-    return None
 
 
 def _new_code() -> str:
@@ -128,7 +59,7 @@ def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> N
                 {
                     "input": {
                         "name": VOUCHER_NAME,
-                        "type": "ENTIRE_ORDER",
+                        "type": row.voucher_type,
                         "discountValueType": row.value_type,
                         "singleUse": True,
                         "addCodes": [row.code],
@@ -204,9 +135,12 @@ def checkout_discount_reconcile(
     client: Any,
     program: Any | None,
     now: datetime | None = None,
-    allow_stacking: bool = False,
 ) -> Outcome:
-    """Make the checkout carry exactly the discount the program gives its referee (or none)."""
+    """Make the checkout carry exactly the discount the program gives its referee (or none).
+
+    No stacking: Saleor 3.24 holds one voucher code per checkout, so a code of the shopper's own
+    stays and the referral discount steps aside (putting ours on would silently replace theirs).
+    """
     now = now or timezone.now()
     checkout = subject_of(payload)
     if not checkout.get("id"):
@@ -214,10 +148,13 @@ def checkout_discount_reconcile(
     referral = referral_attribute(
         installation=installation, payload=checkout, kind="checkout", now=now
     )
+    if referral is not None and referral.order_id:
+        return Outcome.NOTHING  # a late delivery: the checkout is an order already, leave it be
     row = checkout_discount_get(installation=installation, checkout_id=checkout["id"])
-    own_code = row.code if row and row.state != CheckoutDiscount.State.REMOVED else None
+    own = row if row and row.state != CheckoutDiscount.State.REMOVED else None
+    own_code = own.code if own else None
     current = checkout.get("voucherCode") or ""
-    if current and current != own_code and not allow_stacking:
+    if current and current != own_code:
         typed_referral_code = referral_code_get(installation=installation, code=current)
         if typed_referral_code is None or typed_referral_code.code != current:
             _remove(client=client, checkout=checkout, row=row)  # already replaced by theirs
@@ -227,11 +164,11 @@ def checkout_discount_reconcile(
         facts = _facts(
             installation=installation,
             checkout=checkout,
-            own_code=own_code,
+            own=own,
             referral=referral,
             now=now,
         )
-        spec = desired_discount(program=program, facts=facts, base=_undiscounted_subtotal(checkout))
+        spec = desired_discount(program=program, facts=facts, base=undiscounted_subtotal(checkout))
     if spec is None:
         if program and current and current != own_code:
             _typed_code_drop(installation=installation, client=client, checkout=checkout)
@@ -269,6 +206,7 @@ def _row_for(
         defaults={
             "referral": referral,
             "code": _new_code(),
+            "voucher_type": spec.voucher_type,
             "value_type": spec.value_type,
             "value": spec.value,
             "currency": spec.currency,
@@ -281,9 +219,14 @@ def _row_for(
 
 
 def _facts(
-    *, installation: Any, checkout: dict, own_code: str | None, referral: Referral, now: datetime
+    *,
+    installation: Any,
+    checkout: dict,
+    own: CheckoutDiscount | None,
+    referral: Referral,
+    now: datetime,
 ) -> Facts:
-    order = checkout_order_facts(checkout=checkout, own_code=own_code)
+    order = checkout_order_facts(checkout=checkout, own=own)
     customer_id, email = customer_of(checkout)
     return Facts(
         trigger=Trigger.CHECKOUT,

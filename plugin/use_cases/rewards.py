@@ -49,10 +49,10 @@ PAID_CHARGE = {"FULL", "OVERCHARGED"}
 
 
 def _default(module: str, name: str) -> Callable[..., Any]:
-    def call(**kwargs: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
         import importlib
 
-        return getattr(importlib.import_module(module), name)(**kwargs)
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
     return call
 
@@ -85,7 +85,7 @@ class RewardDeps:
     discount_gap: Callable[..., Any] = field(
         default=_default("plugin.use_cases.order_discount", "discount_gap")
     )
-    clock: Callable[[], datetime] = timezone.now
+    clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
 
 
 def _money_amount(value: Any) -> Decimal | None:

@@ -28,7 +28,8 @@ def test_check_reports_errors_at_line_and_column(dash, sources):
     data = dash.post("check", {"source": sources.BROKEN}).json()
     assert data["ok"] is False
     [error] = data["diagnostics"]
-    assert (error["line"], error["column"], error["end_line"], error["end_column"]) == (4, 19, 4, 30)
+    position = (error["line"], error["column"], error["end_line"], error["end_column"])
+    assert position == (4, 19, 4, 30)
     assert error["message"] == "cannot add Percent to Money"
     assert "`of`" in error["hint"]
 

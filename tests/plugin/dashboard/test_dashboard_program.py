@@ -15,11 +15,13 @@ def publish(dash, source):
     return dash.post("program/publish", {"source": source})
 
 
-def test_new_shop_gets_an_empty_program(dash):
+def test_new_shop_gets_a_starter_draft_that_checks_and_nothing_live(dash):
     data = dash.get("program").json()
-    assert data["program"]["draft"] == ""
     assert data["program"]["live_version"] is None
     assert data["versions"] == []
+    starter = data["program"]["draft"]
+    assert dash.post("check", {"source": starter}).json()["ok"] is True
+    assert all(e["passed"] for e in dash.post("examples", {"source": starter}).json()["examples"])
 
 
 def test_draft_is_saved_as_typed_even_when_broken(dash, sources):
@@ -121,7 +123,7 @@ def test_shops_never_see_each_others_programs(dash, make_dash, other_shop, other
                                                 app_id=other_shop.app_id)
     shop_b = make_dash(token_b, api_url=other_shop.saleor_api_url)
     data = shop_b.get("program").json()
-    assert data["versions"] == [] and data["program"]["draft"] == ""
+    assert data["versions"] == [] and data["program"]["draft"] != sources.VALID
     assert shop_b.get("audit").json()["entries"] == []
     assert shop_b.post("program/rollback", {"number": 1}).status_code == 404
     assert AuditLog.objects.filter(installation=other_shop).count() == 0

@@ -6,12 +6,13 @@ from datetime import datetime
 
 import pytest
 from django.utils import timezone
-
 from flows_testing import CAPTURE_TIME, STORY_PROGRAM, post
+
 from plugin.programs.actors import SystemActor
 from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
 from plugin.referrals.services import referral_code_create
 from plugin.rewards.demo_saleor import RewardsSaleorState
+from plugin.webhooks.models import WebhookDelivery
 
 ALICE = ("VXNlcjo0Ng==", "alice.referrer@example.com")
 
@@ -50,8 +51,9 @@ def story(captured_installation, shop, clock, settings):
 
 @pytest.fixture
 def alice_code(story):
-    return referral_code_create(installation=story, customer_id=ALICE[0], email=ALICE[1],
-                                name="Alice", code="ALICE-REF")
+    return referral_code_create(
+        installation=story, customer_id=ALICE[0], email=ALICE[1], name="Alice", code="ALICE-REF"
+    )
 
 
 @pytest.fixture
@@ -63,5 +65,7 @@ def send(client, django_capture_on_commit_callbacks):
             with django_capture_on_commit_callbacks(execute=True):
                 response = post(client, delivery)
             assert response.status_code == 200, (delivery.path, response.content)
+        failed = WebhookDelivery.objects.exclude(status="done").values_list("event", "last_error")
+        assert list(failed) == []
 
     return run

@@ -59,8 +59,12 @@ def post(client, delivery: CapturedDelivery):
         for name, value in delivery.headers.items()
         if name not in _SKIPPED_HEADERS
     }
-    return client.post(f"/api/webhooks/{family_of(delivery.event)}", data=delivery.body,
-                       content_type="application/json", **meta)
+    return client.post(
+        f"/api/webhooks/{family_of(delivery.event)}",
+        data=delivery.body,
+        content_type="application/json",
+        **meta,
+    )
 
 
 def ledger(installation) -> list[tuple]:
@@ -68,8 +72,18 @@ def ledger(installation) -> list[tuple]:
     rows = []
     for reward in Reward.objects.filter(installation=installation):
         latest = reward_latest_entry(reward=reward)
-        rows.append((reward.order_number, reward.trigger, reward.recipient_role, reward.recipient_email,
-                     reward.kind, latest.state, latest.amount, latest.points))
+        rows.append(
+            (
+                reward.order_number,
+                reward.trigger,
+                reward.recipient_role,
+                reward.recipient_email,
+                reward.kind,
+                latest.state,
+                latest.amount,
+                latest.points,
+            )
+        )
     return sorted(rows, key=repr)
 
 

@@ -1,49 +1,8 @@
-"""Test doubles of the referral tests: a checkout program in the shape the rules engine decides,
-and a fake Saleor answering the voucher and promo-code mutations."""
+"""A fake Saleor answering the voucher and promo-code mutations of the checkout discount."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from plugin.saleor.fake import FakeSaleor
-from rules.facts import Facts, Trigger
-from rules.money import Money
-
-CAP = Money.of(30, "USD")
-
-
-@dataclass(frozen=True)
-class Reward:
-    recipient: str
-    kind: str
-    percent: Decimal | None = None
-    amount: Money | None = None
-    max_amount: Money | None = None
-
-
-@dataclass(frozen=True)
-class Decision:
-    rewards: tuple[Reward, ...]
-
-
-@dataclass(frozen=True)
-class FirstOrderProgram:
-    """`on checkout when referred and customer.orders == 0 and subtotal >= 50 USD:
-    give referee <percent>% off order max <cap> USD` — the shape the rules engine decides."""
-
-    percent: Decimal = Decimal(10)
-    cap: Money = CAP
-
-    def evaluate(self, facts: Facts) -> Decision:
-        holds = (
-            facts.trigger is Trigger.CHECKOUT
-            and facts.referral.is_referred
-            and facts.customer.orders == 0
-            and facts.order.subtotal >= Money.of(50, "USD")
-        )
-        reward = Reward("referee", "discount", percent=self.percent, max_amount=self.cap)
-        return Decision((reward,) if holds else ())
 
 
 def discount_fake(fake: FakeSaleor | None = None) -> FakeSaleor:

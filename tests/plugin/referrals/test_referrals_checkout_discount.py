@@ -1,22 +1,23 @@
 """The referee's discount at checkout, reconciled on the captured order-1 checkout of Bob.
 
-Bob signed up with ALICE-REF. The program gives a referee on a first order of at least 50 USD
-10% off, at most 30 USD. Saleor is the fake (request log); payloads are the captured ones.
+Bob signed up with ALICE-REF. The program, in the rules language, gives a referee on a first
+order of at least 50 USD 10% off, at most 30 USD. Saleor is the fake (request log); payloads are
+the captured ones.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+import rules
 from plugin.referrals.models import CheckoutDiscount
 from plugin.referrals.services import customer_order_record, referral_attribute
 from plugin.use_cases.attribution import customer_referral_sync
 from plugin.use_cases.checkout_discount import Outcome, checkout_discount_reconcile
-from tests.plugin.referrals.doubles import FirstOrderProgram, discount_fake
+from tests.plugin.referrals.doubles import discount_fake
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,16 @@ def bob_signed_up(installation, captured):
     )  # Bob
 
 
-FIRST_ORDER = FirstOrderProgram()
+def program(percent: int = 10, extra: str = "") -> rules.Program:
+    return rules.compile_program(
+        'program "Friends" currency USD\n\n'
+        "on checkout when referred and customer.orders == 0 and order.subtotal >= 50 USD:\n"
+        f"    give referee {percent}% off order max 30 USD\n{extra}",
+        "friends.rules",
+    )
+
+
+FIRST_ORDER = program()
 
 
 @pytest.fixture
@@ -145,10 +155,7 @@ def test_no_stacking_the_shoppers_own_voucher_stays(bob_signed_up, reconcile, fa
 
 
 def test_a_capped_percentage_becomes_a_fixed_amount(bob_signed_up, reconcile, fake, captured):
-    assert (
-        reconcile(captured("CHECKOUT_UPDATED", 1), FirstOrderProgram(percent=Decimal(60)))
-        is Outcome.APPLIED
-    )
+    assert reconcile(captured("CHECKOUT_UPDATED", 1), program(60)) is Outcome.APPLIED
     create, listing, _ = fake.mutations()
     assert create.variables["input"]["discountValueType"] == "FIXED"  # 60% of 61.99 > 30 USD
     assert listing.variables["input"]["addChannels"][0]["discountValue"] == "30.00"
@@ -157,7 +164,7 @@ def test_a_capped_percentage_becomes_a_fixed_amount(bob_signed_up, reconcile, fa
     echo["checkout"]["discount"]["amount"] = 30.0
     echo["checkout"]["subtotalPrice"]["gross"]["amount"] = 31.99
     count = len(fake.requests)
-    assert reconcile(echo, FirstOrderProgram(percent=Decimal(60))) is Outcome.UNCHANGED
+    assert reconcile(echo, program(60)) is Outcome.UNCHANGED
     assert len(fake.requests) == count
 
 
@@ -201,7 +208,7 @@ def test_a_typed_referral_code_is_swapped_for_the_referees_code(
     assert reconcile(typed) is Outcome.APPLIED
     row = CheckoutDiscount.objects.get()
     assert fake.calls("checkout_add_promo_code")[-1].variables["promoCode"] == row.code
-    assert row.referral.source == "signup" and row.referral.code.code == "ALICE-REF"
+    assert row.referral.source == "voucher" and row.referral.code.code == "ALICE-REF"
 
 
 def test_a_typed_referral_code_with_a_value_comes_off_when_nothing_is_due(
@@ -216,3 +223,43 @@ def test_a_typed_referral_code_with_a_value_comes_off_when_nothing_is_due(
     reconcile(small)
     removed = fake.calls("checkout_remove_promo_code")
     assert [r.variables["promoCode"] for r in removed] == ["ALICE-REF"]
+
+
+def test_the_referees_best_offer_wins_one_code_per_checkout(
+    bob_signed_up, reconcile, fake, captured
+):
+    shipping = program(extra="\non checkout when referred:\n    give referee free shipping\n")
+    # CHECKOUT_UPDATED 6 has EMS shipping of 34.20 USD: worth more than 10% of 61.99 USD
+    assert reconcile(captured("CHECKOUT_UPDATED", 6), shipping) is Outcome.APPLIED
+    create = fake.calls("voucher_create")[0].variables["input"]
+    assert (create["type"], create["discountValueType"]) == ("SHIPPING", "PERCENTAGE")
+    assert (
+        fake.calls("voucher_channel_listing_update")[0].variables["input"]["addChannels"][0][
+            "discountValue"
+        ]
+        == "100"
+    )
+
+
+def test_free_shipping_echo_is_stable(bob_signed_up, reconcile, fake, captured):
+    shipping = program(extra="\non checkout when referred:\n    give referee free shipping\n")
+    reconcile(captured("CHECKOUT_UPDATED", 6), shipping)
+    echo = captured("CHECKOUT_UPDATED", 6)  # as Saleor shows it: shipping free, 34.20 off
+    checkout = echo["checkout"]
+    checkout["voucherCode"] = CheckoutDiscount.objects.get().code
+    checkout["discount"]["amount"] = 34.2
+    checkout["shippingPrice"]["gross"]["amount"] = 0.0
+    checkout["totalPrice"]["gross"]["amount"] = 61.99
+    count = len(fake.requests)
+    assert reconcile(echo, shipping) is Outcome.UNCHANGED and len(fake.requests) == count
+
+
+def test_a_checkout_event_arriving_after_its_order_changes_nothing(
+    bob_signed_up, installation, reconcile, fake, captured
+):
+    """Saleor refuses promo codes on a completed checkout; a late delivery must not try."""
+    referral_attribute(
+        installation=installation, payload=captured("ORDER_CREATED", 1), kind="order"
+    )
+    assert reconcile(captured("CHECKOUT_UPDATED", 6)) is Outcome.NOTHING
+    assert fake.requests == [] and not CheckoutDiscount.objects.exists()

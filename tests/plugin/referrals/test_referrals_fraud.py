@@ -150,3 +150,22 @@ def test_a_leaked_code_used_by_many_strangers_goes_to_review(installation, alice
     ]
     assert statuses == ["attributed", "attributed", "review"]
     assert Referral.objects.get(status="review").review_reason == "leaked_code"
+
+
+def test_many_referees_at_one_address_go_to_review(installation, alice, captured):
+    referral_settings_update(installation=installation, shared_address_referees=2)
+    statuses = []
+    for n in range(4):
+        order = captured("ORDER_FULLY_PAID", 1)  # everyone ships to 1600 Amphitheatre Pkwy
+        order["order"].update(
+            id=f"T3JkZXI6{n}",
+            checkoutId=f"Q2hlY2tvdXQ6{n}",
+            userEmail=f"flat{n}@example.com",
+            user=None,
+        )
+        customer_order_record(installation=installation, order_payload=order, status="paid")
+        statuses.append(
+            referral_attribute(installation=installation, payload=order, kind="order").status
+        )
+    assert statuses == ["converted", "converted", "review", "review"]
+    assert Referral.objects.filter(status="review").first().review_reason == "shared_address"

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import pytest
 
+from plugin.programs.actors import SystemActor
+from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
 from plugin.referrals.models import CheckoutDiscount, Referral, ReferralCode
 from plugin.saleor.captures import captured_delivery
-from tests.plugin.referrals.doubles import FirstOrderProgram, discount_fake
+from tests.plugin.referrals.doubles import discount_fake
 from tests.plugin.webhooks.replay import post
 
 pytestmark = pytest.mark.django_db
 
+FRIENDS = """program "Friends" currency USD
+
+on checkout when referred and customer.orders == 0 and order.subtotal >= 50 USD:
+    give referee 10% off order max 30 USD
+"""
 ORDER1_CHECKOUT = [("CHECKOUT_CREATED", 1)] + [("CHECKOUT_UPDATED", n) for n in range(1, 7)]
 
 
@@ -43,16 +50,17 @@ def test_signup_then_checkout_is_attributed_without_a_program(deliver, fake_sale
     assert sent[0][1]["input"]["addCodes"] == ["ALICE-REF"]
 
 
-def test_order1_checkout_gets_one_discount_through_the_webhooks(deliver, fake_saleor, monkeypatch):
+def test_order1_checkout_gets_one_discount_through_the_webhooks(
+    deliver, fake_saleor, captured_installation
+):
     discount_fake(fake_saleor)
     fake_saleor.on(
         "channels",
         data={"channels": [{"id": "Q2hhbm5lbDox", "slug": "default-channel", "isActive": True}]},
     )
-    monkeypatch.setattr(
-        "plugin.programs.selectors.program_published",
-        lambda *, installation: (None, FirstOrderProgram()),
-    )
+    program = program_get_or_create(installation=captured_installation)
+    program_save_draft(program=program, actor=SystemActor(), source=FRIENDS)
+    program_publish(program=program, actor=SystemActor())
     for event, number in [("CUSTOMER_CREATED", 1), ("CUSTOMER_CREATED", 2), *ORDER1_CHECKOUT]:
         deliver(event, number)
     added = fake_saleor.calls("checkout_add_promo_code")

@@ -161,8 +161,13 @@ def test_release_command_issues_due_rewards(make_reward, shop, captured_installa
     from django.core.management import call_command
 
     reward = make_reward(hold_after="payment", hold_days=14)
-    order_track_update(installation=captured_installation, order_id=reward.order_id,
-                       currency="USD", total=Decimal("84.99"), paid_at=T0)
+    order_track_update(
+        installation=captured_installation,
+        order_id=reward.order_id,
+        currency="USD",
+        total=Decimal("84.99"),
+        paid_at=T0,
+    )
     order_rewards_reconcile(installation=captured_installation, order_id=reward.order_id, now=T0)
     out = StringIO()
     call_command("rewards_release", now="2026-12-01T00:00:00+00:00", stdout=out)

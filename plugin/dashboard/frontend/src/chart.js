@@ -11,8 +11,8 @@ function svg(tag, attrs = {}, text) {
 
 // groups: [{label, values: [number per series]}]; series: [{name, className}]
 export function barChart({ title, groups, series, format = (v) => String(v) }) {
-  const barWidth = 20;
-  const gap = 8;
+  const barWidth = 28;
+  const gap = 24;
   const groupWidth = series.length * barWidth + (series.length - 1) * 4 + gap * 2;
   const height = 200;
   const top = 24;
@@ -21,8 +21,9 @@ export function barChart({ title, groups, series, format = (v) => String(v) }) {
   const width = Math.max(320, left + groups.length * groupWidth + 16);
   const max = Math.max(1, ...groups.flatMap((g) => g.values.map((v) => Math.abs(v))));
   const scale = (height - top - bottom) / max;
+  // Drawn at its natural size (shrinks on narrow screens, never blown up).
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "chart",
-    "aria-label": title, width: "100%", preserveAspectRatio: "xMinYMin meet" });
+    "aria-label": title, width, height, preserveAspectRatio: "xMinYMin meet" });
   root.append(svg("title", {}, title));
   const baseline = height - bottom;
   for (const fraction of [0, 0.5, 1]) {
@@ -39,7 +40,8 @@ export function barChart({ title, groups, series, format = (v) => String(v) }) {
       rect.append(svg("title", {}, `${group.label} — ${series[si].name}: ${format(value)}`));
       root.append(rect);
     });
-    const label = group.label.length > 14 ? `${group.label.slice(0, 13)}…` : group.label;
+    const room = Math.max(8, Math.floor(groupWidth / 6));
+    const label = group.label.length > room ? `${group.label.slice(0, room - 1)}…` : group.label;
     root.append(svg("text", { x: x0 + (groupWidth - gap * 2) / 2, y: baseline + 16, class: "axis",
       "text-anchor": "middle" }, label));
   });

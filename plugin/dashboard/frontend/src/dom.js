@@ -51,7 +51,33 @@ export function emptyState(title, text) {
   return h("div.empty", { role: "status" }, h("strong", {}, title), text ? h("p", {}, text) : null);
 }
 
+const ERROR_TITLES = {
+  0: "The app cannot be reached",
+  401: "Your Saleor session could not be verified",
+  403: "Not allowed",
+  404: "Not found",
+  502: "Saleor did not answer",
+};
+
 export function errorState(error) {
-  return h("div.error", { role: "alert" }, h("strong", {}, "Something went wrong"),
-    h("p", {}, error && error.message ? error.message : String(error)));
+  const status = error && typeof error.status === "number" ? error.status : null;
+  const title = ERROR_TITLES[status] || "Something went wrong";
+  return h("div.error", { role: "alert" }, h("strong", {}, title),
+    h("p", {}, error && error.message ? error.message : String(error)),
+    status === 401 ? h("p.muted", {}, "Reopen the app from the Saleor dashboard to start a new session.") : null);
+}
+
+// Saleor frames the page without `allow-modals`: window.confirm and prompt do nothing there.
+// This asks in place instead: the button becomes "confirm" and "cancel" until one is chosen.
+export function confirmInPlace(button, question, onConfirm) {
+  const holder = h("span.confirm", { role: "group", "aria-label": question },
+    h("span.muted", {}, question, " "));
+  const yes = h("button.button.small.primary", { type: "button" }, "Confirm");
+  const no = h("button.button.small", { type: "button" }, "Cancel");
+  const restore = () => { holder.replaceWith(button); button.focus(); };
+  yes.addEventListener("click", () => { holder.replaceWith(button); onConfirm(); });
+  no.addEventListener("click", restore);
+  holder.append(yes, " ", no);
+  button.replaceWith(holder);
+  yes.focus();
 }

@@ -36,7 +36,7 @@ export function referralsSection(main, ctx) {
 
 export function rewardsSection(main, ctx) {
   const state = h("select.select", { id: "reward-state", "aria-label": "State" },
-    ["", "pending", "held", "review", "issued", "voided"].map((s) => h("option", { value: s }, s || "All states")));
+    ["", "pending", "review", "held", "issuing", "issued", "voided", "refused"].map((s) => h("option", { value: s }, s || "All states")));
   const who = h("input.input", { id: "reward-who", type: "search", placeholder: "E-mail", "aria-label": "Recipient e-mail" });
   const box = h("div");
   const load = () => loadInto(box, ctx.api.get(`/rewards?state=${state.value}&email=${encodeURIComponent(who.value)}`),
@@ -54,26 +54,36 @@ export function rewardsSection(main, ctx) {
 
 export function reviewSection(main, ctx) {
   const box = h("div");
-  const decide = async (item, approve) => {
-    let reason = "";
-    if (!approve) {
-      reason = window.prompt("Why is this reward rejected?") || "";
-      if (!reason.trim()) return;
-    }
+  const decide = async (item, approve, reason = "") => {
     try {
-      await ctx.api.post(`/review/${item.id}`, { decision: approve ? "approve" : "reject", reason });
+      await ctx.api.post(`/review/${item.kind}/${item.id}`, { decision: approve ? "approve" : "reject", reason });
       ctx.bridge.notify("success", approve ? "Approved" : "Rejected", item.reward);
       load();
     } catch (error) {
       clear(box, errorState(error));
     }
   };
+  // Rejecting asks for a reason in place (the dashboard's iframe allows no prompt dialog).
+  const askReason = (button, item) => {
+    const input = h("input.input", { type: "text", placeholder: "Reason", "aria-label": "Reason for rejecting",
+      maxlength: "240" });
+    const form = h("form.inline-form", { onsubmit: (event) => {
+      event.preventDefault();
+      if (input.value.trim()) decide(item, false, input.value.trim());
+      else input.focus();
+    } }, input, h("button.button.small.primary", { type: "submit" }, "Reject"),
+      h("button.button.small", { type: "button", onclick: () => form.replaceWith(button) }, "Cancel"));
+    button.replaceWith(form);
+    input.focus();
+  };
   const load = () => loadInto(box, ctx.api.get("/review"), (data) => data.items.length ? table([
+    { label: "What", render: (item) => h("span.badge", {}, item.kind) },
     { label: "Recipient", key: "recipient" }, { label: "Reward", key: "reward" },
     { label: "Why in review", key: "reason" }, { label: "Order", key: "order" },
     { label: "", className: "actions", render: (item) => [
-      h("button.button.small.primary", { type: "button", onclick: () => decide(item, true) }, "Approve"),
-      h("button.button.small", { type: "button", onclick: () => decide(item, false) }, "Reject")] }],
+      h("button.button.small.primary", { type: "button", onclick: () => decide(item, true) }, "Approve"), " ",
+      h("button.button.small", { type: "button", onclick: (event) => askReason(event.currentTarget, item) },
+        "Reject…")] }],
     data.items, "review") : emptyState("Nothing to review", "Rewards held for a person's look appear here."));
   clear(main, box);
   load();
@@ -93,13 +103,17 @@ export function contestsSection(main, ctx) {
 
 export function overviewSection(main, ctx) {
   const box = h("div");
-  loadInto(box, ctx.api.get("/overview"), (data) => h("div.cards", { id: "overview" },
-    [["Referred orders", String(data.referred_orders)],
-     ["Average referred order", money(data.referred_average)],
-     ["Average other order", money(data.other_average)],
-     ["Reward cost", money(data.reward_cost)],
-     ["Cost share of referred revenue", data.cost_share === null ? "—" : `${data.cost_share}%`]]
-      .map(([label, value]) => h("div.card", {}, h("span.label", {}, label), h("strong", {}, value)))));
+  loadInto(box, ctx.api.get("/overview"), (data) => (data.currency === null
+    ? emptyState("No paid orders yet", "Figures appear once the shop's orders are paid.")
+    : h("div.cards", { id: "overview" },
+      [["Referred orders", String(data.referred_orders)],
+       ["Other orders", String(data.other_orders)],
+       ["Average referred order", money(data.referred_average)],
+       ["Average other order", money(data.other_average)],
+       ["Referred revenue", money(data.referred_revenue)],
+       ["Reward cost", money(data.reward_cost)],
+       ["Reward cost / referred revenue", data.cost_share === null ? "—" : `${data.cost_share}%`]]
+        .map(([label, value]) => h("div.card", {}, h("span.label", {}, label), h("strong", {}, value))))));
   clear(main, box);
 }
 

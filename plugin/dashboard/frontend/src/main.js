@@ -91,7 +91,8 @@ function start() {
   if (window.parent === window) {
     clear(root, h("div.boot", { role: "alert" },
       h("strong", {}, "Open this page from the Saleor dashboard."),
-      h("p", {}, "It needs the session that the dashboard hands over when it shows the app.")));
+      h("p", {}, "It needs the session that the dashboard hands over when it shows the app."),
+      config.devEntry ? h("p", {}, h("a", { href: config.devEntry }, "Open the development entry")) : null));
   }
 }
 

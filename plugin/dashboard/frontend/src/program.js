@@ -152,19 +152,23 @@ export function programSection(main, ctx) {
 
   const gallerySelect = h("select.select", { id: "gallery", "aria-label": "Start from an example" },
     h("option", { value: "" }, "Start from an example…"));
-  gallerySelect.addEventListener("change", async () => {
-    const name = gallerySelect.value;
-    if (!name) return;
-    const item = (ctx.cache.gallery || []).find((g) => g.name === name);
+  let undoSource = null;
+  const undoButton = h("button.button", { type: "button", id: "undo-example", hidden: true,
+    onclick: () => { editor.setSource(undoSource); undoButton.hidden = true; setStatus("Restored your text"); } },
+    "Undo");
+  gallerySelect.addEventListener("change", () => {
+    const item = (ctx.cache.gallery || []).find((g) => g.name === gallerySelect.value);
     gallerySelect.value = "";
     if (!item) return;
-    if (editor.getSource().trim() && !window.confirm(`Replace the editor's text with “${item.title}”?`)) return;
+    // No confirm dialog (the dashboard's iframe forbids them): keep the text for one undo.
+    undoSource = editor.getSource();
     editor.setSource(item.source);
-    setStatus(`Loaded example ${item.title} (not saved)`);
+    undoButton.hidden = false;
+    setStatus(`Loaded “${item.title}” (not saved)`);
   });
 
   const toolbar = h("div.toolbar", {},
-    gallerySelect,
+    gallerySelect, undoButton,
     h("button.button", { type: "button", id: "format", onclick: format, title: "Shift+Alt+F" }, "Format"),
     h("button.button", { type: "button", id: "save", onclick: save }, "Save draft"),
     h("button.button.primary", { type: "button", onclick: () => { showPanel("publish"); renderPublish(); } },

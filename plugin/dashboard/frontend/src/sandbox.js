@@ -158,6 +158,6 @@ export function sandboxPanel(container, ctx, editor) {
   clear(container,
     h("div.panel-actions", {}, orderSelect,
       h("button.button.primary", { type: "button", id: "run-sandbox", onclick: run }, "Run")),
-    form, result);
+    result, form);
   loadOrders();
 }

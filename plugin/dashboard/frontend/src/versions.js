@@ -1,6 +1,6 @@
 // The Versions section: every published version, roll back to any, diff any two (or with the draft).
 
-import { clear, emptyState, errorState, h, when } from "./dom.js";
+import { clear, confirmInPlace, emptyState, errorState, h, when } from "./dom.js";
 
 function diffView(text) {
   if (!text) return emptyState("No differences");
@@ -28,7 +28,6 @@ export function versionsSection(main, ctx) {
   };
 
   const rollback = async (number) => {
-    if (!window.confirm(`Make version ${number} live again?`)) return;
     try {
       await ctx.api.post("/program/rollback", { number });
       ctx.bridge.notify("success", "Rolled back", `Version ${number} is live.`);
@@ -57,7 +56,8 @@ export function versionsSection(main, ctx) {
           h("td", {}, v.published_by || "—"),
           h("td", {}, worstCase(v.static_report)),
           h("td.actions", {}, v.is_live ? null : h("button.button.small", { type: "button",
-            onclick: () => rollback(v.number) }, `Roll back to v${v.number}`)))))));
+            onclick: (event) => confirmInPlace(event.currentTarget, `Make v${v.number} live again?`,
+              () => rollback(v.number)) }, `Roll back to v${v.number}`)))))));
       showDiff();
     } catch (error) {
       clear(list, errorState(error));

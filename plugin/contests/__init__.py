@@ -1,0 +1,1 @@
+"""Referral contests: live leaderboards from the program's `contest` blocks, finalised once."""

@@ -1,0 +1,494 @@
+"""Expressions of the checked AST made into closures `(facts, env) -> value`, for the compiler.
+
+Each closure means exactly what the interpreter's `eval` means (it uses the same operations from
+`rules.values`); common shapes get a guarded fast path that falls back to the generic operation.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from rules import ast
+from rules.decision import Percent
+from rules.facts import Facts
+from rules.money import Money, MoneyError
+from rules.schema import LINE_FIELDS, Missing, fact_named
+from rules.source import EvaluationError
+from rules.values import arithmetic, as_money, compare, negate
+
+Fn = Callable[[Facts, Any], object]
+
+_ORDER = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+          ">": operator.gt, ">=": operator.ge}
+# Sums of money add amounts directly while every amount stays this small: far from the 28
+# digits of the Decimal context, so no partial sum can round (the generic path would raise).
+_SAFE_AMOUNT = Decimal(10) ** 18
+_BOOLEAN_NODES = (ast.Compare, ast.BoolLit)
+
+
+class _Fallback(Exception):
+    """A fast path met a value it does not handle; the generic path recomputes."""
+
+
+class Node(NamedTuple):
+    """A compiled expression; `constant` holds the value when it needs no facts."""
+
+    fn: Fn
+    is_constant: bool = False
+    constant: object = None
+
+
+def _constant(value: object) -> Node:
+    return Node(lambda _f, _env: value, True, value)
+
+
+def _yields_bool(e: ast.Expr) -> bool:
+    """The interpreter's value for `e` is always a real bool (so `bool(...)` can be skipped)."""
+    if isinstance(e, _BOOLEAN_NODES):
+        return True
+    if isinstance(e, ast.Unary) and e.op == "not":
+        return True
+    if isinstance(e, ast.Binary) and e.op in ("and", "or"):
+        return True
+    return isinstance(e, ast.Aggregate) and e.func in ("any", "all")
+
+
+def _sums_money(item: ast.Expr | None) -> bool:
+    """Whether an empty `sum` is money (as the interpreter decides it)."""
+    return item is None or (isinstance(item, ast.Name)
+                            and item.parts[-1] in ("total", "price", "unit_price"))
+
+
+def _mentions(e: ast.Expr | None, test: Callable[[ast.Expr], bool]) -> bool:
+    """Whether any node below `e` satisfies `test`."""
+    if e is None:
+        return False
+    if test(e):
+        return True
+    match e:
+        case ast.ListLit(items=items) | ast.Call(args=items):
+            return any(_mentions(i, test) for i in items)
+        case ast.Unary(operand=operand):
+            return _mentions(operand, test)
+        case ast.Binary(left=left, right=right) | ast.Compare(left=left, right=right):
+            return _mentions(left, test) or _mentions(right, test)
+        case ast.Aggregate(item=item, source=source, where=where):
+            return any(_mentions(x, test) for x in (item, source, where))
+    return False
+
+
+def _fact_reader(dotted: str) -> Fn:
+    found = fact_named(dotted)
+    if found is None:
+        def unknown(_f, _env):
+            raise EvaluationError(f"unknown name {dotted}")
+        return unknown
+    canonical, fact = found
+    fast = _DIRECT_READERS.get(canonical)
+    if fast is not None:
+        return fast
+    read = fact.read
+    return lambda f, _env: read(f)
+
+
+def _order_money(field: str) -> Fn:
+    getter = operator.attrgetter(field)
+
+    def read(f: Facts, _env: object) -> object:
+        order = f.order
+        if order is None:
+            raise Missing("order")
+        return getter(order)
+    return read
+
+
+# The hottest facts read without the schema's extra call; each reads what `schema.FACTS` reads
+# (the agreement property tests compare them with the interpreter on random facts).
+_DIRECT_READERS: dict[str, Fn] = {
+    "order_total": _order_money("total"),
+    "order_subtotal": _order_money("subtotal"),
+    "order_shipping": _order_money("shipping"),
+    "lines": _order_money("lines"),
+    "channel": lambda f, _env: f.channel,
+    "referred": lambda f, _env: f.referral.is_referred,
+    "referrer.orders": lambda f, _env: f.referral.referrer.orders,
+}
+
+
+class ExprCompiler:
+    """Compiles expressions for one program; `currency` is the program's (None: from facts)."""
+
+    def __init__(self, currency: str | None) -> None:
+        self.currency = currency
+
+    def compile(self, e: ast.Expr, scope: frozenset[str], line_var: str | None = None) -> Node:
+        """`scope` holds the names bound in env (lets, aggregate variables). With `line_var`,
+        env *is* that variable's line (no dict), used inside aggregates that read nothing else."""
+        node = self._compile(e, scope, line_var)
+        if node.is_constant or not _is_literal_tree(e):
+            return node
+        try:  # literal-only subtrees are worked out once; failures stay for run time
+            return _constant(node.fn(None, None))  # type: ignore[arg-type]
+        except Exception:
+            return node
+
+    def _compile(self, e: ast.Expr, scope: frozenset[str], line_var: str | None) -> Node:
+        match e:
+            case ast.Number(value=value):
+                return _constant(value)
+            case ast.MoneyLit(amount=amount, currency=currency):
+                return Node(lambda _f, _env: Money.of(amount, currency))
+            case ast.PercentLit(value=value):
+                return _constant(Percent(value))
+            case ast.DurationLit(days=days):
+                return Node(lambda _f, _env: timedelta(days=days))
+            case ast.StringLit(value=value) | ast.DateLit(value=value) | ast.BoolLit(value=value):
+                return _constant(value)
+            case ast.Name():
+                return Node(self.name(e, scope, line_var))
+            case ast.ListLit(items=items):
+                fns = tuple(self.compile(i, scope, line_var).fn for i in items)
+                return Node(lambda f, env: tuple(fn(f, env) for fn in fns))
+            case ast.Unary(op="not", operand=operand):
+                inner = self.compile(operand, scope, line_var).fn
+                return Node(lambda f, env: not inner(f, env))
+            case ast.Unary(operand=operand):
+                inner = self.compile(operand, scope, line_var).fn
+                return Node(lambda f, env: negate(inner(f, env)))
+            case ast.Binary(op="and" | "or"):
+                return Node(self.logic(e, scope, line_var))
+            case ast.Binary():
+                return Node(self.arithmetic(e, scope, line_var))
+            case ast.Compare():
+                return Node(self.compare(e, scope, line_var))
+            case ast.Aggregate():
+                return Node(self.aggregate(e, scope, line_var))
+            case ast.Call(func=func, args=args):
+                fns = tuple(self.compile(a, scope, line_var).fn for a in args)
+                return Node(_min_max(func, fns))
+        name = type(e).__name__
+
+        def unknown(_f, _env):
+            raise EvaluationError(f"cannot evaluate {name}")
+        return Node(unknown)
+
+    # ---- names
+    def name(self, e: ast.Name, scope: frozenset[str], line_var: str | None) -> Fn:
+        head, parts = e.parts[0], e.parts
+        if head == line_var:
+            if len(parts) != 2:
+                return lambda _f, line: line
+            field = LINE_FIELDS.get(parts[1])
+            if field is None:
+                return lambda _f, line: LINE_FIELDS[parts[1]][1](line)
+            get_field = field[1]
+            return lambda _f, line: get_field(line)
+        if head in scope:
+            if len(parts) != 2:
+                return lambda _f, env: env[head]
+            field = LINE_FIELDS.get(parts[1])
+            if field is None:
+                return lambda _f, env: LINE_FIELDS[parts[1]][1](env[head])
+            get = field[1]
+            return lambda _f, env: get(env[head])
+        return _fact_reader(e.dotted)
+
+    # ---- operators
+    def logic(self, e: ast.Binary, scope: frozenset[str], line_var: str | None) -> Fn:
+        left = self.compile(e.left, scope, line_var).fn
+        right = self.compile(e.right, scope, line_var).fn
+        plain = _yields_bool(e.left) and _yields_bool(e.right)
+        if e.op == "and":
+            if plain:
+                return lambda f, env: left(f, env) and right(f, env)
+            return lambda f, env: bool(left(f, env)) and bool(right(f, env))
+        if plain:
+            return lambda f, env: left(f, env) or right(f, env)
+        return lambda f, env: bool(left(f, env)) or bool(right(f, env))
+
+    def arithmetic(self, e: ast.Binary, scope: frozenset[str], line_var: str | None) -> Fn:
+        op = e.op
+        left = self.compile(e.left, scope, line_var)
+        right_fn = self.compile(e.right, scope, line_var).fn
+        if op == "of" and left.is_constant and isinstance(left.constant, Percent):
+            percent = left.constant
+            share = percent.value
+
+            def percent_of(f, env):
+                base = right_fn(f, env)
+                if type(base) is Money:
+                    try:
+                        return base.percent(share)
+                    except Exception:
+                        pass  # the generic operation raises the error the interpreter raises
+                return arithmetic("of", percent, base)
+            return percent_of
+        left_fn = left.fn
+        if op in ("+", "-"):
+            money_op = operator.add if op == "+" else operator.sub
+
+            def add_or_sub(f, env):
+                a, b = left_fn(f, env), right_fn(f, env)
+                if type(a) is Money and type(b) is Money and a.currency == b.currency:
+                    try:
+                        return money_op(a, b)
+                    except Exception:
+                        pass
+                return arithmetic(op, a, b)
+            return add_or_sub
+        return lambda f, env: arithmetic(op, left_fn(f, env), right_fn(f, env))
+
+    def compare(self, e: ast.Compare, scope: frozenset[str], line_var: str | None) -> Fn:
+        op = e.op
+        left = self.compile(e.left, scope, line_var).fn
+        right = self.compile(e.right, scope, line_var)
+        if right.is_constant:
+            fast = self._compare_constant(op, left, right.constant)
+            if fast is not None:
+                return fast
+        right_fn = right.fn
+        test = _ORDER.get(op)
+        if test is None:
+            return lambda f, env: compare(op, left(f, env), right_fn(f, env))
+
+        def both(f, env):
+            a, b = left(f, env), right_fn(f, env)
+            if type(a) is Money and type(b) is Money and a.currency == b.currency:
+                return test(a.amount, b.amount)
+            return compare(op, a, b)
+        return both
+
+    def _compare_constant(self, op: str, left: Fn, k: object) -> Fn | None:
+        """`x <op> constant`, guarded by the value's type; None when no fast path applies."""
+        if op in ("in", "not in"):
+            if op == "in":
+                return lambda f, env: left(f, env) in k  # type: ignore[operator]
+            return lambda f, env: left(f, env) not in k  # type: ignore[operator]
+        test = _ORDER[op]
+        if isinstance(k, str | date | bool) and op in ("==", "!="):
+            return lambda f, env: test(left(f, env), k)
+        if isinstance(k, Money):
+            currency, amount = k.currency, k.amount
+
+            def with_money(f, env):
+                a = left(f, env)
+                if type(a) is Money and a.currency == currency:
+                    return test(a.amount, amount)
+                return compare(op, a, k)
+            return with_money
+        if isinstance(k, Percent):
+            share = k.value
+
+            def with_percent(f, env):
+                a = left(f, env)
+                if type(a) is Percent:
+                    return test(a.value, share)
+                return compare(op, a, k)
+            return with_percent
+        if isinstance(k, int | Decimal) and not isinstance(k, bool):
+            return self._compare_number(op, test, left, k)
+        return None
+
+    def _compare_number(self, op: str, test, left: Fn, k: int | Decimal) -> Fn:
+        # Against money a bare number becomes money in the value's currency (rounded to it).
+        currency = self.currency
+        try:
+            as_amount = Money.of(k, currency).amount if currency else None
+        except (MoneyError, ArithmeticError):
+            as_amount = None
+
+        def with_number(f, env):
+            a = left(f, env)
+            kind = type(a)
+            if kind is int or kind is Decimal:
+                return test(a, k)
+            if kind is Money and a.currency == currency and as_amount is not None:
+                return test(a.amount, as_amount)
+            return compare(op, a, k)
+        return with_number
+
+    # ---- aggregates
+    def aggregate(self, e: ast.Aggregate, scope: frozenset[str], line_var: str | None) -> Fn:
+        source = self.compile(e.source, scope, line_var).fn
+        var = e.var
+        # Without other bound names inside, the line itself is passed as env (no dict per line).
+        direct = not any(
+            _mentions(x, lambda n: isinstance(n, ast.Aggregate) or (
+                isinstance(n, ast.Name) and n.parts[0] != var and (
+                    n.parts[0] in scope or n.parts[0] == line_var)))
+            for x in (e.item, e.where))
+        inner_scope = scope if direct else scope | {var}
+        inner_line = var if direct else None
+        where = self.compile(e.where, inner_scope, inner_line).fn if e.where is not None else None
+        if e.item is not None:
+            item = self.compile(e.item, inner_scope, inner_line).fn
+        elif e.func == "sum":  # the short form sums the lines' totals
+            item = _line_total if direct else (lambda _f, env: env[var].total_price)
+        else:
+            item = None
+        loop = _LOOPS[e.func](where, item, e)
+        if direct:
+            return lambda f, env: loop(f, source(f, env))
+
+        def scoped_loop(f, env):
+            return loop(f, _Bound(source(f, env), dict(env), var))
+        return scoped_loop
+
+
+def at_least(bound: object, currency: str | None) -> Callable[[object], bool]:
+    """`value >= bound` for a constant tier bound, as `compare(">=", value, bound)` decides it."""
+    if isinstance(bound, Money):
+        bound_currency, bound_amount = bound.currency, bound.amount
+
+        def money_at_least(value: object) -> bool:
+            if type(value) is Money and value.currency == bound_currency:
+                return value.amount >= bound_amount
+            return compare(">=", value, bound)
+        return money_at_least
+    try:
+        as_amount = Money.of(bound, currency).amount if currency else None
+    except (MoneyError, ArithmeticError, TypeError):
+        as_amount = None
+
+    def number_at_least(value: object) -> bool:
+        kind = type(value)
+        if (kind is int or kind is Decimal) and kind is not bool:
+            return value >= bound  # type: ignore[operator]
+        if kind is Money and as_amount is not None and value.currency == currency:  # type: ignore[attr-defined]
+            return value.amount >= as_amount  # type: ignore[attr-defined]
+        return compare(">=", value, bound)
+    return number_at_least
+
+
+def _is_literal_tree(e: ast.Expr) -> bool:
+    return not _mentions(e, lambda n: isinstance(n, ast.Name | ast.Aggregate))
+
+
+def _line_total(_f: Facts, line: Any) -> object:
+    return line.total_price
+
+
+class _Bound:
+    """Lines seen through an env dict: iterating binds the variable and yields the dict, so one
+    loop serves both modes. Iterable again (a sum's fallback walks the lines twice)."""
+
+    __slots__ = ("lines", "scoped", "var")
+
+    def __init__(self, lines: Any, scoped: dict, var: str) -> None:
+        self.lines, self.scoped, self.var = lines, scoped, var
+
+    def __iter__(self):
+        scoped, var = self.scoped, self.var
+        for line in self.lines:
+            scoped[var] = line
+            yield scoped
+
+
+def _any_all(where: Fn | None, item: Fn | None, e: ast.Aggregate):
+    if item is None:  # the short form: the `where` is the test
+        if where is None:
+            if e.func == "any":
+                return lambda _f, lines: next(iter(lines), _NONE) is not _NONE
+            return lambda _f, _lines: True
+        if e.func == "any":
+            def any_where(f, lines):
+                for line in lines:  # noqa: SIM110 (a plain loop is faster than a generator)
+                    if where(f, line):
+                        return True
+                return False
+            return any_where
+
+        def all_where(f, lines):
+            for line in lines:  # noqa: SIM110 (a plain loop is faster than a generator)
+                if not where(f, line):
+                    return False
+            return True
+        return all_where
+    wanted = e.func == "any"
+
+    def long_form(f, lines):
+        for line in lines:
+            if where is not None and not where(f, line):
+                continue
+            if bool(item(f, line)) is wanted:
+                return wanted
+        return not wanted
+    return long_form
+
+
+_NONE = object()
+
+
+def _count(where: Fn | None, item: Fn | None, _e: ast.Aggregate):
+    def count(f, lines):
+        total = 0
+        for line in lines:
+            if where is not None and not where(f, line):
+                continue
+            total += 1 if item is None or item(f, line) else 0
+        return total
+    return count
+
+
+def _sum(where: Fn | None, item: Fn, e: ast.Aggregate):
+    money_when_empty = _sums_money(e.item)
+
+    def generic(f, lines):
+        total: object = None
+        for line in lines:
+            if where is not None and not where(f, line):
+                continue
+            value = item(f, line)
+            total = value if total is None else arithmetic("+", total, value)
+        return total
+
+    def fast(f, lines):
+        amount, currency, single = None, None, None
+        for line in lines:
+            if where is not None and not where(f, line):
+                continue
+            value = item(f, line)
+            if type(value) is not Money or not -_SAFE_AMOUNT < value.amount < _SAFE_AMOUNT:
+                raise _Fallback
+            if amount is None:
+                amount, currency, single = value.amount, value.currency, value
+            elif value.currency != currency:
+                raise _Fallback
+            else:
+                amount += value.amount
+                single = None
+        if amount is None:
+            return None
+        return single if single is not None else Money(amount, currency)  # type: ignore[arg-type]
+
+    def summed(f, lines):
+        try:
+            total = fast(f, lines)
+        except _Fallback:  # not all money of one currency: add the way the interpreter adds
+            total = generic(f, lines)
+        if total is None:
+            return Money.zero(f.currency) if money_when_empty else Decimal(0)
+        return total
+    return summed
+
+
+_LOOPS = {"any": _any_all, "all": _any_all, "count": _count, "sum": _sum}
+
+
+def _min_max(func: str, fns: tuple[Fn, ...]) -> Fn:
+    pick = min if func == "min" else max
+
+    def call(f, env):
+        values = [fn(f, env) for fn in fns]
+        money = next((v for v in values if isinstance(v, Money)), None)
+        if money is not None:
+            values = [as_money(v, money.currency) for v in values]
+        try:
+            return pick(values)  # type: ignore[type-var]
+        except MoneyError as exc:
+            raise EvaluationError(str(exc)) from exc
+    return call

@@ -1,0 +1,262 @@
+"""The fast path: the checked AST made into Python closures that decide what the interpreter does.
+
+Closures only (no source text is generated, nothing is `eval`-ed); literals are Python values
+captured at compile time. A compiled evaluator is immutable and safe to share between threads.
+Its meaning is the interpreter's: property tests compare the two on random programs and facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from rules import ast
+from rules.compile_cost import expr_steps, most_lines, rule_steps
+from rules.compile_expr import ExprCompiler, Fn, at_least
+from rules.compile_reward import reward_maker
+from rules.decision import Decision, Percent, Reward
+from rules.facts import Facts, Trigger
+from rules.interpreter import Interpreter
+from rules.printer import give_value_text
+from rules.program_data import RuleInfo
+from rules.schema import Missing
+from rules.values import as_money, compare
+
+# A statement: (facts, env, rewards so far) -> the `hold` it set, if any.
+StmtFn = Callable[[Facts, dict, list], Any]
+RuleFn = Callable[[Facts, list], None]
+_NO_ENV: dict = {}
+
+
+class CompiledEvaluator:
+    """`run(facts)` returns the Decision `Interpreter.run(facts, record=False)` returns."""
+
+    __slots__ = ("_by_trigger", "_caps", "_currency", "_fallback", "_lines_without_rules")
+
+    def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
+                 fallback: Interpreter) -> None:
+        self._currency = currency
+        self._fallback = fallback
+        compiler = _StatementCompiler(currency)
+        rule_nodes = [item for item in node.items if isinstance(item, ast.Rule)]
+        cap_nodes = [i for i in node.items
+                     if isinstance(i, ast.LimitDecl) and i.kind == "per_order"]
+        self._caps = tuple((cap, compiler.exprs.compile(cap.cap, frozenset()).fn)
+                           for cap in cap_nodes)
+        caps_steps = _sum_steps(expr_steps(cap.cap) for cap in cap_nodes)
+        grouped: dict[Trigger, list[tuple[ast.Rule, RuleInfo]]] = {}
+        for rule, info in zip(rule_nodes, rules, strict=True):
+            grouped.setdefault(rule.trigger.trigger, []).append((rule, info))
+        by_trigger = {}
+        for trigger, pairs in grouped.items():
+            steps = _sum_steps([caps_steps, *(rule_steps(rule) for rule, _ in pairs)])
+            compiled = tuple(compiler.rule(rule, info) for rule, info in pairs)
+            by_trigger[trigger] = (trigger, compiled, most_lines(steps, fallback.max_steps))
+        self._by_trigger = by_trigger
+        self._lines_without_rules = most_lines(caps_steps, fallback.max_steps)
+
+    def run(self, facts: Facts, program_hash: str = "") -> Decision:
+        currency = self._currency
+        trigger = facts.trigger
+        entry = self._by_trigger.get(trigger)
+        if entry is not None and entry[0] is trigger:  # the interpreter matches by identity
+            rules, most = entry[1], entry[2]
+        else:
+            rules, most = (), self._lines_without_rules
+        order = facts.order
+        if (currency is not None and facts.currency != currency) or (
+                order is not None and len(order.lines) > most):
+            # Wrong currency (the interpreter says so), or an order so large the step limit
+            # could be reached: the interpreter counts the steps.
+            return self._fallback.run(facts, record=False, program_hash=program_hash)
+        rewards: list[Reward] = []
+        for rule in rules:
+            rule(facts, rewards)
+        if self._caps:
+            rewards = self._apply_caps(facts, rewards)
+        return Decision(tuple(rewards), (), (), program_hash)
+
+    def _apply_caps(self, facts: Facts, rewards: list[Reward]) -> list[Reward]:
+        """Per-order caps (`limit reward at most 10% of order_total`), in written order."""
+        for cap_decl, cap_fn in self._caps:
+            try:
+                cap_value = cap_fn(facts, {})
+            except Missing:
+                continue
+            if isinstance(cap_value, Percent):
+                if facts.order is None:
+                    continue
+                cap_value = facts.order.total.percent(cap_value.value)
+            remaining = as_money(cap_value, facts.currency)
+            kept = []
+            for reward in rewards:
+                counts = reward.amount is not None and reward.kind != "points" and (
+                    cap_decl.recipient in (None, reward.recipient))
+                if not counts:
+                    kept.append(reward)
+                    continue
+                allowed = min(reward.amount, remaining) if remaining.amount > 0 else None
+                if allowed is None or allowed.amount <= 0:
+                    continue
+                if allowed != reward.amount:
+                    reward = replace(reward, amount=allowed)
+                remaining = remaining - allowed
+                kept.append(reward)
+            rewards = kept
+        return rewards
+
+
+def _sum_steps(polys) -> tuple[int, ...]:
+    polys = list(polys)
+    width = max((len(p) for p in polys), default=0)
+    return tuple(sum(p[i] for p in polys if i < len(p)) for i in range(width))
+
+
+def _condition(fn: Fn) -> Callable[[Facts, dict], bool]:
+    """A condition that cannot be read for this event (no order, no last order) does not hold."""
+    def held(f: Facts, env: dict) -> bool:
+        try:
+            return bool(fn(f, env))
+        except Missing:
+            return False
+    return held
+
+
+class _StatementCompiler:
+    def __init__(self, currency: str | None) -> None:
+        self.exprs = ExprCompiler(currency)
+
+    def rule(self, rule: ast.Rule, info: RuleInfo) -> RuleFn:
+        spec = rule.trigger
+        periods, channel = spec.periods, spec.channel
+        when = _condition(self.exprs.compile(rule.when, frozenset()).fn) if (
+            rule.when is not None) else None
+        body = self.block(rule.body, frozenset(), info)
+
+        def run_rule(f: Facts, rewards: list) -> None:
+            if periods is not None:
+                missed = f.customer.periods_missed if f.customer else 0
+                if missed < periods:
+                    return
+            if channel is not None and f.channel != channel:
+                return
+            if when is not None and not when(f, _NO_ENV):
+                return
+            start = len(rewards)
+            hold = body(f, _NO_ENV, rewards)
+            if hold is not None:
+                for index in range(start, len(rewards)):
+                    reward = rewards[index]
+                    if reward.hold_days is None:
+                        rewards[index] = replace(reward, hold_days=hold.days,
+                                                 hold_after=hold.after or "payment")
+        return run_rule
+
+    def block(self, stmts: tuple[ast.Stmt, ...], scope: frozenset[str], info: RuleInfo) -> StmtFn:
+        steps: list[tuple[str, Any]] = []
+        for stmt in stmts:
+            if isinstance(stmt, ast.Let):
+                steps.append(("let", (stmt.name, self.exprs.compile(stmt.value, scope).fn)))
+                scope = scope | {stmt.name}
+            elif isinstance(stmt, ast.Hold):
+                steps.append(("hold", stmt))
+            elif isinstance(stmt, ast.If):
+                steps.append(("if", self.if_stmt(stmt, scope, info)))
+            elif isinstance(stmt, ast.Give):
+                steps.append(("give", self.give(stmt, scope, info)))
+        has_let = any(kind == "let" for kind, _ in steps)
+        if len(steps) == 1 and steps[0][0] == "give":
+            return _single_give(steps[0][1])
+
+        def run_block(f: Facts, env: dict, rewards: list):
+            hold = None
+            if has_let:
+                env = dict(env)
+            for kind, step in steps:
+                try:
+                    if kind == "give":
+                        step(f, env, rewards)
+                    elif kind == "let":
+                        env[step[0]] = step[1](f, env)
+                    elif kind == "hold":
+                        hold = step
+                    else:
+                        hold = step(f, env, rewards) or hold
+                except Missing:  # this event lacks a fact the statement reads: skip it
+                    if kind == "let":
+                        return hold  # later statements may need the value
+            return hold
+        return run_block
+
+    def if_stmt(self, stmt: ast.If, scope: frozenset[str], info: RuleInfo) -> StmtFn:
+        branches = tuple(
+            (_condition(self.exprs.compile(b.condition, scope).fn), self.block(b.body, scope, info))
+            for b in stmt.branches)
+        otherwise = self.block(stmt.else_body, scope, info) if stmt.else_body is not None else None
+
+        def run_if(f: Facts, env: dict, rewards: list):
+            for condition, body in branches:
+                if condition(f, env):
+                    return body(f, env, rewards)
+            if otherwise is not None:
+                return otherwise(f, env, rewards)
+            return None
+        return run_if
+
+    def give(self, give: ast.Give, scope: frozenset[str], info: RuleInfo) -> StmtFn:
+        if isinstance(give.reward, ast.Tier):
+            return self.tier(give.reward, scope, info)
+        make = self.reward(give, give.reward, scope, info)
+
+        def run_give(f: Facts, env: dict, rewards: list) -> None:
+            reward = make(f, env)
+            if reward is not None:
+                rewards.append(reward)
+        return run_give
+
+    def tier(self, tier: ast.Tier, scope: frozenset[str], info: RuleInfo) -> StmtFn:
+        subject = self.exprs.compile(tier.subject, scope).fn
+        arms = tuple((self.arm_test(arm.bound, scope), self.give(arm.give, scope, info))
+                     for arm in tier.arms)
+
+        def run_tier(f: Facts, env: dict, rewards: list) -> None:
+            value = subject(f, env)
+            for reached, give in arms:
+                if reached is None or reached(value, f, env):
+                    give(f, env, rewards)
+                    return
+        return run_tier
+
+    def arm_test(self, bound: ast.Expr | None, scope: frozenset[str]):
+        """Whether a tier's subject reached this arm's bound (None: the `else` arm)."""
+        if bound is None:
+            return None
+        node = self.exprs.compile(bound, scope)
+        if node.is_constant:
+            test = at_least(node.constant, self.exprs.currency)
+            return lambda value, _f, _env: test(value)
+        read = node.fn
+        return lambda value, f, env: compare(">=", value, read(f, env))
+
+    def reward(self, give: ast.Give, spec: ast.RewardSpec, scope: frozenset[str],
+               info: RuleInfo) -> Callable[[Facts, dict], Reward | None]:
+        value = self.exprs.compile(spec.value, scope).fn if spec.value is not None else None
+        cap = self.exprs.compile(give.max_amount, scope).fn if (
+            give.max_amount is not None) else None
+        fixed = dict(
+            recipient=give.recipient, rule_line=info.line, rule_label=info.label,
+            reason=f"{info.label}: {give_value_text(give)}", hold_days=give.hold_days,
+            hold_after=(give.hold_after or "payment") if give.hold_days is not None else None,
+            expires_days=give.expires_days)
+        return reward_maker(spec, give.delivery, value, cap, fixed)
+
+
+def _single_give(give: StmtFn) -> StmtFn:
+    def run_block(f: Facts, env: dict, rewards: list) -> None:
+        try:  # noqa: SIM105 (a plain try costs nothing when nothing is raised)
+            give(f, env, rewards)
+        except Missing:  # this event lacks a fact the reward reads: skip it
+            pass
+    return run_block
+

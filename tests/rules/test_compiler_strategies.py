@@ -1,0 +1,394 @@
+"""Hypothesis strategies for the compiler's property tests: random valid programs and random facts.
+
+Programs are written type by type (money, ints, percents, conditions, aggregates over lines, lets,
+if/elif/else, inline continuations, tiers, caps) so almost every one checks; the test at the end
+keeps the generator honest about that.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rules
+from rules.facts import (
+    CustomerFacts,
+    Facts,
+    LineFacts,
+    OrderFacts,
+    ReferralFacts,
+    ReferrerFacts,
+    Trigger,
+)
+from rules.money import Money
+from rules.schema import ORDER_TRIGGERS
+
+CURRENCIES = {"USD": 2, "JPY": 0, "KWD": 3}
+CHANNELS = ["web", "app", "pos"]
+CATEGORIES = ["shoes", "hats", "sale"]
+SKUS = ["A", "B", "GIFT"]
+COMPARISONS = ["==", "!=", "<", "<=", ">", ">="]
+RECIPIENTS = ["referrer", "referee", "customer"]
+TRIGGER_TEXT = {
+    Trigger.CHECKOUT: "checkout", Trigger.ORDER_CREATED: "order created",
+    Trigger.ORDER_PAID: "order paid", Trigger.ORDER_FULFILLED: "order fulfilled",
+    Trigger.ORDER_CANCELLED: "order cancelled", Trigger.ORDER_REFUNDED: "order refunded",
+    Trigger.CUSTOMER_CREATED: "customer created",
+}
+MONEY_FACTS = ["order_total", "order_subtotal", "order_shipping", "customer.total_spent",
+               "referrer.total_spent", "order.refunded"]
+INT_FACTS = ["customer.orders", "referrer.orders", "referrer.referrals", "referrer.paid_referrals",
+             "customer.periods_missed", "customer.days_since_last_order", "referral.days_since"]
+BOOL_FACTS = ["referred", "customer.is_new", "customer.is_guest", "order.is_paid"]
+
+
+def decimal_text(draw, places: int, high: int = 2000) -> str:
+    whole = draw(st.integers(0, high))
+    if places == 0 or draw(st.booleans()):
+        return str(whole)
+    return f"{whole}.{draw(st.integers(0, 10**places - 1)):0{places}d}"
+
+
+class ProgramWriter:
+    """Writes one program's text with hypothesis' `draw`; names bound by `let` are typed."""
+
+    def __init__(self, draw, currency: str) -> None:
+        self.draw = draw
+        self.currency = currency
+        self.places = CURRENCIES[currency]
+        self.trigger = Trigger.ORDER_PAID
+        self.lets: list[dict[str, str]] = [{}]
+        self.counter = 0
+
+    def pick(self, options):
+        return self.draw(st.sampled_from(options))
+
+    def chance(self, p: float = 0.5) -> bool:
+        return self.draw(st.integers(0, 99)) < p * 100
+
+    def bound(self, kind: str) -> list[str]:
+        return [name for scope in self.lets for name, k in scope.items() if k == kind]
+
+    # ---- expressions, one method per type; `line` names the aggregate variable in scope
+    def money(self, depth: int, line: str | None = None) -> str:
+        leaves = [*MONEY_FACTS, *self.bound("money")]
+        if line:
+            leaves += [f"{line}.total", f"{line}.price"]
+        if depth <= 0 or self.chance(0.4):
+            if self.chance(0.4):
+                return f"{decimal_text(self.draw, self.places)} {self.currency}"
+            return self.pick(leaves)
+        form = self.draw(st.integers(0, 9))
+        d = depth - 1
+        if form == 0:
+            return f"({self.money(d, line)} + {self.money(d, line)})"
+        if form == 1:
+            return f"({self.money(d, line)} - {self.money(d, line)})"
+        if form == 2:
+            return f"({self.money(d, line)} * {self.integer(d, line)})"
+        if form == 3:
+            return f"({self.percent(d)} of {self.money(d, line)})"
+        if form == 4:
+            divisor = self.pick(["3", "4", "7", "2.5"]) if self.chance(0.7) else self.integer(d)
+            return f"({self.money(d, line)} / {divisor})"
+        if form == 5:
+            return f"{self.pick(['min', 'max'])}({self.money(d, line)}, {self.money(d, line)})"
+        if form == 6:
+            return f"({self.money(d, line)} * {self.percent(d)})"
+        if form == 7 and not line:
+            var = self.pick(["line", "l"])
+            where = f" where {self.line_bool(d, var)}" if self.chance(0.7) else ""
+            item = self.pick([f"{var}.total", f"{var}.price", f"({var}.price * {var}.quantity)"])
+            return f"sum({item} for {var} in lines{where})"
+        if form == 8 and not line:
+            return f"sum(lines where {self.line_bool(d, 'line')})"
+        return f"({self.money(d, line)} + {decimal_text(self.draw, 0, 50)})"
+
+    def integer(self, depth: int, line: str | None = None) -> str:
+        leaves = [*INT_FACTS, *self.bound("int")]
+        if line:
+            leaves.append(f"{line}.quantity")
+        if depth <= 0 or self.chance(0.4):
+            return str(self.draw(st.integers(0, 12))) if self.chance(0.5) else self.pick(leaves)
+        d = depth - 1
+        form = self.draw(st.integers(0, 4))
+        if form == 0:
+            return f"({self.integer(d, line)} + {self.integer(d, line)})"
+        if form == 1:
+            return f"({self.integer(d, line)} * {self.integer(d, line)})"
+        if form == 2 and not line:
+            return f"count(lines where {self.line_bool(d, 'line')})"
+        if form == 3 and not line:
+            return f"sum(x.quantity for x in lines where {self.line_bool(d, 'x')})"
+        return f"({self.integer(d, line)} - {self.integer(d, line)})"
+
+    def percent(self, depth: int) -> str:
+        leaves = self.bound("percent")
+        if depth <= 0 or self.chance(0.6):
+            if leaves and self.chance(0.3):
+                return self.pick(leaves)
+            return f"{decimal_text(self.draw, 2, 60)}%"
+        d = depth - 1
+        if self.chance(0.5):
+            return f"({self.percent(d)} + {self.percent(d)})"
+        return f"({self.percent(d)} * {self.draw(st.integers(1, 3))})"
+
+    def boolean(self, depth: int, line: str | None = None) -> str:
+        d = depth - 1
+        form = self.draw(st.integers(0, 12 if depth > 0 else 6))
+        op = self.pick(COMPARISONS)
+        if form == 0:
+            return f"{self.money(d, line)} {op} {self.money(d, line)}"
+        if form == 1:
+            return f"{self.money(d, line)} {op} {decimal_text(self.draw, self.places + 1, 900)}"
+        if form == 2:
+            return f"{self.integer(d, line)} {op} {self.integer(d, line)}"
+        if form == 3:
+            return self.pick([*BOOL_FACTS, *self.bound("bool"), "true", "false"])
+        if form == 4:
+            channels = ", ".join(f'"{c}"' for c in self.draw(st.lists(
+                st.sampled_from(CHANNELS), min_size=1, max_size=3)))
+            return f"channel {self.pick(['in', 'not in'])} [{channels}]"
+        if form == 5:
+            return f'channel == "{self.pick(CHANNELS)}"'
+        if form == 6:
+            return f"{self.percent(d)} {op} {self.percent(d)}"
+        if form == 7:
+            return f"not ({self.boolean(d, line)})"
+        if form in (8, 9):
+            joiner = "and" if form == 8 else "or"
+            return f"({self.boolean(d, line)} {joiner} {self.boolean(d, line)})"
+        if form == 10 and not line:
+            func = self.pick(["any", "all"])
+            if self.chance(0.5):
+                return f"{func}(lines where {self.line_bool(d, 'line')})"
+            where = f" where {self.line_bool(d, 'it')}" if self.chance(0.5) else ""
+            return f"{func}({self.line_bool(d, 'it')} for it in lines{where})"
+        if form == 11:
+            return f"today - customer.last_order {op} {self.draw(st.integers(0, 90))} days"
+        return f'referral.code {self.pick(["==", "!="])} "{self.pick(["FRIEND", "X"])}"'
+
+    def line_bool(self, depth: int, var: str) -> str:
+        form = self.draw(st.integers(0, 8 if depth > 0 else 5))
+        d = depth - 1
+        if form == 0:
+            return f'{var}.category == "{self.pick(CATEGORIES)}"'
+        if form == 1:
+            return f'{var}.sku {self.pick(["==", "!="])} "{self.pick(SKUS)}"'
+        if form == 2:
+            return f'"{self.pick(["sale", "new"])}" in {var}.collections'
+        if form == 3:
+            return f"{var}.quantity {self.pick(COMPARISONS)} {self.draw(st.integers(0, 4))}"
+        if form == 4:
+            return f'{var}.product in ["p1", "p{self.draw(st.integers(2, 3))}"]'
+        if form == 5:
+            price = decimal_text(self.draw, self.places, 300)
+            return f"{var}.total {self.pick(COMPARISONS)} {price} {self.currency}"
+        if form == 6:
+            return f"({self.line_bool(d, var)} and {self.line_bool(d, var)})"
+        if form == 7:
+            return f"not {self.line_bool(d, var)}"
+        return f"({self.line_bool(d, var)} or {self.boolean(d, var)})"
+
+    # ---- rewards and statements
+    def reward(self) -> str:
+        order = self.trigger in ORDER_TRIGGERS
+        kinds = ["money", "money", "points", "voucher", "free"]
+        if order:
+            kinds += ["percent", "percent"]
+        if self.trigger is Trigger.CHECKOUT:
+            kinds += ["discount", "discount"]
+        kind = self.pick(kinds)
+        mods = []
+        if kind == "money":
+            text = self.money(2)
+            if self.chance(0.3):
+                mods.append(self.pick(["as gift card", "as store credit"]))
+        elif kind == "percent":
+            text = self.percent(1)
+        elif kind == "points":
+            text = f"{self.pick([str(self.draw(st.integers(1, 500))), self.integer(1)])} points"
+        elif kind == "voucher":
+            text = f"{self.pick([self.percent(1), self.money(1)])} off next order"
+        elif kind == "discount":
+            text = f"{self.pick([self.percent(1), self.money(1)])} off order"
+        else:
+            text = self.pick(["free shipping", "free shipping on next order",
+                              'free product "gift-box"'])
+        if kind != "points" and self.chance(0.3):
+            mods.append(f"max {self.money(1)}")
+        if self.chance(0.2):
+            after = self.pick(["", " after fulfillment", " after payment"])
+            mods.append(f"hold {self.draw(st.integers(0, 60))} days{after}")
+        if self.chance(0.15):
+            mods.append(f"expires {self.draw(st.integers(1, 60))} days")
+        return " ".join([text, *mods])
+
+    def give(self) -> str:
+        return f"give {self.pick(RECIPIENTS)} {self.reward()}"
+
+    def tier(self, indent: str) -> list[str]:
+        money_subject = self.chance(0.7)
+        subject = self.money(1) if money_subject else self.integer(1)
+        bounds = sorted({self.draw(st.integers(0, 1500)) for _ in range(self.draw(
+            st.integers(1, 3)))}, reverse=True)
+        arms = []
+        for b in bounds:
+            unit = f" {self.currency}" if money_subject and self.chance(0.6) else ""
+            arms.append(f"{b}{unit}+ -> {self.reward()}")
+        if self.chance(0.6):
+            arms.append(f"else -> {self.reward()}")
+        head = f"give {self.pick(RECIPIENTS)} tier {subject}"
+        if self.chance(0.5):
+            return [f"{indent}{head}: " + ", ".join(arms)]
+        return [f"{indent}{head}:", *(f"{indent}    {arm}" for arm in arms)]
+
+    def statements(self, indent: str, depth: int) -> list[str]:
+        out: list[str] = []
+        self.lets.append({})
+        for _ in range(self.draw(st.integers(1, 3))):
+            form = self.draw(st.integers(0, 9 if depth > 0 else 6))
+            if form <= 2:
+                out.append(indent + self.give())
+            elif form == 3:
+                out += self.tier(indent)
+            elif form == 4:
+                self.counter += 1
+                name = f"v{self.counter}"
+                kind = self.pick(["money", "int", "percent", "bool"])
+                value = {"money": self.money, "int": self.integer, "percent": self.percent,
+                         "bool": self.boolean}[kind](2)
+                out.append(f"{indent}let {name} = {value}")
+                self.lets[-1][name] = kind
+            elif form == 5:
+                out.append(f"{indent}hold {self.draw(st.integers(0, 40))} days after fulfillment")
+            elif form == 6:
+                out.append(indent + self.inline_if())
+            else:
+                out += self.if_block(indent, depth - 1)
+        self.lets.pop()
+        if not any("give" in line for line in out):
+            out.append(indent + self.give())
+        return out
+
+    def inline_if(self) -> str:
+        text = f"if {self.boolean(2)} {self.give()}"
+        if self.chance(0.3):
+            text += f" elif {self.boolean(1)} {self.reward()}"
+        if self.chance(0.6):
+            text += f" else {self.reward()}"
+        return text
+
+    def if_block(self, indent: str, depth: int) -> list[str]:
+        out = [f"{indent}if {self.boolean(2)}:", *self.statements(indent + "    ", depth)]
+        for _ in range(self.draw(st.integers(0, 2))):
+            out += [f"{indent}elif {self.boolean(2)}:", *self.statements(indent + "    ", depth)]
+        if self.chance(0.5):
+            out += [f"{indent}else:", *self.statements(indent + "    ", depth)]
+        return out
+
+    def rule(self) -> list[str]:
+        self.trigger = self.pick(list(TRIGGER_TEXT))
+        self.lets = [{}]
+        trigger = TRIGGER_TEXT[self.trigger]
+        if self.trigger is Trigger.CUSTOMER_CREATED and self.chance(0.3):
+            trigger = f"customer asleep for {self.draw(st.integers(1, 3))} periods"
+            self.trigger = Trigger.CUSTOMER_ASLEEP
+        elif self.trigger is Trigger.ORDER_CREATED and self.chance(0.3):
+            trigger = f'first order in channel "{self.pick(CHANNELS)}"'
+            self.trigger = Trigger.FIRST_ORDER_IN_CHANNEL
+        when = f" when {self.boolean(2)}" if self.chance(0.6) else ""
+        return [f"on {trigger}{when}:", *self.statements("    ", 2)]
+
+    def program(self) -> str:
+        lines = [f'program "random" currency {self.currency}']
+        if self.chance(0.3):  # the product's own line, as a bare statement
+            lines.append(f"if order_total > 500 give referrer 50 {self.currency} else 20%")
+        for _ in range(self.draw(st.integers(1, 4))):
+            lines += self.rule()
+        self.trigger = Trigger.ORDER_PAID
+        for _ in range(self.draw(st.integers(0, 2))):
+            who = self.pick(["", "referrer ", "referee "])
+            cap = self.pick([self.money(1), self.percent(0), f"{self.percent(0)} of order_total"])
+            lines.append(f"limit {who}rewards {self.pick(['<=', 'at most'])} {cap}")
+        if self.chance(0.2):
+            lines.append(f"budget 1000 {self.currency} per month")
+        return "\n".join(lines) + "\n"
+
+
+@st.composite
+def programs(draw) -> str:
+    """The text of a random program (almost always valid: callers keep the valid ones)."""
+    return ProgramWriter(draw, draw(st.sampled_from(list(CURRENCIES)))).program()
+
+
+def money(draw, currency: str, high: int = 3000) -> Money:
+    return Money.of(decimal_text(draw, CURRENCIES.get(currency, 2), high), currency)
+
+
+@st.composite
+def facts_for(draw, currency: str, triggers: list[Trigger], max_lines: int = 6) -> Facts:
+    """Random facts of one event, mostly for one of `triggers`, mostly in `currency`."""
+    trigger = draw(st.sampled_from(triggers)) if triggers and draw(st.integers(0, 9)) else (
+        draw(st.sampled_from(list(Trigger))))
+    if not draw(st.integers(0, 14)):
+        currency = draw(st.sampled_from([c for c in CURRENCIES if c != currency]))
+    channel = draw(st.sampled_from(CHANNELS))
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=draw(st.integers(0, 400)))
+    order = None
+    if draw(st.integers(0, 9)) < (9 if trigger in ORDER_TRIGGERS else 3):
+        lines = tuple(draw(st.lists(lines_in(currency), max_size=max_lines)))
+        order = OrderFacts(
+            id="o1", currency=currency, total=money(draw, currency),
+            subtotal=money(draw, currency), shipping=money(draw, currency, 40), channel=channel,
+            lines=lines, refunded=draw(st.none() | st.just(money(draw, currency, 100))),
+            is_paid=draw(st.booleans()),
+        )
+    customer = None
+    if draw(st.integers(0, 4)):
+        last = draw(st.none() | st.dates(date(2025, 1, 1), date(2026, 3, 1)))
+        customer = CustomerFacts(
+            email="c@example.com", id=draw(st.none() | st.just("u1")),
+            is_new=draw(st.booleans()), orders=draw(st.integers(0, 12)),
+            total_spent=draw(st.none() | st.just(money(draw, currency, 9000))),
+            last_order=last, usual_interval=draw(st.none() | st.just(timedelta(days=30))),
+            periods_missed=draw(st.integers(0, 4)),
+        )
+    referrer = ReferrerFacts(
+        orders=draw(st.integers(0, 12)), referrals=draw(st.integers(0, 20)),
+        paid_referrals=draw(st.integers(0, 10)),
+        total_spent=draw(st.none() | st.just(money(draw, currency, 9000))),
+    )
+    referral = ReferralFacts(
+        is_referred=draw(st.booleans()), code=draw(st.sampled_from([None, "FRIEND", "X"])),
+        days_since=draw(st.none() | st.integers(0, 60)), referrer=referrer,
+    )
+    return Facts(trigger=trigger, now=now, channel=channel, currency=currency, order=order,
+                 customer=customer, referral=referral)
+
+
+@st.composite
+def lines_in(draw, currency: str) -> LineFacts:
+    quantity = draw(st.integers(1, 5))
+    unit = money(draw, currency, 400)
+    total = unit * quantity if draw(st.integers(0, 4)) else money(draw, currency, 900)
+    return LineFacts(
+        product=draw(st.sampled_from(["p1", "p2", "p3"])), quantity=quantity, unit_price=unit,
+        total_price=total, sku=draw(st.sampled_from([None, *SKUS])),
+        category=draw(st.sampled_from([None, *CATEGORIES])),
+        collections=tuple(draw(st.lists(st.sampled_from(["sale", "new"]), max_size=2,
+                                        unique=True))),
+    )
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(programs(), min_size=20, max_size=20))
+def test_generated_programs_almost_always_check(sources: list[str]) -> None:
+    # The agreement tests skip invalid programs; this keeps them from skipping most of them.
+    valid = [source for source in sources if rules.check(source).ok]
+    assert len(valid) >= 17, next(
+        rules.check(s).render(s) for s in sources if not rules.check(s).ok)

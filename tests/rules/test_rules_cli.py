@@ -1,0 +1,111 @@
+"""`referrals check|test|eval|explain|fmt`, driven through `main(argv)` and one real subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from rules.cli import main
+
+GOOD = """program "Spring" currency USD
+on order paid when referred:
+    if order_total > 500 give referrer 50 USD else 20%
+
+example "big order":
+    order_total = 600 USD, referred
+    expect referrer gets 50 USD
+
+example "wrong on purpose":
+    order_total = 100 USD, referred
+    expect referrer gets 50 USD
+"""
+FACTS = {"trigger": "order paid", "now": "2026-03-10T12:00:00+00:00", "currency": "USD",
+         "order": {"total": "480 USD"}, "referral": {"is_referred": True}}
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_check_ok_prints_worst_case(tmp_path):
+    path = write(tmp_path, "good.rules", GOOD)
+    code, out, err = run("check", path)
+    assert code == 0, err
+    assert "ok (1 rules)" in out
+    assert "worst-case cost per event on order paid: 50 USD + 20% of order total" in out
+
+
+def test_check_errors_exit_1_with_positions(tmp_path):
+    path = write(tmp_path, "bad.rules", "on order paid:\n    give referrer 5 EUR + 1%\n")
+    code, _, err = run("check", path)
+    assert code == 1
+    assert f"{path}:2:19: error: cannot add Percent to Money" in err
+    assert "^~~" in err and "1 error(s)" in err
+
+
+def test_test_runs_examples(tmp_path):
+    path = write(tmp_path, "good.rules", GOOD)
+    code, out, _ = run("test", path)
+    assert code == 1
+    assert f"PASS {path}:5 big order" in out
+    assert f"FAIL {path}:9 wrong on purpose: expected referrer gets 50 USD" in out
+    assert "1 passed, 1 failed" in out
+    fixed = write(tmp_path, "fixed.rules", GOOD.replace("expect referrer gets 50 USD\n",
+                                                        "expect referrer gets 20 USD\n", 2)
+                  .replace("gets 20 USD", "gets 50 USD", 1))
+    assert run("test", fixed)[0] == 0
+
+
+def test_eval_prints_decision_json(tmp_path):
+    path = write(tmp_path, "good.rules", GOOD)
+    facts = write(tmp_path, "facts.json", json.dumps(FACTS))
+    code, out, err = run("eval", path, "--facts", facts)
+    assert code == 0, err
+    decision = json.loads(out)
+    assert decision["rewards"][0]["amount"] == {"amount": "96.00", "currency": "USD"}
+    assert decision["trace"] == []
+
+
+def test_explain_prints_trace_and_hint(tmp_path):
+    path = write(tmp_path, "good.rules", GOOD)
+    facts = write(tmp_path, "facts.json", json.dumps(FACTS))
+    code, out, _ = run("explain", path, "--facts", facts)
+    assert code == 0
+    assert "order_total > 500" in out and "order_total = 480.00 USD" in out
+    assert "referrer gets 96.00 USD as gift card" in out
+    assert "hint: spend 20.01 USD more to earn 50 USD" in out
+
+
+def test_eval_reports_bad_facts(tmp_path):
+    path = write(tmp_path, "good.rules", GOOD)
+    facts = write(tmp_path, "facts.json", json.dumps({"order": {"total": 12.5}}))
+    code, _, err = run("eval", path, "--facts", facts)
+    assert code == 1 and "order.total" in err
+
+
+def test_fmt_check_and_rewrite(tmp_path):
+    messy = "on order paid   when referred:\n  give referrer  5 USD\n"
+    path = write(tmp_path, "messy.rules", messy)
+    code, out, _ = run("fmt", "--check", path)
+    assert code == 1 and "would reformat" in out
+    assert run("fmt", path)[0] == 0
+    assert Path(path).read_text() == "on order paid when referred:\n    give referrer 5 USD\n"
+    assert run("fmt", "--check", path)[0] == 0
+
+
+def test_console_script_entry_point(tmp_path):
+    path = write(tmp_path, "good.rules", GOOD)
+    done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0 and "ok" in done.stdout
