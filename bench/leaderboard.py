@@ -111,10 +111,12 @@ NAIVE_SCORES = """
 """
 NAIVE_TOP = NAIVE_SCORES + " ORDER BY score DESC, reached, referrer_email LIMIT 100"
 NAIVE_RANK = f"""
-    WITH scores AS ({NAIVE_SCORES}), me AS (SELECT * FROM scores WHERE referrer_email = %(who)s)
-    SELECT 1 + COUNT(*) FROM scores, me
-    WHERE scores.score > me.score OR (scores.score = me.score AND (scores.reached, scores.referrer_email) < (me.reached, me.referrer_email))
-"""  # noqa: E501
+    SELECT place FROM (
+        SELECT referrer_email, ROW_NUMBER() OVER (ORDER BY score DESC, reached, referrer_email)
+            AS place
+        FROM ({NAIVE_SCORES}) AS scores) AS ranked
+    WHERE referrer_email = %(who)s
+"""
 
 
 def _timed(function, rounds: int = ROUNDS) -> tuple[float, float]:
@@ -131,8 +133,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--referrers", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     options = parser.parse_args()
-    _recreate_database()
+    if not options.reuse:
+        _recreate_database()
     os.environ["DATABASE_URL"] = _database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
     import django
@@ -145,7 +150,8 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         _run(options, connection)
     finally:
-        _drop_database()
+        if not options.keep:
+            _drop_database()
 
 
 def _run(options, connection) -> None:
@@ -155,11 +161,14 @@ def _run(options, connection) -> None:
     from plugin.install.models import Installation
 
     rng = random.Random(7)
-    shop = Installation.objects.create(saleor_api_url="https://bench.example.com/graphql/")
-    began = time.perf_counter()
-    _load(shop, options.referrers, options.orders, rng)
-    print(f"loaded {options.referrers:,} referrers, {options.orders:,} referred orders "
-          f"in {time.perf_counter() - began:.1f} s")
+    shop = Installation.objects.filter(saleor_api_url="https://bench.example.com/graphql/").first()
+    if shop is None or not options.reuse:
+        shop = Installation.objects.create(saleor_api_url="https://bench.example.com/graphql/")
+        began = time.perf_counter()
+        _load(shop, options.referrers, options.orders, rng)
+        print(f"loaded {options.referrers:,} referrers, {options.orders:,} referred orders "
+              f"in {time.perf_counter() - began:.1f} s")
+    Contest.objects.filter(installation=shop).delete()
     contest = Contest.objects.create(
         installation=shop, name="March", starts=START, ends=date(2026, 3, 31),
         score="referred_net_revenue", tie_break="earliest", currency="USD",

@@ -21,4 +21,6 @@ app.conf.beat_schedule = {
     "contests-rebuild": {"task": "contests.rebuild", "schedule": 3600.0},
     "playbook-messages": {"task": "playbook.messages", "schedule": 600.0},
     "playbook-win-back": {"task": "playbook.win_back", "schedule": 6 * 3600.0},
+    # Webhook deliveries whose backoff has passed, or whose worker died mid-way.
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
 }

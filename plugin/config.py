@@ -60,6 +60,8 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
         problems.append("ALLOWED_SALEOR_URLS is missing (patterns of Saleor API URLs to accept)")
     if env_bool("ALLOW_PRIVATE_SALEOR_URLS", False, environ):
         problems.append("ALLOW_PRIVATE_SALEOR_URLS must be off")
+    if env_bool("DEMO_SALEOR", False, environ):
+        problems.append("DEMO_SALEOR must be off")
     if not environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must point at PostgreSQL")
     return problems

@@ -52,6 +52,8 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 
 DEMO_SALEOR_API_URL = os.environ.get("DEMO_SALEOR_API_URL", "http://demo.saleor.localhost/graphql/")
+# `make run` answers the demo Saleor's API in-process (never in production).
+DEMO_SALEOR = env_bool("DEMO_SALEOR", False)
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

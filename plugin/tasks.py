@@ -26,10 +26,15 @@ def uses_celery() -> bool:
 
 
 def _request_opened(**_kwargs: Any) -> None:
+    _run_waiting()  # a request that never finished must not strand its jobs
     _local.after_response = []
 
 
 def _request_closed(**_kwargs: Any) -> None:
+    _run_waiting()
+
+
+def _run_waiting() -> None:
     jobs = getattr(_local, "after_response", None) or []
     _local.after_response = None
     for job in jobs:

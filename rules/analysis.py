@@ -149,3 +149,102 @@ def max_cost(a: Cost, b: Cost) -> Cost:
     if a.unbounded or b.unbounded:
         return Cost(unbounded=True)
     return Cost(max(a.fixed, b.fixed), max(a.percent, b.percent))
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """An upper bound on an amount: at most `fixed` + `percent` % of the order total (`fixed`
+    may be negative: `order_total - 5 USD`)."""
+
+    fixed: Decimal
+    percent: Decimal
+    cap: Decimal | None = None  # also at most this much (from `min(…, 25 USD)`)
+
+    def scaled(self, factor: Decimal) -> Bound:
+        cap = self.cap * factor if self.cap is not None else None
+        return Bound(self.fixed * factor, self.percent * factor, cap)
+
+    def can_exceed_total(self, floor: Decimal) -> bool:
+        """Whether some order total of at least `floor` is smaller than this amount."""
+        if self.cap is not None and self.cap <= floor:
+            return False
+        if self.percent > 100:
+            return True
+        if self.percent == 100:
+            return self.fixed > 0
+        return self.fixed > (1 - self.percent / 100) * floor
+
+    def cost(self) -> Cost:
+        linear = Cost(max(self.fixed, Decimal(0)), self.percent)
+        return linear.capped(self.cap) if self.cap is not None else linear
+
+
+_SHARES_OF_TOTAL = frozenset({"order_total", "order_subtotal", "order_shipping"})
+
+
+def money_bound(e: ast.Expr, lets: dict[str, Bound | None], fact_of) -> Bound | None:
+    """An upper bound of a Money expression in terms of the order total; None when unknown.
+    `fact_of(dotted)` gives the canonical fact name (or None); `lets` holds let-bound bounds."""
+    match e:
+        case ast.MoneyLit(amount=v) | ast.Number(value=v):
+            return Bound(v, Decimal(0))
+        case ast.Name():
+            if len(e.parts) == 1 and e.parts[0] in lets:
+                return lets[e.parts[0]]
+            return Bound(Decimal(0), Decimal(100)) if fact_of(e.dotted) in _SHARES_OF_TOTAL \
+                else None
+        case ast.Aggregate(func="sum", item=None):
+            return Bound(Decimal(0), Decimal(100))  # the lines' totals: at most the subtotal
+        case ast.Binary(op="+"):
+            left, right = money_bound(e.left, lets, fact_of), money_bound(e.right, lets, fact_of)
+            if left is None or right is None:
+                return None
+            return Bound(left.fixed + right.fixed, left.percent + right.percent)
+        case ast.Binary(op="-"):
+            left = money_bound(e.left, lets, fact_of)
+            floor = _const(e.right)
+            if left is None:
+                return None
+            # Money facts are never negative, so subtracting one lowers the amount.
+            return Bound(left.fixed - (floor or Decimal(0)), left.percent)
+        case ast.Binary(op="*" | "/" | "of"):
+            return _scaled(e, lets, fact_of)
+        case ast.Call(func=func, args=args):
+            bounds = [money_bound(a, lets, fact_of) for a in args]
+            known = [b for b in bounds if b is not None]
+            if func == "max":
+                if len(known) != len(bounds):
+                    return None
+                return Bound(max(b.fixed for b in known), max(b.percent for b in known))
+            # min: every argument bounds it; keep the smallest share and the smallest fixed cap
+            if not known:
+                return None
+            caps = [b.fixed for b in known if b.percent == 0] + [
+                b.cap for b in known if b.cap is not None]
+            shares = [b for b in known if b.percent > 0]
+            cap = min(caps) if caps else None
+            if not shares:
+                return Bound(cap, Decimal(0))  # type: ignore[arg-type]
+            best = min(shares, key=lambda b: (b.percent, b.fixed))
+            return Bound(best.fixed, best.percent, cap)
+    return None
+
+
+def _scaled(e: ast.Binary, lets, fact_of) -> Bound | None:
+    left_const, right_const = _const(e.left), _const(e.right)
+    if e.op == "of" and isinstance(e.left, ast.PercentLit):
+        inner = money_bound(e.right, lets, fact_of)
+        return inner.scaled(e.left.value / 100) if inner is not None else None
+    if e.op == "/" and right_const is not None and right_const > 0:
+        inner = money_bound(e.left, lets, fact_of)
+        return inner.scaled(1 / right_const) if inner is not None else None
+    if e.op == "*":
+        for money, factor, literal in ((e.left, right_const, e.right),
+                                       (e.right, left_const, e.left)):
+            if factor is None or factor < 0:
+                continue
+            inner = money_bound(money, lets, fact_of)
+            if inner is not None:
+                scale = factor / 100 if isinstance(literal, ast.PercentLit) else factor
+                return inner.scaled(scale)
+    return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rules import ast
-from rules.analysis import Cost, Range, Ranges, max_cost, narrow
+from rules.analysis import Bound, Cost, Range, Ranges, max_cost, money_bound, narrow
 from rules.decl_check import DeclarationChecker
 from rules.expr_check import ERROR, MAX_DEPTH, Typed
 from rules.facts import Trigger
@@ -46,6 +46,8 @@ class Checker(DeclarationChecker):
         self.reads_order = False
         self.exceeding: list[int] = []
         self.in_expectation = False
+        self.let_bounds: dict[str, Bound | None] = {}
+        self.last_bound: Bound | None = None
 
     def program(self, node: ast.ProgramNode) -> CheckOutcome:
         if node.header is not None and node.header.currency is not None:
@@ -83,6 +85,7 @@ class Checker(DeclarationChecker):
         spec = rule.trigger
         self.trigger = spec.trigger
         self.reads_order = False
+        self.let_bounds = {}
         if spec.periods is not None and spec.periods < 1:
             self.error(spec.span, "a customer is asleep for at least 1 whole period")
         ranges: Ranges | None = {}
@@ -131,6 +134,7 @@ class Checker(DeclarationChecker):
         return total, gives
 
     def let(self, stmt: ast.Let) -> None:
+        self.let_bounds[stmt.name] = money_bound(stmt.value, self.let_bounds, _canonical)
         if fact_named(stmt.name) is not None:
             self.error(stmt.span, f"`{stmt.name}` is already a fact", "choose another name")
         elif self.lookup_scope(stmt.name) is not None:
@@ -169,7 +173,9 @@ class Checker(DeclarationChecker):
         if isinstance(give.reward, ast.Tier):
             return self.tier(give.reward, ranges)
         spec = give.reward
+        self.last_bound = None
         cost = self.reward(spec, give, ranges)
+        cap_const: Decimal | None = None
         if give.delivery is not None and spec.kind != "amount":
             self.error(give.span, "only money rewards are paid as a gift card or store credit")
         if give.hold_days is not None:
@@ -184,7 +190,21 @@ class Checker(DeclarationChecker):
                 self.error(give.max_amount.span, f"`max` expects Money, found {cap.type}")
             elif cap.const is not None:
                 cost = cost.capped(cap.const)
+                cap_const = cap.const
+        self.check_exceeding(give, spec, ranges, cap_const)
         return cost
+
+    def check_exceeding(self, give: ast.Give, spec: ast.RewardSpec, ranges: Ranges,
+                        cap: Decimal | None) -> None:
+        """Warn when this money reward or discount can be more than the order total."""
+        bound = self.last_bound
+        if bound is None or self.in_expectation or self.trigger not in ORDER_TRIGGERS:
+            return
+        floor = ranges.get("order_total", Range()).lo or Decimal(0)
+        if not bound.can_exceed_total(floor) or (cap is not None and cap <= floor):
+            return
+        sure = f" (only orders over {floor} are sure)" if floor else ""
+        self.flag_exceeding(give, f"{reward_text(spec)} can exceed the order total{sure}")
 
     def reward(self, spec: ast.RewardSpec, give: ast.Give, ranges: Ranges) -> Cost:
         if spec.kind in ("free_shipping", "free_product"):
@@ -215,37 +235,22 @@ class Checker(DeclarationChecker):
             ):
                 self.error(spec.value.span, "a percent reward is a share of the order total, "
                                             f"and `{self.trigger.value}` has no order")
-            if typed.const is not None and typed.const > 100 and spec.kind != "voucher":
-                self.flag_exceeding(give, f"{typed.const}% is more than the order total")
-            if spec.kind == "voucher":
+            if spec.kind == "voucher" or typed.const is None:
                 return Cost(unbounded=True)
-            return Cost(percent=typed.const) if typed.const is not None else Cost(unbounded=True)
+            self.last_bound = Bound(Decimal(0), typed.const)
+            return Cost(percent=typed.const)
         if not is_money:
             self.error(spec.value.span, f"expected Money or Percent, found {typed.type}",
                        "points are written `100 points`" if typed.type in NUMERIC else None)
             return Cost()
-        if typed.const is None:
-            return self.percent_of_total(spec.value) or Cost(unbounded=True)
-        if spec.kind != "voucher" and self.trigger in ORDER_TRIGGERS:
-            floor = ranges.get("order_total", Range())
-            if floor.lo is None or typed.const > floor.lo:
-                minimum = f" (only orders over {floor.lo} are sure)" if floor.lo else ""
-                self.flag_exceeding(
-                    give, f"{reward_text(spec)} can exceed the order total{minimum}",
-                )
-        return Cost(typed.const)
-
-    def percent_of_total(self, value: ast.Expr) -> Cost | None:
-        """`p% of order_total` (or subtotal) is bounded by p% of the total."""
-        if isinstance(value, ast.Binary) and value.op == "of":
-            base = value.right
-            if isinstance(value.left, ast.PercentLit) and isinstance(base, ast.Name):
-                found = fact_named(base.dotted)
-                if found and found[0] in ("order_total", "order_subtotal"):
-                    if value.left.value > 100:
-                        return Cost(unbounded=True)
-                    return Cost(percent=value.left.value)
-        return None
+        bound = money_bound(spec.value, self.let_bounds, _canonical)
+        if spec.kind != "voucher":
+            self.last_bound = bound
+        if bound is None:
+            return Cost(unbounded=True)
+        if bound.percent > 0 and spec.kind == "voucher":
+            return Cost(unbounded=True)  # a share of a future order
+        return bound.cost()
 
     def flag_exceeding(self, give: ast.Give, message: str) -> None:
         if self.in_expectation or self.trigger not in ORDER_TRIGGERS:
@@ -285,3 +290,8 @@ class Checker(DeclarationChecker):
 
 def typed_is_money(typed: Typed) -> bool:
     return typed.type is Type.MONEY or (typed.type in NUMERIC and typed.const is not None)
+
+
+def _canonical(dotted: str) -> str | None:
+    found = fact_named(dotted)
+    return found[0] if found else None

@@ -13,13 +13,12 @@ from typing import Any
 
 import graphene
 from django.conf import settings
-from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
 from plugin.api import types
 from plugin.api.auth import ApiAuthError, Shopper
 from plugin.referrals.codes import code_normalise
-from plugin.referrals.links import referral_link
+from plugin.referrals.links import referral_link, referral_qr_url
 from plugin.referrals.selectors import (
     referral_code_get,
     referral_code_of_customer,
@@ -123,13 +122,14 @@ class Query(graphene.ObjectType):
         except ApiAuthError as error:  # the code still works without the rewards part
             earnings, errors = [], [_error(error.code, error.message, "earnings")]
         stats = referral_code_stats(code=code)
+        base = _absolute(info, "")
         qr = {
-            kind: _absolute(info, reverse("referral-qr", kwargs={"code": code.code, "kind": kind}))
+            kind: referral_qr_url(code=code, kind=kind, request_base=base)
             for kind in ("svg", "png")
         }
         referral = types.MyReferral(
             code=code.code,
-            link=referral_link(code=code, request_base=_absolute(info, "")),
+            link=referral_link(code=code, request_base=base),
             qr_svg_url=qr["svg"],
             qr_png_url=qr["png"],
             earnings=earnings,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
@@ -32,14 +32,29 @@ def _identify(request: HttpRequest) -> None:
         request.shopper = error
 
 
-# Cookies are never used for identity here (a bearer token is), so CSRF does not apply.
+# Storefronts call from their own origin. No cookie or ambient credential is ever read (the
+# bearer token is), so any origin may call and CSRF does not apply.
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "authorization, content-type, saleor-api-url",
+    "Access-Control-Max-Age": "600",
+}
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class StorefrontGraphQLView(GraphQLView):
     graphiql = False
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any):
-        _identify(request)
-        return super().dispatch(request, *args, **kwargs)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+        else:
+            _identify(request)
+            response = super().dispatch(request, *args, **kwargs)
+        for header, value in _CORS.items():
+            response[header] = value
+        return response
 
 
 storefront_graphql_view = StorefrontGraphQLView.as_view(schema=schema)

@@ -88,8 +88,9 @@ def _paid_orders(
     )
     if contest.currency and contest.score != "paid_referrals":
         orders = orders.filter(currency=contest.currency)  # money scores stay in one currency
-    if email is not None:
-        orders = orders.filter(referral__referrer_email=email)
+    if email is not None:  # through the referral's (installation, referrer e-mail) index
+        orders = orders.filter(referral__installation_id=contest.installation_id,
+                               referral__referrer_email=email)
     refunded: dict[str, Decimal] = {}
     voided: set[str] = set()
     tracks = OrderTrack.objects.filter(installation_id=contest.installation_id).filter(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from plugin.dashboard import backtest_sources
@@ -168,7 +168,7 @@ def backtest_job_start(*, job: BacktestJob) -> None:
         try:
             backtest_run(job_id=job.pk)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connection, never reused
 
     transaction.on_commit(lambda: threading.Thread(target=run, daemon=True,
                                                    name=f"backtest-{job.pk}").start())

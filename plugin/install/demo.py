@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
 from plugin.install.crypto import token_encrypt
+from plugin.install.http import guarded_network_transport
 from plugin.install.models import Installation
 from plugin.saleor.testing import TestSigner
 
@@ -73,3 +75,33 @@ def demo_installation_seed() -> tuple[Installation, bool]:
             installation.is_active = True
             installation.save()
     return installation, created
+
+
+class DemoRoutingTransport(httpx.BaseTransport):
+    """Requests to the demo Saleor's host go to an in-process fake; all others to the network."""
+
+    def __init__(self, *, demo_host: str, demo: httpx.BaseTransport) -> None:
+        self._demo_host = demo_host
+        self._demo = demo
+        self._network = guarded_network_transport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == self._demo_host:
+            return self._demo.handle_request(request)
+        return self._network.handle_request(request)
+
+
+def demo_saleor_transport() -> DemoRoutingTransport:
+    """The pretend Saleor behind the demo installation: captured answers (orders, customers)
+    plus stateful gift cards and vouchers, so the demo's use cases run without a Saleor."""
+    from plugin.saleor.fake import FakeSaleor
+
+    api_url = settings.DEMO_SALEOR_API_URL
+    fake = FakeSaleor(api_url=api_url, jwks=demo_signer().jwks)
+    try:
+        from plugin.rewards.demo_saleor import RewardsSaleorState
+    except ImportError:  # the rewards app is optional here
+        pass
+    else:
+        RewardsSaleorState().install(fake)
+    return DemoRoutingTransport(demo_host=httpx.URL(api_url).host, demo=fake.transport)

@@ -74,7 +74,7 @@ def _matches(parts: SplitResult, pattern: str) -> bool:
     return host_ok and port == wanted_port and fnmatchcase(parts.path, wanted.path or "/*")
 
 
-def _is_public(address: str) -> bool:
+def is_public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
@@ -102,7 +102,7 @@ def saleor_url_check(
     addresses = resolve(host, parts.port or _DEFAULT_PORTS[parts.scheme])
     if not addresses:
         raise SaleorUrlRefused(f"host {host!r} does not resolve")
-    private = [address for address in addresses if not _is_public(address)]
+    private = [address for address in addresses if not is_public_address(address)]
     if private:
         raise SaleorUrlRefused(
             f"host {host!r} resolves to a private or loopback address ({private[0]}); "

@@ -30,13 +30,17 @@ class PlaybookSettings(models.Model):
 
 
 class Unsubscribe(models.Model):
+    """An address that wants no e-mail, kept as a keyed hash: links and rows carry no address."""
+
     installation = models.ForeignKey("install.Installation", on_delete=models.CASCADE)
-    email = models.CharField(max_length=254)  # normalised
+    email_digest = models.CharField(max_length=64)  # HMAC-SHA256 of the normalised e-mail
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["installation", "email"], name="unsubscribe_once")
+            models.UniqueConstraint(
+                fields=["installation", "email_digest"], name="unsubscribe_once"
+            )
         ]
 
 

@@ -20,11 +20,9 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     if found is None or installation is None:
         return HttpResponse("This unsubscribe link is not valid.", status=404,
                             content_type="text/plain; charset=utf-8")
-    email = found[1]
     if request.method == "POST":
-        unsubscribe_record(installation=installation, email=email)
-    response = render(request, "playbook/unsubscribe.html",
-                      {"email": email, "done": request.method == "POST"})
+        unsubscribe_record(installation=installation, digest=found[1])
+    response = render(request, "playbook/unsubscribe.html", {"done": request.method == "POST"})
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

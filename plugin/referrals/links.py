@@ -18,18 +18,25 @@ def _base_url(request_base: str | None) -> str:
     return (settings.APP_URL or request_base or "").rstrip("/")
 
 
+def _shop_params(code: ReferralCode) -> dict[str, str]:
+    """`?shop=` only when another shop has the same code, so links stay short and stable."""
+    twins = ReferralCode.objects.filter(code=code.code).exclude(
+        installation_id=code.installation_id
+    )
+    return {"shop": str(code.installation_id)} if twins.exists() else {}
+
+
 def referral_link(*, code: ReferralCode, request_base: str | None = None, via: str = "") -> str:
-    """The public share link; `?shop=` is added only when another shop has the same code."""
+    """The public share link, `APP_URL/r/<code>`."""
     url = _base_url(request_base) + reverse("referral-link", kwargs={"code": code.code})
-    params: dict[str, str] = {}
-    if (
-        ReferralCode.objects.filter(code=code.code)
-        .exclude(installation_id=code.installation_id)
-        .exists()
-    ):
-        params["shop"] = str(code.installation_id)
-    if via:
-        params["via"] = via
+    params = _shop_params(code) | ({"via": via} if via else {})
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def referral_qr_url(*, code: ReferralCode, kind: str, request_base: str | None = None) -> str:
+    """Where the QR image of the link is served (`/r/<code>/qr.svg` or `.png`)."""
+    url = _base_url(request_base) + reverse("referral-qr", kwargs={"code": code.code, "kind": kind})
+    params = _shop_params(code)
     return f"{url}?{urlencode(params)}" if params else url
 
 

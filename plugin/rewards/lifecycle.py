@@ -14,7 +14,7 @@ from django.db import transaction
 
 from plugin.rewards.models import EntryAction, OrderTrack, OutboxItem, Reward, RewardState
 from plugin.rewards.selectors import debt_outstanding, reward_latest_entry, rewards_due
-from plugin.rewards.services import points_credit, reward_transition
+from plugin.rewards.services import points_credit, reward_transition, reward_usage_release
 from rules.money import Money
 
 NOT_YET_ISSUED = (RewardState.PENDING, RewardState.REVIEW, RewardState.HELD)
@@ -122,21 +122,26 @@ def reward_reconcile(
     common = {"now": now, "cause_event": cause_event, "cause_id": cause_id}
     if latest.state in NOT_YET_ISSUED:
         if track.voided_at is not None:
-            reward_transition(
-                reward=reward,
-                from_states=NOT_YET_ISSUED,
-                action=EntryAction.VOIDED,
-                state=RewardState.VOIDED,
-                amount=target_amount,
-                points=target_points,
-                reason=f"order {track.void_reason or 'voided'}",
-                **common,
-            )
-            from plugin.messages.services import reward_message_send
+            with transaction.atomic():
+                voided = reward_transition(
+                    reward=reward,
+                    from_states=NOT_YET_ISSUED,
+                    action=EntryAction.VOIDED,
+                    state=RewardState.VOIDED,
+                    amount=target_amount,
+                    points=target_points,
+                    reason=f"order {track.void_reason or 'voided'}",
+                    **common,
+                )
+                if voided is not None:
+                    reward_usage_release(reward=reward)
+            if voided is not None and latest.state == RewardState.HELD:
+                # Only someone told "on its way" hears that it is not coming.
+                from plugin.messages.services import reward_message_send
 
-            reward_message_send(
-                reward=reward, template="reward_voided", reason=f"order {track.void_reason}"
-            )
+                reward_message_send(
+                    reward=reward, template="reward_voided", reason=f"order {track.void_reason}"
+                )
             return
         if _lowered(latest, target_amount, target_points):
             reward_transition(

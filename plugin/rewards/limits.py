@@ -55,12 +55,17 @@ class Limit:
     label: str = ""
 
 
-def usage_take(*, installation, limits: list[Limit], amount: Decimal, now: datetime) -> str | None:
-    """Count one reward of `amount` against every limit, all or nothing.
+@dataclass(frozen=True)
+class Usage:
+    """What `usage_take` did: the limit it would break (nothing counted), or what it counted."""
 
-    Returns None when it fits (the counters are then raised in the caller's transaction),
-    else the label of the first limit it would break (nothing is counted).
-    """
+    broken: str | None = None
+    counted: tuple[tuple[str, str], ...] = ()  # (scope, period) pairs raised
+
+
+def usage_take(*, installation, limits: list[Limit], amount: Decimal, now: datetime) -> Usage:
+    """Count one reward of `amount` against every limit, all or nothing, in the caller's
+    transaction; `Usage.broken` names the first limit it would break (then nothing counts)."""
     with transaction.atomic():
         rows = []
         # Lock in a stable order so two orders touching the same counters cannot deadlock.
@@ -73,15 +78,27 @@ def usage_take(*, installation, limits: list[Limit], amount: Decimal, now: datet
                 period=period_key(period=limit.period, now=now),
             )
             if limit.count is not None and row.count + 1 > limit.count:
-                return limit.label or f"at most {limit.count} rewards per {limit.period}"
+                return Usage(
+                    broken=limit.label or f"at most {limit.count} rewards per {limit.period}"
+                )
             if limit.amount is not None and row.amount + amount > limit.amount:
-                return limit.label or f"budget of {limit.amount} per {limit.period} reached"
+                return Usage(
+                    broken=limit.label or f"budget of {limit.amount} per {limit.period} reached"
+                )
             rows.append(row)
         for row in rows:
             UsageCounter.objects.filter(pk=row.pk).update(
                 count=F("count") + 1, amount=F("amount") + amount
             )
-    return None
+    return Usage(counted=tuple((row.scope, row.period) for row in rows))
+
+
+def usage_release(*, installation, counted: list, amount: Decimal) -> None:
+    """Give back what a reward counted (it was voided before paying out): caps count payouts."""
+    for scope, period in counted:
+        UsageCounter.objects.filter(installation=installation, scope=scope, period=period).update(
+            count=F("count") - 1, amount=F("amount") - amount
+        )
 
 
 def _get(item: Any, *names: str, default: Any = None) -> Any:

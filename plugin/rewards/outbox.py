@@ -88,6 +88,14 @@ def outbox_process(
     return run
 
 
+def outbox_requeue_dead(*, installation=None) -> int:
+    """Items that ran out of attempts get a fresh start (after Saleor is fixed, say)."""
+    items = OutboxItem.objects.filter(status=OutboxStatus.DEAD)
+    if installation is not None:
+        items = items.filter(installation=installation)
+    return items.update(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None)
+
+
 def _failed(*, item: OutboxItem, error: Exception, now: datetime) -> None:
     max_attempts = int(getattr(settings, "REWARDS_OUTBOX_MAX_ATTEMPTS", 8))
     dead = item.attempts >= max_attempts
@@ -310,6 +318,14 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                     "debt": str(debt),
                 },
             )
+            if entry is not None and entry.state == RewardState.VOIDED:
+                from plugin.messages.services import reward_message_send
+
+                transaction.on_commit(
+                    lambda: reward_message_send(
+                        reward=reward, template="reward_voided", reason=item.payload.get("why", "")
+                    )
+                )
             if entry is not None:
                 debt_record(
                     reward=reward,

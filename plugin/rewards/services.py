@@ -42,6 +42,7 @@ def reward_create(
     reason: str = "",
     cause_event: str = "",
     cause_id: str = "",
+    details: dict | None = None,
 ) -> tuple[Reward, bool]:
     """The reward for `key`, created with its first entry unless it exists (then returned as is)."""
     existing = Reward.objects.filter(installation=installation, key=key).first()
@@ -68,6 +69,7 @@ def reward_create(
                 cause_event=cause_event,
                 cause_id=cause_id,
                 reason=reason,
+                details=details or {},
                 created_at=now,
             ).save()
     except IntegrityError:
@@ -121,6 +123,18 @@ def reward_transition(
         return entry
 
 
+def reward_usage_release(*, reward: Reward) -> None:
+    """A reward voided before payout gives back its place under the caps and budgets."""
+    from plugin.rewards.limits import usage_release
+
+    first = reward.entries.order_by("seq").first()
+    counted = (first.details or {}).get("counted") if first is not None else None
+    if counted:
+        usage_release(
+            installation=reward.installation, counted=counted, amount=reward.amount or Decimal(0)
+        )
+
+
 def _reward_of(entry: RewardEntry | Reward | int) -> Reward:
     if isinstance(entry, Reward):
         return entry
@@ -162,23 +176,22 @@ def reward_review_reject(
 ) -> RewardEntry:
     """A merchant refuses a reward under review: it is voided, with the reason kept."""
     reward = _reward_of(entry)
-    appended = reward_transition(
-        reward=reward,
-        from_states=[RewardState.REVIEW],
-        action=EntryAction.REJECTED,
-        state=RewardState.VOIDED,
-        now=timezone.now(),
-        amount=Decimal(0) if reward.amount is not None else None,
-        points=0 if reward.points is not None else None,
-        actor=actor,
-        reason=reason or "rejected in review",
-        cause_event="REVIEW",
-    )
-    if appended is None:
-        raise RewardError(f"reward {reward.pk} is not waiting for review")
-    from plugin.messages.services import reward_message_send
-
-    reward_message_send(reward=reward, template="reward_voided", reason=appended.reason)
+    with transaction.atomic():
+        appended = reward_transition(
+            reward=reward,
+            from_states=[RewardState.REVIEW],
+            action=EntryAction.REJECTED,
+            state=RewardState.VOIDED,
+            now=timezone.now(),
+            amount=Decimal(0) if reward.amount is not None else None,
+            points=0 if reward.points is not None else None,
+            actor=actor,
+            reason=reason or "rejected in review",
+            cause_event="REVIEW",
+        )
+        if appended is None:
+            raise RewardError(f"reward {reward.pk} is not waiting for review")
+        reward_usage_release(reward=reward)
     return appended
 
 

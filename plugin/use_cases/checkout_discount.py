@@ -22,6 +22,7 @@ from plugin.referrals.discounts import (
     desired_discount,
     undiscounted_subtotal,
 )
+from plugin.referrals.locks import checkout_lock
 from plugin.referrals.models import CheckoutDiscount, Referral
 from plugin.referrals.payloads import currency_of, customer_of, subject_of
 from plugin.referrals.selectors import (
@@ -31,6 +32,7 @@ from plugin.referrals.selectors import (
     referral_facts,
 )
 from plugin.referrals.services import referral_attribute
+from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
 from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class Outcome(StrEnum):
     APPLIED = "applied"
     REMOVED = "removed"
     KEPT_FOREIGN = "kept_foreign"  # the shopper's own voucher stays: no stacking
+    REFUSED = "refused"  # Saleor said no (checkout gone, code not applicable): never retried
 
 
 def _new_code() -> str:
@@ -50,8 +53,6 @@ def _new_code() -> str:
 
 
 def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> None:
-    from plugin.saleor.errors import SaleorMutationError
-
     for _ in range(2):
         try:
             result = client.execute_mutation(
@@ -90,8 +91,6 @@ def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> N
 
 def _voucher_drop(*, client: Any, voucher_id: str) -> None:
     """Best effort: an unused replaced voucher is deleted so it cannot be used elsewhere."""
-    from plugin.saleor.errors import SaleorError
-
     try:
         client.execute_mutation("voucher_delete", {"id": voucher_id}, "voucherDelete")
     except SaleorError as error:
@@ -145,6 +144,15 @@ def checkout_discount_reconcile(
     checkout = subject_of(payload)
     if not checkout.get("id"):
         return Outcome.NOTHING
+    with checkout_lock(installation_id=installation.pk, checkout_id=checkout["id"]):
+        return _reconcile(
+            installation=installation, checkout=checkout, client=client, program=program, now=now
+        )
+
+
+def _reconcile(
+    *, installation: Any, checkout: dict, client: Any, program: Any | None, now: datetime
+) -> Outcome:
     referral = referral_attribute(
         installation=installation, payload=checkout, kind="checkout", now=now
     )
@@ -173,26 +181,37 @@ def checkout_discount_reconcile(
         if program and current and current != own_code:
             _typed_code_drop(installation=installation, client=client, checkout=checkout)
         return _remove(client=client, checkout=checkout, row=row)
-    if row is not None and spec.matches(row) and row.state != CheckoutDiscount.State.REMOVED:
-        if current == row.code:
-            if row.state != CheckoutDiscount.State.APPLIED:
-                row.state = CheckoutDiscount.State.APPLIED
-                row.save(update_fields=["state", "updated"])
-            return Outcome.UNCHANGED
-    else:
+    if (
+        row is not None
+        and spec.matches(row)
+        and row.state != CheckoutDiscount.State.REMOVED
+        and current == row.code
+    ):
+        if row.state != CheckoutDiscount.State.APPLIED:
+            row.state = CheckoutDiscount.State.APPLIED
+            row.save(update_fields=["state", "updated"])
+        return Outcome.UNCHANGED
+    replaced = ""
+    if row is None or not spec.matches(row) or row.state == CheckoutDiscount.State.REMOVED:
         replaced = row.saleor_voucher_id if row is not None else ""
         row = _row_for(installation=installation, checkout=checkout, referral=referral, spec=spec)
-        if replaced:
-            _voucher_drop(client=client, voucher_id=replaced)
     if not row.saleor_voucher_id:
         _voucher_create(client=client, row=row, channel_id=(checkout.get("channel") or {})["id"])
-    client.execute_mutation(
-        "checkout_add_promo_code",
-        {"id": checkout["id"], "promoCode": row.code},
-        "checkoutAddPromoCode",
-    )
+    try:
+        client.execute_mutation(
+            "checkout_add_promo_code",
+            {"id": checkout["id"], "promoCode": row.code},
+            "checkoutAddPromoCode",
+        )
+    except (SaleorMutationError, SaleorGraphQLError) as error:
+        # An answer, not passing trouble: retrying the delivery cannot change it. The row keeps
+        # its voucher, so the next CHECKOUT_UPDATED tries this same code again.
+        logger.warning("checkout %s refused referee code %s: %s", checkout["id"], row.code, error)
+        return Outcome.REFUSED
     row.state = CheckoutDiscount.State.APPLIED
     row.save(update_fields=["state", "updated"])
+    if replaced:  # only now: the new code has taken the old one's place on the checkout
+        _voucher_drop(client=client, voucher_id=replaced)
     return Outcome.APPLIED
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
+
+from plugin.rewards.models import RewardState
+from plugin.use_cases.order_reward_record import reward_recipient, reward_record
+from rules.facts import Facts, Trigger
+from rules.money import Money
 
 
 def _voucher_discount(order: dict) -> Decimal:
@@ -37,3 +45,68 @@ def discount_gap(*, installation, order: dict, referral, promised: Decimal) -> D
         return Decimal(0)
     applied = _voucher_discount(order) if used else Decimal(0)
     return max(Decimal(0), promised - applied)
+
+
+def late_discount_make_good(
+    *,
+    installation,
+    order: dict,
+    referral,
+    version,
+    program,
+    checkout_facts: Facts,
+    discount_gap_of: Callable[..., Decimal],
+    at: datetime,
+    cause: dict,
+) -> None:
+    """The referee's order was placed before their discount landed: store credit for the gap.
+
+    `checkout_facts` are the order's facts as the checkout rules see them (trigger checkout).
+    """
+    if getattr(referral, "status", "") == "refused":
+        return
+    if Trigger.CHECKOUT not in getattr(program, "triggers", set()):
+        return
+    decision = program.evaluate(checkout_facts)
+    intended = [
+        r
+        for r in decision.rewards
+        if r.kind == "discount" and r.recipient == "referee" and r.amount
+    ]
+    if not intended:
+        return
+    promised = intended[0].amount
+    gap = discount_gap_of(
+        installation=installation, order=order, referral=referral, promised=promised.amount
+    )
+    if gap <= 0:
+        return
+    credit = replace(
+        intended[0],
+        kind="money",
+        amount=Money(gap, promised.currency),
+        delivery="store_credit",
+        hold_days=0,
+        hold_after="payment",
+        percent=None,
+        max_amount=None,
+        reason=f"discount of {promised} did not reach the order in time",
+    )
+    to = reward_recipient(credit, order=order, referral=referral)
+    if to is None or not to[0]:
+        return
+    reward_record(
+        installation=installation,
+        key=f"order:{order['id']}:late-discount",
+        reward=credit,
+        recipient=to,
+        state=RewardState.PENDING,
+        reason=credit.reason,
+        order=order,
+        trigger=Trigger.ORDER_PAID,
+        referral=referral,
+        version=version,
+        program=program,
+        at=at,
+        cause=cause,
+    )

@@ -14,15 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
-from plugin.rewards.limits import program_limits, usage_take
-from plugin.rewards.models import EntryAction, RewardState
-from plugin.rewards.selectors import email_normalise, rewards_due
-from plugin.rewards.services import reward_create
+from plugin.rewards.models import RewardState
+from plugin.rewards.selectors import rewards_due
+from plugin.use_cases.order_discount import late_discount_make_good
+from plugin.use_cases.order_reward_record import reward_recipient, reward_record
 from rules.facts import Facts, Trigger
 
 log = logging.getLogger("plugin.use_cases.rewards")
@@ -152,15 +151,26 @@ def order_event_process(
             cause=cause,
         )
     if trigger == Trigger.ORDER_PAID and _is_paid(order) and referral is not None:
-        late_discount_make_good(
-            installation=installation,
-            order=order,
-            referral=referral,
-            payload=payload,
-            at=at,
-            deps=deps,
-            cause=cause,
-        )
+        version, program = _program(installation, deps)
+        if program is not None:
+            late_discount_make_good(
+                installation=installation,
+                order=order,
+                referral=referral,
+                version=version,
+                program=program,
+                checkout_facts=_facts(
+                    installation=installation,
+                    order=order,
+                    trigger=Trigger.CHECKOUT,
+                    referral=referral,
+                    at=at,
+                    deps=deps,
+                ),
+                discount_gap_of=deps.discount_gap,
+                at=at,
+                cause=cause,
+            )
         _friend_joined(installation=installation, referral=referral, order=order)
     order_rewards_reconcile(
         installation=installation, order_id=order["id"], now=deps.clock(), **cause
@@ -191,18 +201,6 @@ def _facts(
         customer=customer,
         referral=deps.referral_facts(installation=installation, referral=referral, now=at),
     )
-
-
-def _recipient(reward, *, order: dict, referral) -> tuple[str, str] | None:
-    """(e-mail, Saleor user id) of whoever a reward goes to, or None when unknown."""
-    if reward.recipient == "referrer":
-        if referral is None:
-            return None
-        return email_normalise(referral.referrer_email), referral.referrer_id or ""
-    if reward.recipient in ("referee", "customer"):
-        user = order.get("user") or {}
-        return email_normalise(order.get("userEmail") or user.get("email")), user.get("id") or ""
-    return None
 
 
 def _program(installation, deps: RewardDeps):
@@ -245,7 +243,7 @@ def order_rewards_decide(
     for index, reward in enumerate(decision.rewards):
         if reward.kind == "discount":
             continue  # checkout discounts are applied by the checkout use case
-        to = _recipient(reward, order=order, referral=referral)
+        to = reward_recipient(reward, order=order, referral=referral)
         if to is None or not to[0]:
             log.warning(
                 "reward to %s on order %s has no recipient; skipped", reward.recipient, order["id"]
@@ -275,86 +273,6 @@ def order_rewards_decide(
         )
 
 
-class _AlreadyDecided(Exception):
-    """The reward exists: undo this attempt's counting."""
-
-
-def reward_record(
-    *,
-    installation,
-    key: str,
-    reward,
-    recipient: tuple[str, str],
-    state: str,
-    reason: str,
-    order: dict,
-    trigger: Trigger,
-    referral,
-    version,
-    program,
-    at: datetime,
-    cause: dict,
-) -> None:
-    """Create one decided reward, counting it against caps and budgets in the same transaction."""
-    amount = reward.amount.amount if getattr(reward, "amount", None) is not None else None
-    currency = reward.amount.currency if getattr(reward, "amount", None) is not None else ""
-    fields = {
-        "order_id": order["id"],
-        "order_number": str(order.get("number") or ""),
-        "channel": (order.get("channel") or {}).get("slug", ""),
-        "referral_id": getattr(referral, "pk", None),
-        "program_version": version,
-        "rule_line": reward.rule_line or 0,
-        "rule_label": (reward.rule_label or "")[:255],
-        "trigger": trigger.value,
-        "recipient_role": reward.recipient,
-        "recipient_email": recipient[0],
-        "recipient_customer_id": recipient[1],
-        "kind": reward.kind,
-        "delivery": reward.delivery or "",
-        "voucher_type": reward.voucher_type or "",
-        "percent": reward.percent,
-        "amount": amount,
-        "currency": currency,
-        "points": reward.points,
-        "hold_days": reward.hold_days or 0,
-        "hold_after": reward.hold_after
-        or ("payment" if trigger != Trigger.ORDER_PAID else "fulfillment"),
-        "expires_days": reward.expires_days,
-        "reason": reward.reason or "",
-    }
-    try:
-        with transaction.atomic():
-            if state != RewardState.REFUSED:
-                broken = usage_take(
-                    installation=installation,
-                    limits=program_limits(
-                        program=program,
-                        recipient_role=reward.recipient,
-                        recipient_email=recipient[0],
-                    ),
-                    amount=amount or Decimal(0),
-                    now=at,
-                )
-                if broken:
-                    state, reason = RewardState.REFUSED, f"refused: {broken}"
-            action = EntryAction.REFUSED if state == RewardState.REFUSED else EntryAction.DECIDED
-            _, created = reward_create(
-                installation=installation,
-                key=key,
-                fields=fields,
-                action=action,
-                state=state,
-                now=timezone.now(),
-                reason=reason,
-                **cause,
-            )
-            if not created:
-                raise _AlreadyDecided
-    except _AlreadyDecided:
-        return
-
-
 def _friend_joined(*, installation, referral, order: dict) -> None:
     from plugin.messages.services import friend_joined_send
 
@@ -367,78 +285,4 @@ def _friend_joined(*, installation, referral, order: dict) -> None:
         friend=friend,
         order_number=str(order.get("number") or ""),
         key=f"friend:{referral.pk}:{order['id']}",
-    )
-
-
-def late_discount_make_good(
-    *,
-    installation,
-    order: dict,
-    referral,
-    payload: dict,
-    at: datetime,
-    deps: RewardDeps,
-    cause: dict,
-) -> None:
-    """The referee's order was placed before their discount landed: store credit for the gap."""
-    if getattr(referral, "status", "") == "refused":
-        return
-    version, program = _program(installation, deps)
-    if program is None or Trigger.CHECKOUT not in getattr(program, "triggers", set()):
-        return
-    decision = program.evaluate(
-        _facts(
-            installation=installation,
-            order=order,
-            trigger=Trigger.CHECKOUT,
-            referral=referral,
-            at=at,
-            deps=deps,
-        )
-    )
-    intended = [
-        r
-        for r in decision.rewards
-        if r.kind == "discount" and r.recipient == "referee" and r.amount
-    ]
-    if not intended:
-        return
-    promised = intended[0].amount
-    gap = deps.discount_gap(
-        installation=installation, order=order, referral=referral, promised=promised.amount
-    )
-    if gap <= 0:
-        return
-    from dataclasses import replace
-
-    from rules.money import Money
-
-    credit = replace(
-        intended[0],
-        kind="money",
-        amount=Money(gap, promised.currency),
-        delivery="store_credit",
-        hold_days=0,
-        hold_after="payment",
-        percent=None,
-        max_amount=None,
-        reason=f"discount of {promised} did not reach the order in time",
-    )
-    to = _recipient(credit, order=order, referral=referral)
-    if to is None or not to[0]:
-        return
-    reward_record(
-        installation=installation,
-        key=f"order:{order['id']}:late-discount",
-        reward=credit,
-        recipient=to,
-        state=RewardState.PENDING,
-        reason=credit.reason,
-        order=order,
-        trigger=Trigger.ORDER_PAID,
-        referral=referral,
-        version=version,
-        program=program,
-        at=at,
-        cause=cause,
     )

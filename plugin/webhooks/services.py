@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -47,21 +47,24 @@ def delivery_store(
 ) -> StoredDelivery:
     """Writes the delivery unless the same one is already there (then counts the duplicate).
 
-    Call inside the transaction whose commit decides the 2xx.
+    One INSERT in its own transaction (a savepoint inside an outer one); the unique constraint,
+    not a prior SELECT, decides whether it is new, so concurrent retries cannot both win.
     """
     dedup_key = delivery_dedup_key(event=event, body=body)
-    delivery, created = WebhookDelivery.objects.get_or_create(
-        installation=installation,
-        dedup_key=dedup_key,
-        defaults={
-            "event": event,
-            "payload": payload,
-            "body_sha256": hashlib.sha256(body).hexdigest(),
-        },
-    )
-    if not created:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(duplicates=F("duplicates") + 1)
-    return StoredDelivery(delivery=delivery, created=created)
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                installation=installation,
+                event=event,
+                dedup_key=dedup_key,
+                payload=payload,
+                body_sha256=hashlib.sha256(body).hexdigest(),
+            )
+        return StoredDelivery(delivery=delivery, created=True)
+    except IntegrityError:
+        existing = WebhookDelivery.objects.get(installation=installation, dedup_key=dedup_key)
+        WebhookDelivery.objects.filter(pk=existing.pk).update(duplicates=F("duplicates") + 1)
+        return StoredDelivery(delivery=existing, created=False)
 
 
 def _claim(*, delivery_id: int) -> WebhookDelivery | None:
@@ -75,14 +78,40 @@ def _claim(*, delivery_id: int) -> WebhookDelivery | None:
     return WebhookDelivery.objects.select_related("installation").get(pk=delivery_id)
 
 
+@dataclass(frozen=True)
+class Processed:
+    """What one processing attempt did; `status` is None when there was nothing to do."""
+
+    delivery_id: int
+    status: str | None
+    attempts: int = 0
+
+
+def _finish_record_only(*, delivery_id: int, event: str) -> Processed | None:
+    """An event nobody handles is done once stored: one UPDATE instead of a claim and a run."""
+    if handlers_for(event):
+        return None
+    now = timezone.now()
+    finished = WebhookDelivery.objects.filter(
+        pk=delivery_id, status__in=[DeliveryStatus.RECEIVED, DeliveryStatus.FAILED]
+    ).update(status=DeliveryStatus.DONE, attempts=F("attempts") + 1, processed_at=now,
+             next_attempt_at=None, updated_at=now)
+    return Processed(delivery_id, DeliveryStatus.DONE if finished else None)
+
+
 def delivery_process(
-    *, delivery_id: int, max_attempts: int | None = None
-) -> WebhookDelivery | None:
-    """Runs the event's handlers once; records done, failed (to retry) or dead. Never raises."""
+    *, delivery_id: int, event: str | None = None, max_attempts: int | None = None
+) -> Processed:
+    """Runs the event's handlers once; records done, failed (to retry) or dead. Never raises.
+
+    `event`, when the caller knows it, lets a delivery nobody handles finish in one UPDATE.
+    """
     limit = max_attempts or settings.TASK_MAX_ATTEMPTS
+    if event is not None and (quick := _finish_record_only(delivery_id=delivery_id, event=event)):
+        return quick
     delivery = _claim(delivery_id=delivery_id)
     if delivery is None:
-        return None
+        return Processed(delivery_id, None)
     try:
         with transaction.atomic():
             for handler in handlers_for(delivery.event):
@@ -104,7 +133,7 @@ def delivery_process(
         delivery.next_attempt_at = None
     delivery.save(update_fields=["status", "last_error", "next_attempt_at", "processed_at",
                                  "updated_at"])
-    return delivery
+    return Processed(delivery.pk, delivery.status, delivery.attempts)
 
 
 def deliveries_requeue(*, delivery_ids: Iterable[int] | None = None, dead: bool = False) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -52,15 +52,15 @@ def webhook_receive(request: HttpRequest, family: str) -> JsonResponse:
         verified = delivery_verify(
             headers=request.headers, body=request.body, family_events=family_events, family=family
         )
-        with transaction.atomic():
-            stored = delivery_store(
-                installation=verified.installation,
-                event=verified.event,
-                body=request.body,
-                payload=verified.payload,
-            )
-            if stored.created:
-                task_enqueue(process_delivery, delivery_id=stored.delivery.pk)
+        # The INSERT commits before the 2xx is written; the task waits for that commit.
+        stored = delivery_store(
+            installation=verified.installation,
+            event=verified.event,
+            body=request.body,
+            payload=verified.payload,
+        )
+        if stored.created:
+            task_enqueue(process_delivery, delivery_id=stored.delivery.pk, event=verified.event)
     except DeliveryRefused as error:
         return _refusal(request, family, error)
     except DatabaseError:

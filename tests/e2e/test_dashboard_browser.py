@@ -176,3 +176,31 @@ def test_narrow_screen_stacks_editor_and_tools(open_dashboard, shot):
     side_box = app.locator(".side").bounding_box()
     assert side_box["y"] >= editor_box["y"] + editor_box["height"] - 1
     shot(page, "10-narrow")
+
+
+def test_editor_completes_fact_names_shows_types_and_formats(open_dashboard, shot):
+    page, app = open_dashboard()
+    expect(app.locator(".cm-content")).to_be_visible()
+    # The page announced itself with an actionId, as the App Bridge wants.
+    ready = page.evaluate("window.harness.received.filter(m => m.type === 'notifyReady')")
+    assert ready and ready[0]["payload"]["actionId"]
+
+    replace_source(page, app, 'program "x" currency USD\n\non order paid when referred:\n'
+                              '      give referrer 5 USD\n')
+    app.locator(".cm-line").nth(3).click()
+    page.keyboard.press("End")
+    page.keyboard.type(" max 1 USD\n    if order_t")
+    completion = app.locator(".cm-tooltip-autocomplete")
+    expect(completion).to_contain_text("order_total")
+    expect(completion).to_contain_text("Money")
+    shot(page, "14-completion")
+    page.keyboard.press("Escape")
+
+    app.locator(".cm-line").nth(2).get_by_text("referred").hover()
+    expect(app.locator(".cm-fact-tooltip")).to_contain_text("referred: Bool")
+
+    replace_source(page, app, 'program "x"   currency USD\non order paid when referred:\n'
+                              '  give referrer 5 USD max 5 USD\n')
+    app.locator("#format").click()
+    expect(app.locator(".cm-content")).to_contain_text("    give referrer 5 USD max 5 USD")
+    expect(app.locator("#save-status")).to_have_text("Formatted")

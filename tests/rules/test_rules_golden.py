@@ -3,7 +3,7 @@
 `# error: L:C text` / `# warning: L:C text` — exactly these diagnostics (warnings are compared
 only when the file names any); `# facts[ on <trigger>]: …` then `# expect: …` lines — a scenario
 written like an `example` block; `# examples: pass` — the file's own examples all pass;
-`# worst-case: <trigger> = <text>` — the static report's worst-case cost.
+`# worst-case: <trigger> = <text>` — the static report's worst-case cost; `# no warnings`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _WORST = re.compile(r"#\s*worst-case:\s*([a-z ]+?)\s*=\s*(.*)$")
 
 def _expectations(source: str):
     diagnostics, scenarios, worst = [], [], {}
-    examples = False
+    examples = quiet = False
     for line in source.splitlines():
         if m := _DIAG.search(line):
             diagnostics.append((m[1], int(m[2]), int(m[3]), m[4].strip()))
@@ -38,7 +38,9 @@ def _expectations(source: str):
             worst[m[1]] = m[2].strip()
         elif re.search(r"#\s*examples:\s*pass", line):
             examples = True
-    return diagnostics, scenarios, worst, examples
+        elif re.search(r"#\s*no warnings", line):
+            quiet = True
+    return diagnostics, scenarios, worst, examples, quiet
 
 
 def _unmatched(expected, actual):
@@ -62,9 +64,9 @@ def test_there_are_enough_cases():
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
 def test_case(path: Path):
     source = path.read_text()
-    expected, scenarios, worst, examples = _expectations(source)
+    expected, scenarios, worst, examples, quiet = _expectations(source)
     result = rules.check(source, path.name)
-    wants_warnings = any(e[0] == "warning" for e in expected)
+    wants_warnings = quiet or any(e[0] == "warning" for e in expected)
     actual = [d for d in result.diagnostics if d.is_error or wants_warnings]
     missing, unexpected = _unmatched(expected, actual)
     rendered = "\n".join(d.render(source) for d in unexpected)

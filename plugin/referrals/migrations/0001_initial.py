@@ -6,163 +6,365 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('install', '0001_initial'),
+        ("install", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReferralCode',
+            name="ReferralCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('owner_customer_id', models.CharField(blank=True, default='', max_length=128)),
-                ('owner_email', models.CharField(max_length=254)),
-                ('owner_name', models.CharField(blank=True, default='', max_length=120)),
-                ('owner_address_fingerprint', models.CharField(blank=True, default='', max_length=64)),
-                ('leaderboard_name', models.CharField(blank=True, default='', max_length=60)),
-                ('saleor_voucher_id', models.CharField(blank=True, default='', max_length=128)),
-                ('active', models.BooleanField(default=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deactivated_at', models.DateTimeField(blank=True, null=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referral_codes', to='install.installation')),
-                ('rotated_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rotated_to', to='referrals.referralcode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("owner_customer_id", models.CharField(blank=True, default="", max_length=128)),
+                ("owner_email", models.CharField(max_length=254)),
+                ("owner_name", models.CharField(blank=True, default="", max_length=120)),
+                (
+                    "owner_address_fingerprint",
+                    models.CharField(blank=True, default="", max_length=64),
+                ),
+                ("leaderboard_name", models.CharField(blank=True, default="", max_length=60)),
+                ("saleor_voucher_id", models.CharField(blank=True, default="", max_length=128)),
+                ("active", models.BooleanField(default=True)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("deactivated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referral_codes",
+                        to="install.installation",
+                    ),
+                ),
+                (
+                    "rotated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rotated_to",
+                        to="referrals.referralcode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referrer_id', models.CharField(blank=True, default='', max_length=128)),
-                ('referrer_email', models.CharField(max_length=254)),
-                ('referee_id', models.CharField(blank=True, default='', max_length=128)),
-                ('referee_email', models.CharField(max_length=254)),
-                ('source', models.CharField(choices=[('voucher', 'Voucher'), ('metadata', 'Metadata'), ('signup', 'Signup'), ('earlier', 'Earlier')], max_length=16)),
-                ('checkout_id', models.CharField(blank=True, default='', max_length=128)),
-                ('order_id', models.CharField(blank=True, default='', max_length=128)),
-                ('status', models.CharField(choices=[('attributed', 'Attributed'), ('converted', 'Converted'), ('refused', 'Refused'), ('review', 'Review')], default='attributed', max_length=16)),
-                ('refusal_reason', models.CharField(blank=True, default='', max_length=255)),
-                ('review_reason', models.CharField(blank=True, default='', max_length=255)),
-                ('reviewed_by', models.CharField(blank=True, default='', max_length=254)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='install.installation')),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.referralcode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("referrer_id", models.CharField(blank=True, default="", max_length=128)),
+                ("referrer_email", models.CharField(max_length=254)),
+                ("referee_id", models.CharField(blank=True, default="", max_length=128)),
+                ("referee_email", models.CharField(max_length=254)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("voucher", "Voucher"),
+                            ("metadata", "Metadata"),
+                            ("signup", "Signup"),
+                            ("earlier", "Earlier"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("checkout_id", models.CharField(blank=True, default="", max_length=128)),
+                ("order_id", models.CharField(blank=True, default="", max_length=128)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("attributed", "Attributed"),
+                            ("converted", "Converted"),
+                            ("refused", "Refused"),
+                            ("review", "Review"),
+                        ],
+                        default="attributed",
+                        max_length=16,
+                    ),
+                ),
+                ("refusal_reason", models.CharField(blank=True, default="", max_length=255)),
+                ("review_reason", models.CharField(blank=True, default="", max_length=255)),
+                ("reviewed_by", models.CharField(blank=True, default="", max_length=254)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referrals",
+                        to="install.installation",
+                    ),
+                ),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.referralcode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferralSettings',
+            name="ReferralSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('storefront_url', models.URLField(blank=True, default='', max_length=512)),
-                ('code_param', models.CharField(default='ref', max_length=32)),
-                ('attribution_days', models.PositiveIntegerField(default=30)),
-                ('velocity_per_day', models.PositiveIntegerField(default=10)),
-                ('leaked_referees_per_day', models.PositiveIntegerField(default=25)),
-                ('shared_address_referees', models.PositiveIntegerField(default=3)),
-                ('code_voucher_percent', models.DecimalField(decimal_places=2, default=0, max_digits=6)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('installation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='referral_settings', to='install.installation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("storefront_url", models.URLField(blank=True, default="", max_length=512)),
+                ("code_param", models.CharField(default="ref", max_length=32)),
+                ("attribution_days", models.PositiveIntegerField(default=30)),
+                ("velocity_per_day", models.PositiveIntegerField(default=10)),
+                ("leaked_referees_per_day", models.PositiveIntegerField(default=25)),
+                ("shared_address_referees", models.PositiveIntegerField(default=3)),
+                (
+                    "code_voucher_percent",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=6),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "installation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referral_settings",
+                        to="install.installation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferralVisit',
+            name="ReferralVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('via', models.CharField(default='link', max_length=16)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='referrals.referralcode')),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='install.installation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("via", models.CharField(default="link", max_length=16)),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visits",
+                        to="referrals.referralcode",
+                    ),
+                ),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="install.installation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CustomerOrder',
+            name="CustomerOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.CharField(max_length=128)),
-                ('number', models.CharField(blank=True, default='', max_length=32)),
-                ('customer_id', models.CharField(blank=True, default='', max_length=128)),
-                ('email', models.CharField(max_length=254)),
-                ('channel', models.CharField(blank=True, default='', max_length=100)),
-                ('total', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('shipping_fingerprint', models.CharField(blank=True, default='', max_length=64)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('created', 'Created'), ('paid', 'Paid'), ('fulfilled', 'Fulfilled'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded')], default='created', max_length=16)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='customer_orders', to='install.installation')),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order_id", models.CharField(max_length=128)),
+                ("number", models.CharField(blank=True, default="", max_length=32)),
+                ("customer_id", models.CharField(blank=True, default="", max_length=128)),
+                ("email", models.CharField(max_length=254)),
+                ("channel", models.CharField(blank=True, default="", max_length=100)),
+                ("total", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                ("shipping_fingerprint", models.CharField(blank=True, default="", max_length=64)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("paid", "Paid"),
+                            ("fulfilled", "Fulfilled"),
+                            ("cancelled", "Cancelled"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="created",
+                        max_length=16,
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="customer_orders",
+                        to="install.installation",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="orders",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['installation', 'email', 'paid_at'], name='customer_order_email'), models.Index(fields=['installation', 'customer_id', 'paid_at'], name='customer_order_cust'), models.Index(fields=['installation', 'shipping_fingerprint'], name='customer_order_ship')],
-                'constraints': [models.UniqueConstraint(fields=('installation', 'order_id'), name='customer_order_unique')],
+                "indexes": [
+                    models.Index(
+                        fields=["installation", "email", "paid_at"], name="customer_order_email"
+                    ),
+                    models.Index(
+                        fields=["installation", "customer_id", "paid_at"],
+                        name="customer_order_cust",
+                    ),
+                    models.Index(
+                        fields=["installation", "shipping_fingerprint"], name="customer_order_ship"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("installation", "order_id"), name="customer_order_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CheckoutDiscount',
+            name="CheckoutDiscount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checkout_id', models.CharField(max_length=128)),
-                ('code', models.CharField(max_length=64)),
-                ('voucher_type', models.CharField(default='ENTIRE_ORDER', max_length=16)),
-                ('value_type', models.CharField(max_length=16)),
-                ('value', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('channel', models.CharField(max_length=100)),
-                ('saleor_voucher_id', models.CharField(blank=True, default='', max_length=128)),
-                ('state', models.CharField(choices=[('creating', 'Creating'), ('applied', 'Applied'), ('removed', 'Removed')], default='creating', max_length=16)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('installation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='install.installation')),
-                ('referral', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checkout_id", models.CharField(max_length=128)),
+                ("code", models.CharField(max_length=64)),
+                ("voucher_type", models.CharField(default="ENTIRE_ORDER", max_length=16)),
+                ("value_type", models.CharField(max_length=16)),
+                ("value", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                ("channel", models.CharField(max_length=100)),
+                ("saleor_voucher_id", models.CharField(blank=True, default="", max_length=128)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("creating", "Creating"),
+                            ("applied", "Applied"),
+                            ("removed", "Removed"),
+                        ],
+                        default="creating",
+                        max_length=16,
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "installation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="install.installation"
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['installation', 'code'], name='checkout_discount_code')],
-                'constraints': [models.UniqueConstraint(fields=('installation', 'checkout_id'), name='checkout_discount_unique')],
+                "indexes": [
+                    models.Index(fields=["installation", "code"], name="checkout_discount_code")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("installation", "checkout_id"), name="checkout_discount_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='referralcode',
-            index=models.Index(fields=['installation', 'owner_email'], name='referral_code_owner_email'),
+            model_name="referralcode",
+            index=models.Index(
+                fields=["installation", "owner_email"], name="referral_code_owner_email"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referralcode',
-            index=models.Index(fields=['installation', 'owner_customer_id'], name='referral_code_owner_id'),
+            model_name="referralcode",
+            index=models.Index(
+                fields=["installation", "owner_customer_id"], name="referral_code_owner_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralcode',
-            constraint=models.UniqueConstraint(fields=('installation', 'code'), name='referral_code_unique'),
+            model_name="referralcode",
+            constraint=models.UniqueConstraint(
+                fields=("installation", "code"), name="referral_code_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['installation', 'referee_email', 'created'], name='referral_referee'),
+            model_name="referral",
+            index=models.Index(
+                fields=["installation", "referee_email", "created"], name="referral_referee"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['installation', 'referee_id'], name='referral_referee_id'),
+            model_name="referral",
+            index=models.Index(fields=["installation", "referee_id"], name="referral_referee_id"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['installation', 'referrer_email', 'created'], name='referral_referrer'),
+            model_name="referral",
+            index=models.Index(
+                fields=["installation", "referrer_email", "created"], name="referral_referrer"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['installation', 'status'], name='referral_status'),
+            model_name="referral",
+            index=models.Index(fields=["installation", "status"], name="referral_status"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(condition=models.Q(('checkout_id', ''), _negated=True), fields=('installation', 'checkout_id'), name='referral_checkout_unique'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("checkout_id", ""), _negated=True),
+                fields=("installation", "checkout_id"),
+                name="referral_checkout_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(condition=models.Q(('order_id', ''), _negated=True), fields=('installation', 'order_id'), name='referral_order_unique'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("order_id", ""), _negated=True),
+                fields=("installation", "order_id"),
+                name="referral_order_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(condition=models.Q(('checkout_id', ''), ('order_id', ''), ('source', 'signup')), fields=('installation', 'referee_email'), name='referral_signup_unique'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("checkout_id", ""), ("order_id", ""), ("source", "signup")),
+                fields=("installation", "referee_email"),
+                name="referral_signup_unique",
+            ),
         ),
     ]

@@ -216,3 +216,32 @@ def test_every_field_and_enum_value_has_a_description():
             if not value.description:
                 missing.append(f"{type_name}.{name}")
     assert missing == []
+
+
+def test_browser_storefronts_may_call_with_a_bearer_token(client, shop):
+    preflight = client.options(
+        "/api/graphql/",
+        HTTP_ORIGIN="https://shop.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "authorization" in preflight["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in preflight  # no cookies, ever
+    answer = client.post(
+        "/api/graphql/",
+        {"query": "{ leaderboard { errors { code } } }"},
+        content_type="application/json",
+        HTTP_SALEOR_API_URL=shop.saleor_api_url,
+    )
+    assert answer["Access-Control-Allow-Origin"] == "*"
+
+
+def test_mutations_are_refused_over_get(client, shop, customer_token):
+    response = client.get(
+        "/api/graphql/",
+        {"query": 'mutation { leaderboardOptIn(name: "Bob") { errors { code } } }'},
+        HTTP_SALEOR_API_URL=shop.saleor_api_url,
+        HTTP_AUTHORIZATION=f"Bearer {customer_token()}",
+    )
+    assert response.status_code == 405

@@ -180,3 +180,57 @@ def test_selectors_never_cross_installations(captured_installation):
     contest = contest_for(captured_installation)
     assert contest_standings(installation=other, contest=contest.pk, limit=10) == []
     assert contest_rank(installation=other, contest=contest, referrer="ann@x.com") is None
+
+
+def test_net_revenue_subtracts_partial_refunds(captured_installation):
+    from plugin.rewards.lifecycle import order_track_update
+
+    shop = captured_installation
+    contest = contest_for(shop, minimum="1 USD")
+    order = referred_order(shop, referrer="ann@x.com", referee="f1@x.com", total="200",
+                           paid=at(3))
+    referred_order(shop, referrer="bob@x.com", referee="f2@x.com", total="150", paid=at(3))
+    order_track_update(installation=shop, order_id=order.order_id, total=Decimal("200"),
+                       refunded=Decimal("80"))
+    refresh_all(shop, "ann@x.com", "bob@x.com")
+    assert [(s.referrer_email, s.score) for s in contest_standings(
+        installation=shop, contest=contest, limit=5)] == [
+        ("bob@x.com", Decimal("150")), ("ann@x.com", Decimal("120"))]
+
+
+def test_an_order_webhook_rescores_its_referrer_live(captured_installation):
+    from types import SimpleNamespace
+
+    from plugin.contests.webhook_handlers import leaderboard_update
+    from plugin.webhooks.handlers import handlers_for
+
+    shop = captured_installation
+    contest = contest_for(shop)
+    assert leaderboard_update in handlers_for("ORDER_FULLY_PAID")
+    order = referred_order(shop, referrer="ann@x.com", referee="f1@x.com", total="90",
+                           paid=at(3))
+    assert contest_standings(installation=shop, contest=contest, limit=5) == []
+    leaderboard_update(SimpleNamespace(installation=shop, event="ORDER_FULLY_PAID",
+                                       payload={"order": {"id": order.order_id}}))
+    assert [s.score for s in contest_standings(installation=shop, contest=contest, limit=5)] == [
+        Decimal("90")]
+
+
+def test_contests_finalize_command(captured_installation):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    contest = contest_for(captured_installation)
+    referred_order(captured_installation, referrer="ann@x.com", referee="f@x.com", total="90",
+                   paid=at(3))
+    out = io.StringIO()
+    call_command("contests_finalize", "--now", "2026-03-31T12:00:00+00:00", stdout=out)
+    assert "finalised 0 contest(s)" in out.getvalue()
+    call_command("contests_finalize", "--now", "2026-04-01T00:00:00+00:00", stdout=out)
+    assert "finalised 1 contest(s), 1 prize winner(s)" in out.getvalue()
+    contest.refresh_from_db()
+    assert contest.status == Contest.Status.FINALISED
+    with pytest.raises(CommandError, match="UTC offset"):
+        call_command("contests_finalize", "--now", "yesterday")

@@ -155,3 +155,16 @@ def test_vocabulary_lists_facts_with_types_and_grammar_keywords(dash):
 def test_too_long_source_is_413(dash):
     response = dash.post("check", {"source": "#" * 200_001})
     assert response.status_code == 413
+
+
+def test_gallery_lists_example_programs_with_title_and_description(dash, tmp_path, monkeypatch):
+    from plugin.dashboard import language
+
+    (tmp_path / "tiers.rules").write_text(
+        '# Bigger orders, bigger thanks.\nprogram "Tiered thanks" currency USD\n')
+    (tmp_path / "notes.txt").write_text("not a program")
+    monkeypatch.setattr(language, "EXAMPLES_DIR", tmp_path)
+    [item] = dash.get("gallery").json()["programs"]
+    assert (item["name"], item["title"], item["description"]) == (
+        "tiers", "Tiered thanks", "Bigger orders, bigger thanks.")
+    assert item["source"].startswith("# Bigger orders")

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from flows_testing import (
+    CAPTURE_TIME,
     deliveries_in_arrival_order,
     deliveries_until,
     history,
@@ -161,8 +162,16 @@ STORY_LEDGER = [
     ("23", "order created", "referrer", ALICE_EMAIL, "points", "issued", None, 50),
     ("23", "order paid", "referrer", ALICE_EMAIL, "money", "pending", Decimal("10.000"), None),
     # Carol's order carries no discount: she gets the promised 10 % of 150.00 as store credit.
-    ("23", "order paid", "referee", "carol.app-created@example.com", "money", "issued",
-     Decimal("15.000"), None),
+    (
+        "23",
+        "order paid",
+        "referee",
+        "carol.app-created@example.com",
+        "money",
+        "issued",
+        Decimal("15.000"),
+        None,
+    ),
 ]
 
 
@@ -204,3 +213,29 @@ def test_shuffled_arrival_gives_the_ledger_of_the_ordered_one(story, alice_code,
     send(replay)
     _handle_directly(story, replay[::-1])
     assert ledger(story) == sorted(STORY_LEDGER, key=repr)
+
+
+def test_review_verdict_holds_the_reward_until_a_person_approves(
+    story, alice_code, send, shop, clock, monkeypatch
+):
+    from plugin.referrals import fraud
+    from plugin.rewards.services import reward_review_approve
+
+    monkeypatch.setattr(
+        fraud,
+        "fraud_check",
+        lambda **_kw: fraud.FraudVerdict("review", "velocity: 3 friends in a minute"),
+    )
+    send(deliveries_until("ORDER_FULFILLED", 1))
+    money = _reward(story, "21")
+    latest = reward_latest_entry(reward=money)
+    assert (latest.state, latest.reason) == ("review", "review: velocity: 3 friends in a minute")
+    clock.now = CAPTURE_TIME + timedelta(days=30)
+    call_command("rewards_release")
+    assert shop.gift_cards == {}  # never released while in review
+
+    reward_review_approve(entry=latest, actor="staff@example.com", reason="known customers")
+    assert history(money)[-2:] == [("approved", "pending"), ("held", "held")]
+    call_command("rewards_release")
+    assert reward_latest_entry(reward=money).state == RewardState.ISSUED
+    assert len(shop.gift_cards) == 1

@@ -7,8 +7,10 @@ import stat
 import pytest
 from django.core.management import call_command
 
-from plugin.install.demo import DEMO_APP_ID, demo_key_path, demo_signer
+from plugin.install.demo import DEMO_APP_ID, demo_key_path, demo_saleor_transport, demo_signer
+from plugin.install.http import use_saleor_transport
 from plugin.install.models import Installation
+from plugin.install.services import installation_client, installation_jwks
 from plugin.saleor.captures import captured_delivery
 from plugin.webhooks.models import WebhookDelivery
 
@@ -64,3 +66,12 @@ def test_a_deactivated_demo_is_reactivated_by_seeding(db):
     Installation.objects.update(is_active=False, auth_token_encrypted="")
     call_command("seed_demo")
     assert Installation.objects.get().is_active
+
+
+def test_the_demo_saleor_answers_the_demo_installation_in_process(db):
+    call_command("seed_demo")
+    installation = Installation.objects.get()
+    with use_saleor_transport(demo_saleor_transport(), sleep=lambda _seconds: None):
+        with installation_client(installation=installation) as client:
+            assert client.execute("app_whoami", {})["app"]["id"]
+        assert installation_jwks(installation=installation, refresh=True) == demo_signer().jwks

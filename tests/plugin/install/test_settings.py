@@ -49,6 +49,7 @@ def test_a_safe_production_configuration_has_no_problems():
         ({"ALLOWED_SALEOR_URLS": ""}, "ALLOWED_SALEOR_URLS is missing"),
         ({"ALLOW_PRIVATE_SALEOR_URLS": "1"}, "ALLOW_PRIVATE_SALEOR_URLS must be off"),
         ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "must point at PostgreSQL"),
+        ({"DEMO_SALEOR": "1"}, "DEMO_SALEOR must be off"),
     ],
 )
 def test_each_unsafe_setting_is_named(change, problem):

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plugin.playbook.history import history_import_run, order_status
+from plugin.playbook.history import history_import_run
 from plugin.playbook.models import HistoryImport
 from plugin.referrals.models import CustomerOrder
 from plugin.saleor.canned import answer

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from plugin.playbook.invites import planned_messages_send
 from plugin.playbook.models import PlannedMessage, PlaybookSettings
-from plugin.playbook.unsubscribe import unsubscribe_url
+from plugin.playbook.unsubscribe import unsubscribe_token_read, unsubscribe_url
 from plugin.saleor.captures import captured_deliveries
 from plugin.webhooks.models import WebhookDelivery
 from plugin.webhooks.services import delivery_process
@@ -32,7 +32,7 @@ def deliver(client, event: str, order_email: str = BOB):
 
 
 @pytest.fixture
-def shop(captured_installation, settings):
+def shop(captured_installation, settings, fake_saleor):
     settings.APP_URL = "https://referrals.example.com"
     PlaybookSettings.objects.create(installation=captured_installation,
                                     fulfilment_invite_delay_days=4, followup_after_days=7)
@@ -48,6 +48,8 @@ def test_first_paid_order_then_delivery_then_one_followup(
     assert "https://referrals.example.com/r/" in invite.body  # the personal link
     assert "/qr.png" in invite.body and "<img" in invite.alternatives[0][0]  # and QR code
     assert "https://referrals.example.com/u/" in invite.body  # and unsubscribe
+    token = invite.body.split("/u/")[1].split()[0]
+    assert "bob" not in str(unsubscribe_token_read(token)).lower()  # a link naming nobody
 
     with django_capture_on_commit_callbacks(execute=True):
         order = deliver(client, "ORDER_FULFILLED")
@@ -99,3 +101,24 @@ def test_unsubscribe_link_is_honoured_everywhere(client, shop,
         assert not message_send(installation=shop, key="any", template="friend_joined", to=BOB,
                                 context={"friend": "Ann"})
     assert mail.outbox == []
+
+
+def test_invites_send_command_sends_what_is_due(shop, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from plugin.playbook.invites import planned_message_add
+
+    planned_message_add(installation=shop, key="invite_paid:due", kind="invite_paid",
+                        email="Due@Example.com", due_at=timezone.now() - timedelta(minutes=1),
+                        name="Dee")
+    planned_message_add(installation=shop, key="invite_paid:later", kind="invite_paid",
+                        email="later@example.com", due_at=timezone.now() + timedelta(days=1))
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("invites_send", stdout=out)
+    assert "sent 1 e-mail(s)" in out.getvalue()
+    (letter,) = mail.outbox
+    assert letter.to == ["due@example.com"] and letter.subject.startswith("Dee, share")

@@ -143,3 +143,21 @@ def test_reorder_reminder_before_the_predicted_next_order(shop, settings):
         "https://shop.example.com/?reorder=T3JkZXI6weekly%40x.com-5")
     assert context["usual_days"] == 7
     assert planned_message_send(message=reminder, now=next_order) is True
+
+
+def test_customers_asleep_command_offers_and_estimates(shop):
+    import io
+
+    from django.core.management import call_command
+
+    publish(shop, PROGRAM.format(k=2))
+    out = io.StringIO()
+    now = (START + timedelta(days=182 + 200)).isoformat()  # both asleep
+    call_command("customers_asleep", "--dry-run", "--now", now, stdout=out)
+    assert "weekly@x.com: every 7 days" in out.getvalue()
+    assert "quarterly@x.com: every 91 days" in out.getvalue()
+    assert "lost revenue estimate: 96.00 USD" in out.getvalue()
+    assert not WinBackOffer.objects.exists()
+    call_command("customers_asleep", "--now", now, stdout=out)
+    assert "2 asleep, 2 new offer(s)" in out.getvalue()
+    assert WinBackOffer.objects.count() == 2

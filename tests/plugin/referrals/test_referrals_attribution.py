@@ -225,3 +225,18 @@ def test_order_recorded_before_attribution_is_joined_and_converted(installation,
     record.refresh_from_db()
     referral.refresh_from_db()
     assert record.referral_id == referral.pk and referral.status == "converted"
+
+
+def test_checkout_metadata_comes_before_the_signup_code(installation, alice, captured):
+    customer_referral_sync(installation=installation, payload=captured("CUSTOMER_CREATED", 2))
+    bella = referral_code_create(
+        installation=installation, customer_id="VXNlcjo5OQ==", email="bella@example.com"
+    )
+    payload = captured("CHECKOUT_UPDATED", 6)  # Bob, who signed up with ALICE-REF
+    payload["checkout"]["metadata"] = [{"key": "referral_code", "value": bella.code}]
+    referral = referral_attribute(installation=installation, payload=payload, kind="checkout")
+    assert (referral.code, referral.source) == (bella, "metadata")
+    # a later switch of link on the same checkout follows the newest code the shopper chose
+    payload["checkout"]["metadata"] = [{"key": "referral_code", "value": "ALICE-REF"}]
+    again = referral_attribute(installation=installation, payload=payload, kind="checkout")
+    assert again.pk == referral.pk and (again.code, again.source) == (alice, "metadata")

@@ -263,3 +263,70 @@ def test_a_checkout_event_arriving_after_its_order_changes_nothing(
     )
     assert reconcile(captured("CHECKOUT_UPDATED", 6)) is Outcome.NOTHING
     assert fake.requests == [] and not CheckoutDiscount.objects.exists()
+
+
+def test_saleor_refusing_the_code_is_final_for_this_delivery(
+    bob_signed_up, reconcile, fake, captured
+):
+    fake.on(
+        "checkout_add_promo_code",
+        lambda v: {
+            "checkoutAddPromoCode": {
+                "checkout": None,
+                "errors": [
+                    {
+                        "field": "promoCode",
+                        "code": "VOUCHER_NOT_APPLICABLE",
+                        "message": "Voucher not applicable",
+                    }
+                ],
+            }
+        },
+    )
+    assert reconcile(captured("CHECKOUT_UPDATED", 1)) is Outcome.REFUSED
+    row = CheckoutDiscount.objects.get()
+    assert row.state == "creating" and row.saleor_voucher_id  # the voucher is kept for a retry
+    fake.on(
+        "checkout_add_promo_code",
+        lambda v: {
+            "checkoutAddPromoCode": {
+                "checkout": {"id": v["id"], "voucherCode": v["promoCode"]},
+                "errors": [],
+            }
+        },
+    )
+    assert reconcile(captured("CHECKOUT_UPDATED", 2)) is Outcome.APPLIED
+    assert len(fake.calls("voucher_create")) == 1
+    assert {r.variables["promoCode"] for r in fake.calls("checkout_add_promo_code")} == {row.code}
+
+
+def test_a_referral_in_review_gets_its_discount_only_once_approved(
+    bob_signed_up, installation, reconcile, fake, captured
+):
+    from plugin.referrals.services import referral_mark, referral_review_decide
+
+    referral = referral_attribute(
+        installation=installation, payload=captured("CHECKOUT_UPDATED", 1), kind="checkout"
+    )
+    referral_mark(referral=referral, status="review", reason="velocity_limit")
+    assert reconcile(captured("CHECKOUT_UPDATED", 1)) is Outcome.NOTHING
+    assert fake.mutations() == []
+    referral_review_decide(referral=referral, approve=True, actor="admin@example.com")
+    assert reconcile(captured("CHECKOUT_UPDATED", 2)) is Outcome.APPLIED
+
+
+def test_a_new_value_replaces_the_code_and_then_drops_the_old_voucher(
+    bob_signed_up, reconcile, fake, captured
+):
+    reconcile(captured("CHECKOUT_UPDATED", 1))  # 10 %
+    first = CheckoutDiscount.objects.get().code
+    assert reconcile(captured("CHECKOUT_UPDATED", 1), program(20)) is Outcome.APPLIED  # now 20 %
+    names = [r.operation_name for r in fake.mutations()][3:]
+    assert names == [
+        "VoucherCreate",
+        "VoucherChannelListingUpdate",
+        "CheckoutAddPromoCode",
+        "VoucherDelete",
+    ]
+    assert fake.mutations()[-1].variables == {"id": "Vm91Y2hlcjo100"}  # the 10 % one
+    assert CheckoutDiscount.objects.get().code != first

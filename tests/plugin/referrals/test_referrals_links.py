@@ -9,7 +9,7 @@ import zlib
 import pytest
 
 from plugin.install.models import Installation
-from plugin.referrals.links import referral_link
+from plugin.referrals.links import referral_link, referral_qr_url
 from plugin.referrals.models import ReferralVisit
 from plugin.referrals.services import (
     referral_code_create,
@@ -76,6 +76,17 @@ def test_same_code_in_two_shops_needs_the_shop_in_the_link(client, code):
     assert client.get(link.removeprefix("https://app.example"))["Location"].startswith(
         "https://other-shop.example/"
     )
+
+
+def test_qr_of_a_code_two_shops_share_names_the_shop(client, code):
+    other_shop = Installation.objects.create(saleor_api_url="https://other.example/graphql/")
+    twin = referral_code_create(
+        installation=other_shop, customer_id="", email="x@example.com", code=code.code
+    )
+    url = referral_qr_url(code=twin, kind="svg", request_base="https://app.example")
+    assert url == f"https://app.example/r/{code.code}/qr.svg?shop={other_shop.pk}"
+    assert client.get(url.removeprefix("https://app.example")).status_code == 200
+    assert client.get(f"/r/{code.code}/qr.svg").status_code == 404  # which shop's? unknown
 
 
 def test_rotation_retires_the_leaked_code_and_keeps_the_owner(client, code):

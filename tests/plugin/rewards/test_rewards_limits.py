@@ -14,7 +14,7 @@ from rewards_testing import T0, on_postgres
 from plugin.rewards.limits import Limit, period_key, program_limits, usage_take
 from plugin.rewards.models import Reward, RewardState, UsageCounter
 from plugin.rewards.selectors import reward_latest_entry
-from plugin.use_cases.rewards import reward_record
+from plugin.use_cases.order_reward_record import reward_record
 from rules.facts import Trigger
 from rules.money import Money
 
@@ -118,17 +118,38 @@ def test_budget_is_shared_by_everyone(captured_installation):
 @pytest.mark.django_db
 def test_limits_are_all_or_nothing(captured_installation):
     limits = [Limit(scope="a", period="month", count=5), Limit(scope="b", period="month", count=0)]
-    assert usage_take(installation=captured_installation, limits=limits, amount=Decimal(1), now=T0)
+    usage = usage_take(installation=captured_installation, limits=limits, amount=Decimal(1), now=T0)
+    assert usage.broken and usage.counted == ()
     assert not UsageCounter.objects.filter(count__gt=0).exists()
-    assert (
-        usage_take(
-            installation=captured_installation,
-            limits=limits[:1],
-            amount=Decimal(1),
-            now=T0 + timedelta(days=40),
-        )
-        is None
+    later = usage_take(
+        installation=captured_installation,
+        limits=limits[:1],
+        amount=Decimal(1),
+        now=T0 + timedelta(days=40),
     )
+    assert later.broken is None and later.counted == (("a", "2027-01"),)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_order_gives_its_place_back(captured_installation):
+    from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update
+
+    first, second, third = (_record(captured_installation, n, amount="10.00") for n in range(3))
+    order_track_update(
+        installation=captured_installation,
+        order_id=first.order_id,
+        total=Decimal(50),
+        voided_at=T0,
+        void_reason="cancelled",
+    )
+    order_rewards_reconcile(installation=captured_installation, order_id=first.order_id, now=T0)
+    order_rewards_reconcile(installation=captured_installation, order_id=first.order_id, now=T0)
+    assert reward_latest_entry(reward=first).state == "voided"
+    fourth = _record(captured_installation, 3, amount="10.00")
+    fifth = _record(captured_installation, 4, amount="10.00")
+    assert [reward_latest_entry(reward=r).state for r in (fourth, fifth)] == ["pending", "refused"]
+    row = UsageCounter.objects.get(scope="referrer:alice.referrer@example.com")
+    assert (row.count, row.amount) == (3, Decimal("30.000"))
 
 
 @pytest.mark.postgres_only
@@ -161,3 +182,21 @@ def test_concurrent_orders_never_exceed_the_cap(captured_installation):
     assert (row.count, row.amount) == (3, Decimal("30.000"))
     budget = UsageCounter.objects.get(scope="budget")
     assert budget.amount == Decimal("30.000")
+
+
+def test_limits_come_from_a_real_program():
+    import rules
+
+    program = rules.compile_program(
+        'program "Capped" currency USD\n'
+        "on order paid when referred:\n"
+        "    give referrer 10 USD\n"
+        "limit referrer 2 rewards per month\n"
+        "limit rewards <= 10% of order_total\n"
+        "budget 15 USD per month\n"
+    )
+    limits = program_limits(program=program, recipient_role="referrer", recipient_email="a@x.com")
+    assert [(lim.scope, lim.period, lim.count, lim.amount) for lim in limits] == [
+        ("referrer:a@x.com", "month", 2, None),  # the per-order cap is evaluation's, not ours
+        ("budget", "month", None, Decimal("15.00")),
+    ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from rewards_testing import T0
+from rewards_testing import T0, on_postgres
 
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, rewards_release
 from plugin.rewards.models import OutboxItem, OutboxStatus, RewardState
@@ -176,3 +176,57 @@ def test_release_command_issues_due_rewards(make_reward, shop, captured_installa
     assert out.getvalue().splitlines()[-1] == "released 1, issued 1, failed 0"
     assert len(shop.gift_cards) == 1
     assert reward_latest_entry(reward=reward).state == RewardState.ISSUED
+
+
+def test_dead_items_can_be_retried_by_command(
+    make_reward, shop, fake_saleor, captured_installation, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.REWARDS_OUTBOX_MAX_ATTEMPTS = 1
+    reward = _released(make_reward, captured_installation)
+    fake_saleor.fail_next(1, status=503)
+    call_command("rewards_release", stdout=StringIO())
+    assert OutboxItem.objects.get(reward=reward).status == OutboxStatus.DEAD
+    out = StringIO()
+    call_command("rewards_release", "--retry-dead", stdout=out)
+    assert "requeued 1" in out.getvalue()
+    assert reward_latest_entry(reward=reward).state == RewardState.ISSUED
+    assert len(shop.gift_cards) == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not on_postgres(), reason="concurrent workers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_issue_one_gift_card(
+    make_reward, shop, fake_saleor, captured_installation, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    monkeypatch.setattr("plugin.rewards.tasks.outbox_kick", lambda: None)  # workers do it below
+    _released(make_reward, captured_installation)
+    barrier = threading.Barrier(4)
+    done = []
+
+    def work():
+        try:
+            barrier.wait()
+            run = outbox_process(
+                client_for=lambda _i: fake_saleor.client(retries=0), now=T0 + timedelta(minutes=1)
+            )
+            done.extend(run.done)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(done) == 1
+    assert len(shop.gift_cards) == 1
+    assert len(fake_saleor.calls("gift_card_create")) == 1

@@ -66,6 +66,16 @@ def test_an_accepted_delivery_is_processed_after_commit(client, captured_install
     assert stored.processed_at is not None
 
 
+def test_an_event_nobody_handles_is_recorded_and_done(client, captured_installation, only,
+                                                      run_tasks):
+    only()
+    deliver(client, run_tasks=run_tasks)
+
+    stored = WebhookDelivery.objects.get()
+    assert (stored.status, stored.attempts) == (DeliveryStatus.DONE, 1)
+    assert stored.processed_at is not None
+
+
 def test_a_duplicate_is_not_processed_again(client, captured_installation, only, run_tasks):
     handler = Recorder()
     only(handler)
@@ -194,7 +204,8 @@ def test_with_a_broker_the_task_goes_to_celery(client, captured_installation, ru
     deliver(client, run_tasks=run_tasks)
 
     stored = WebhookDelivery.objects.get()
-    assert sent == [("webhooks.process_delivery", {"delivery_id": stored.pk})]
+    expected = {"delivery_id": stored.pk, "event": "ORDER_PAID"}
+    assert sent == [("webhooks.process_delivery", expected)]
     assert stored.status == DeliveryStatus.RECEIVED  # nothing ran in the web process
 
 
@@ -223,3 +234,20 @@ def test_with_real_commits_the_delivery_is_processed_within_the_request_cycle(cl
     assert response.status_code == 200
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DONE
     assert len(handler.seen) == 1
+
+
+def test_the_celery_sweep_queues_due_and_stranded_deliveries(client, captured_installation,
+                                                             monkeypatch):
+    from plugin.webhooks import tasks
+
+    post(client, captured_delivery("ORDER_UPDATED", 1))  # stored, never processed
+    post(client, captured_delivery("ORDER_UPDATED", 2))
+    WebhookDelivery.objects.filter(pk=WebhookDelivery.objects.order_by("id").last().pk).update(
+        status=DeliveryStatus.PROCESSING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    queued = []
+    monkeypatch.setattr(tasks.process_delivery, "apply_async",
+                        lambda kwargs: queued.append(kwargs["delivery_id"]))
+
+    assert tasks.sweep_deliveries() == 2
+    assert queued == list(WebhookDelivery.objects.order_by("id").values_list("id", flat=True))

@@ -119,35 +119,41 @@ export function programSection(main, ctx) {
     }
   };
 
+  // The publish button works only on a check of exactly the text in the editor: while a newer
+  // check is pending it waits (disabled), so what goes live is what was checked.
+  let publishNote = null;
   const renderPublish = () => {
     const panel = panels.publish;
-    const ok = lastCheck && lastCheck.ok;
+    const current = editor ? editor.getSource() : null;
+    const fresh = lastCheck && lastCheck.source === current;
+    const ok = fresh && lastCheck.ok;
     clear(panel,
       h("p", {}, program && program.live_version
         ? `Version ${program.live_version} is live.` : "Nothing is published yet."),
-      ok ? staticReport(lastCheck.static_report) : h("div.warning-box", {}, "The program must check without errors to be published."),
+      !fresh ? h("p.muted", { role: "status" }, "Checking the draft…")
+        : ok ? staticReport(lastCheck.static_report)
+          : h("div.warning-box", {}, "The program must check without errors to be published."),
       h("button.button.primary", { type: "button", id: "publish", disabled: !ok, onclick: publish },
         "Publish draft"),
-      h("div", { id: "publish-result" }));
+      h("div", { id: "publish-result" }, publishNote));
   };
 
   const publish = async () => {
-    const result = panels.publish.querySelector("#publish-result");
-    clear(result, h("div.muted", {}, "Publishing…"));
+    publishNote = h("div.muted", {}, "Publishing…");
+    renderPublish();
     try {
       const data = await ctx.api.post("/program/publish", { source: editor.getSource() });
       saved = editor.getSource();
       program = data.program;
       setStatus(`Published version ${data.version.number}`, "success");
       ctx.bridge.notify("success", "Program published", `Version ${data.version.number} is live.`);
-      renderPublish();
-      clear(panels.publish.querySelector("#publish-result"),
-        h("div.ok-state", { role: "status" }, `Published: version ${data.version.number} is live.`));
+      publishNote = h("div.ok-state", { role: "status" }, `Published: version ${data.version.number} is live.`);
     } catch (error) {
       const failed = (error.body.examples || []).filter((e) => !e.passed);
-      clear(result, h("div.error", { role: "alert" }, h("strong", {}, `Not published: ${error.message}`),
-        failed.length ? h("ul", {}, failed.map((e) => h("li", {}, `${e.name}: ${e.message || "failed"}`))) : null));
+      publishNote = h("div.error", { role: "alert" }, h("strong", {}, `Not published: ${error.message}`),
+        failed.length ? h("ul", {}, failed.map((e) => h("li", {}, `${e.name}: ${e.message || "failed"}`))) : null);
     }
+    renderPublish();
   };
 
   const gallerySelect = h("select.select", { id: "gallery", "aria-label": "Start from an example" },
@@ -196,10 +202,12 @@ export function programSection(main, ctx) {
         parent: editorHost,
         doc: saved,
         vocabulary,
-        check: (source) => ctx.api.post("/check", { source }),
+        check: async (source) => ({ ...(await ctx.api.post("/check", { source })), source }),
         onChange: (source) => {
           ctx.cache.unsavedSource = source;
           setStatus(source === saved ? "" : "Unsaved changes");
+          publishNote = null;
+          if (!panels.publish.hidden) renderPublish();
         },
         onDiagnostics: (result, error) => {
           lastCheck = result;

@@ -38,5 +38,10 @@ class Command(BaseCommand):
             "Saleor-Api-Url": settings.DEMO_SALEOR_API_URL,
             "Saleor-Signature": demo_signer().sign_webhook(body),
         }
-        response = httpx.post(f"{base_url}/api/webhooks/{family}", content=body, headers=headers)
+        try:
+            response = httpx.post(
+                f"{base_url}/api/webhooks/{family}", content=body, headers=headers, timeout=30
+            )
+        except httpx.HTTPError as error:
+            raise CommandError(f"the app at {base_url} cannot be reached: {error}") from error
         self.stdout.write(f"HTTP {response.status_code} {json.dumps(response.json())}")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="only list and estimate")
+        parser.add_argument("--now", help="ISO date-time to judge as of (default: now)")
 
     def handle(self, *args, **options) -> None:
         from plugin.install.models import Installation
@@ -20,6 +22,10 @@ class Command(BaseCommand):
         from plugin.playbook.win_back import win_back_run
 
         now = timezone.now()
+        if options.get("now"):
+            now = parse_datetime(options["now"])
+            if now is None or now.tzinfo is None:
+                raise CommandError("--now needs an ISO date-time with a UTC offset")
         for installation in Installation.objects.filter(is_active=True):
             if options["dry_run"]:
                 asleep = customers_asleep(installation=installation, now=now)

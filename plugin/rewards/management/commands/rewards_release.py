@@ -15,6 +15,9 @@ class Command(BaseCommand):
             "--now", help="pretend it is this ISO date-time (to release early in a demo)"
         )
         parser.add_argument("--installation", type=int, help="only this installation id")
+        parser.add_argument(
+            "--retry-dead", action="store_true", help="give Saleor calls that gave up another go"
+        )
 
     def handle(self, *args, **options) -> None:
         from plugin.install.models import Installation
@@ -32,6 +35,10 @@ class Command(BaseCommand):
             installation = Installation.objects.filter(pk=options["installation"]).first()
             if installation is None:
                 raise CommandError(f"no installation {options['installation']}")
+        if options["retry_dead"]:
+            from plugin.rewards.outbox import outbox_requeue_dead
+
+            self.stdout.write(f"requeued {outbox_requeue_dead(installation=installation)}")
         counts = rewards_tick_run(now=now, installation=installation)
         self.stdout.write(
             f"released {counts['released']}, issued {counts['issued']}, failed {counts['failed']}"

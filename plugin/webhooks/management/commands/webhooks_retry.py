@@ -41,8 +41,7 @@ class Command(BaseCommand):
                 celery_app.send_task(process_delivery.name, kwargs={"delivery_id": delivery_id})
                 outcomes["queued"] = outcomes.get("queued", 0) + 1
                 continue
-            delivery = delivery_process(delivery_id=delivery_id)
-            status = delivery.status if delivery else "skipped"
+            status = delivery_process(delivery_id=delivery_id).status or "skipped"
             outcomes[status] = outcomes.get(status, 0) + 1
         summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))
         self.stdout.write(f"processed {len(due)} deliveries" + (f": {summary}" if summary else ""))

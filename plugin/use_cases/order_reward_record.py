@@ -1,0 +1,109 @@
+"""Recording one decided reward: who gets it, and counting it against caps and budgets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from plugin.rewards.limits import program_limits, usage_take
+from plugin.rewards.models import EntryAction, RewardState
+from plugin.rewards.selectors import email_normalise
+from plugin.rewards.services import reward_create
+from rules.facts import Trigger
+
+
+def reward_recipient(reward, *, order: dict, referral) -> tuple[str, str] | None:
+    """(e-mail, Saleor user id) of whoever a reward goes to, or None when unknown."""
+    if reward.recipient == "referrer":
+        if referral is None:
+            return None
+        return email_normalise(referral.referrer_email), referral.referrer_id or ""
+    if reward.recipient in ("referee", "customer"):
+        user = order.get("user") or {}
+        return email_normalise(order.get("userEmail") or user.get("email")), user.get("id") or ""
+    return None
+
+
+class _AlreadyDecided(Exception):
+    """The reward exists: undo this attempt's counting."""
+
+
+def reward_record(
+    *,
+    installation,
+    key: str,
+    reward,
+    recipient: tuple[str, str],
+    state: str,
+    reason: str,
+    order: dict,
+    trigger: Trigger,
+    referral,
+    version,
+    program,
+    at: datetime,
+    cause: dict,
+) -> None:
+    """Create one decided reward, counting it against caps and budgets in the same transaction."""
+    amount = reward.amount.amount if getattr(reward, "amount", None) is not None else None
+    currency = reward.amount.currency if getattr(reward, "amount", None) is not None else ""
+    fields = {
+        "order_id": order["id"],
+        "order_number": str(order.get("number") or ""),
+        "channel": (order.get("channel") or {}).get("slug", ""),
+        "referral_id": getattr(referral, "pk", None),
+        "program_version": version,
+        "rule_line": reward.rule_line or 0,
+        "rule_label": (reward.rule_label or "")[:255],
+        "trigger": trigger.value,
+        "recipient_role": reward.recipient,
+        "recipient_email": recipient[0],
+        "recipient_customer_id": recipient[1],
+        "kind": reward.kind,
+        "delivery": reward.delivery or "",
+        "voucher_type": reward.voucher_type or "",
+        "percent": reward.percent,
+        "amount": amount,
+        "currency": currency,
+        "points": reward.points,
+        "hold_days": reward.hold_days or 0,
+        "hold_after": reward.hold_after
+        or ("payment" if trigger != Trigger.ORDER_PAID else "fulfillment"),
+        "expires_days": reward.expires_days,
+        "reason": reward.reason or "",
+    }
+    try:
+        with transaction.atomic():
+            usage = None
+            if state != RewardState.REFUSED:
+                usage = usage_take(
+                    installation=installation,
+                    limits=program_limits(
+                        program=program,
+                        recipient_role=reward.recipient,
+                        recipient_email=recipient[0],
+                    ),
+                    amount=amount or Decimal(0),
+                    now=at,
+                )
+                if usage.broken:
+                    state, reason = RewardState.REFUSED, f"refused: {usage.broken}"
+            action = EntryAction.REFUSED if state == RewardState.REFUSED else EntryAction.DECIDED
+            _, created = reward_create(
+                installation=installation,
+                key=key,
+                fields=fields,
+                action=action,
+                state=state,
+                now=timezone.now(),
+                reason=reason,
+                details={"counted": list(usage.counted)} if usage and usage.counted else None,
+                **cause,
+            )
+            if not created:
+                raise _AlreadyDecided
+    except _AlreadyDecided:
+        return

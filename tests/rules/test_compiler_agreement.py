@@ -1,0 +1,123 @@
+"""The compiler agrees with the interpreter: same rewards, or the same error, on random programs
+(conditions, arithmetic, tiers, aggregates over lines, lets, caps) and random facts, and on every
+golden case and its example facts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from test_compiler_strategies import facts_for, programs
+
+import rules
+from rules import ast
+from rules.compiler import CompiledEvaluator
+from rules.examples import example_facts
+from rules.facts import Facts
+from rules.interpreter import Interpreter
+from rules.program import Program
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.rules"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.rules"))
+
+
+def _thorough(examples: int):
+    return settings(max_examples=examples, deadline=None, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+
+def _outcome(evaluate, facts: Facts):
+    """Rewards, or the kind and words of the error: both evaluators must say the same."""
+    try:
+        decision = evaluate(facts)
+    except Exception as exc:  # noqa: BLE001 (any difference, even a crash, is a disagreement)
+        return ("error", type(exc).__name__, str(exc))
+    return ("rewards", decision.rewards, decision.program_hash)
+
+
+def assert_agree(program: Program, facts: Facts) -> None:
+    reference = Interpreter(program.node, program.currency, list(program.rules))
+    expected = _outcome(lambda f: reference.run(f, record=False,
+                                                program_hash=program.source_hash), facts)
+    actual = _outcome(program.evaluate, facts)
+    assert actual == expected, f"{program.source}\n{facts}"
+
+
+@_thorough(400)
+@given(programs(), st.data())
+def test_random_programs_agree_on_random_facts(source: str, data) -> None:
+    result = rules.check(source)
+    assume(result.ok)
+    program = result.program
+    triggers = sorted(program.triggers, key=lambda t: t.value)
+    for facts in data.draw(st.lists(facts_for(program.currency, triggers), min_size=1,
+                                    max_size=6)):
+        assert_agree(program, facts)
+
+
+@_thorough(60)
+@given(programs(), st.data())
+def test_random_programs_agree_on_orders_with_many_lines(source: str, data) -> None:
+    result = rules.check(source)
+    assume(result.ok)
+    program = result.program
+    triggers = sorted(program.triggers, key=lambda t: t.value)
+    assert_agree(program, data.draw(facts_for(program.currency, triggers, max_lines=30)))
+
+
+def test_the_compiled_path_really_decides() -> None:
+    # Program.evaluate goes through the compiled evaluator, not the interpreter.
+    program = rules.compile_program(
+        'program "p" currency USD\nif order_total > 500 give referrer 50 USD else 20%\n')
+    assert isinstance(program._compiled, CompiledEvaluator)
+    reference = Interpreter(program.node, program.currency, list(program.rules))
+    facts = example_facts(program, _example(
+        'example "e":\n    order_total = 120 USD, referred\n    expect referrer gets 24 USD\n'))
+    compiled = program._compiled.run(facts, program.source_hash)
+    assert compiled.rewards == reference.run(facts, record=False).rewards
+    assert [r.amount for r in compiled.rewards] == [rules.Money.of("24", "USD")]
+    assert compiled.trace == ()  # no explanation is recorded on the fast path
+
+
+def _example(text: str) -> ast.Example:
+    from rules.parser import parse
+
+    node, diagnostics = parse(text)
+    assert node is not None, diagnostics
+    return node.items[0]  # type: ignore[return-value]
+
+
+def _valid_programs(paths: list[Path]) -> list[tuple[str, Program]]:
+    found = []
+    for path in paths:
+        result = rules.check(path.read_text(), path.name)
+        if result.ok:
+            found.append((path.name, result.program))
+    return found
+
+
+GOLDEN = _valid_programs(CASES) + _valid_programs(EXAMPLES)
+
+
+def test_there_are_golden_programs_to_compare() -> None:
+    assert len(GOLDEN) >= 40
+
+
+@pytest.mark.parametrize(("name", "program"), GOLDEN, ids=[name for name, _ in GOLDEN])
+def test_golden_programs_agree_on_their_own_examples(name: str, program: Program) -> None:
+    for item in program.node.items:
+        if isinstance(item, ast.Example):
+            assert_agree(program, example_facts(program, item))
+
+
+@_thorough(300)
+@given(st.sampled_from(GOLDEN), st.data())
+def test_golden_programs_agree_on_random_facts(named: tuple[str, Program], data) -> None:
+    _, program = named
+    triggers = sorted(program.triggers, key=lambda t: t.value)
+    currency = program.currency or "USD"
+    for facts in data.draw(st.lists(facts_for(currency, triggers), min_size=1, max_size=4)):
+        assert_agree(program, facts)
