@@ -562,6 +562,46 @@ def parse(source: str, filename: str = "program.rules") -> tuple[ast.ProgramNode
         return None, [Diagnostic.at(Span(1, 1, 1, 2), f"cannot parse: {exc}", filename=filename)]
 
 
+def parse_recovering(
+    source: str, filename: str = "program.rules", attempts: int = 8
+) -> tuple[ast.ProgramNode | None, list[Diagnostic], ast.ProgramNode | None]:
+    """Like `parse`, but after a syntax error it blanks out the top-level item holding it and
+    parses again, so one pass reports the syntax errors of several items. Returns (the AST,
+    the syntax errors, the AST of what is left once the broken items are blanked out)."""
+    node, errors = parse(source, filename)
+    if node is not None:
+        return node, [], None
+    text = source
+    for _ in range(attempts):
+        blanked = _blank_item(text, errors[-1].line)
+        if blanked == text:
+            break
+        text = blanked
+        node, more = parse(text, filename)
+        if node is not None:
+            return None, errors, node
+        if (more[0].line, more[0].column) <= (errors[-1].line, errors[-1].column):
+            break
+        errors.extend(more)
+    return None, errors, None
+
+
+_CONTINUES_ITEM = ("elif", "else", "#")
+
+
+def _blank_item(text: str, line: int) -> str:
+    """`text` with the top-level item around `line` replaced by empty lines."""
+    lines = text.split("\n")
+
+    def starts_item(raw: str) -> bool:
+        return bool(raw.strip()) and raw[0] not in " \t" and not raw.startswith(_CONTINUES_ITEM)
+
+    index = min(max(line - 1, 0), len(lines) - 1)
+    start = next((i for i in range(index, -1, -1) if starts_item(lines[i])), index)
+    end = next((j for j in range(index + 1, len(lines)) if starts_item(lines[j])), len(lines))
+    return "\n".join(lines[:start] + [""] * (end - start) + lines[end:])
+
+
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     line, column = max(exc.line, 1), max(exc.column, 1)
     width = 1
@@ -591,14 +631,18 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
     return Diagnostic.at(span, message, hint=hint, filename=filename)
 
 
+_EXAMPLE_PREFIXES = ("", "# note\n", 'program "p"\n', "give referrer 1 USD\n",
+                     'program "p"\non order paid:\n    give referrer 1 USD\n')
+
+
 @functools.cache
 def _example_table() -> tuple[tuple[object, frozenset, str, str, str], ...]:
     """Each syntax-error example parsed once: (state, accepts, token type, token text, label).
-    Examples also run after a leading comment and after a header, whose parser states differ."""
+    Examples also run after a comment, a header and earlier items: their parser states differ."""
     table = []
     for label, examples in SYNTAX_EXAMPLES.items():
         for example in examples:
-            for prefix in ("", "# note\n", 'program "p"\n'):
+            for prefix in _EXAMPLE_PREFIXES:
                 try:
                     _raw_parse(prefix + example)
                 except UnexpectedInput as ut:

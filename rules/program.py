@@ -19,7 +19,7 @@ from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
 from rules.money import Money, is_currency
-from rules.parser import parse
+from rules.parser import parse_recovering
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
 from rules.schema import ORDER_TRIGGERS
 from rules.source import Diagnostic, RulesError, Span
@@ -185,8 +185,12 @@ def _check(source: str, filename: str) -> CheckResult:
                              f"(limit {MAX_SOURCE_CHARS})", filename=filename)
         return CheckResult(None, [diag])
     try:
-        node, diagnostics = parse(source, filename)
+        node, diagnostics, rest = parse_recovering(source, filename)
         if node is None:
+            if rest is not None:  # the items without syntax errors still get checked
+                checked = Checker(filename).program(rest).diagnostics
+                diagnostics += [d for d in checked if d.is_error]
+            diagnostics.sort(key=lambda d: (d.line, d.column))
             return CheckResult(None, diagnostics)
         outcome = Checker(filename).program(node)
     except RecursionError:

@@ -1,0 +1,1 @@
+"""The merchant's dashboard inside Saleor: page, JSON API, editor, sandbox, backtests."""

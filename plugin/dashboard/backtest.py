@@ -7,6 +7,7 @@ import logging
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ORDERS = 5000
 PROGRESS_EVERY = 25  # orders between two progress writes
+STALLED_AFTER = timedelta(minutes=10)
 
 
 class BacktestRefused(ValueError):
@@ -107,10 +109,26 @@ def backtest_job_create(*, installation, user, draft_source: str, count: int, so
     )
 
 
+def _update(job_id: int, **fields: Any) -> None:
+    # `update()` skips auto_now: stamp the row so a stalled job can be told from a slow one.
+    BacktestJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
+
+
+def backtest_job_mark_stalled(*, job: BacktestJob) -> BacktestJob:
+    """A job whose worker died (a restart) stops showing progress: after STALLED_AFTER without
+    a word it is marked failed, so the page does not poll forever."""
+    unfinished = (BacktestJob.Status.QUEUED, BacktestJob.Status.RUNNING)
+    if job.status in unfinished and job.updated_at < timezone.now() - STALLED_AFTER:
+        _update(job.pk, status=BacktestJob.Status.FAILED, finished_at=timezone.now(),
+                error="the backtest stopped without finishing; run it again")
+        job.refresh_from_db()
+    return job
+
+
 def backtest_run(*, job_id: int) -> None:
     """Runs one job to its end, writing progress every few orders; failures land on the row."""
     job = BacktestJob.objects.select_related("installation").get(pk=job_id)
-    BacktestJob.objects.filter(pk=job.pk).update(status=BacktestJob.Status.RUNNING)
+    _update(job.pk, status=BacktestJob.Status.RUNNING)
     try:
         draft_program, _ = compiled_or_diagnostics(job.draft_source)
         if draft_program is None:
@@ -138,18 +156,17 @@ def backtest_run(*, job_id: int) -> None:
                     if published is not None:
                         published.add(live_decision, currency)
             if processed % PROGRESS_EVERY == 0:
-                BacktestJob.objects.filter(pk=job.pk).update(processed=processed, total=total)
+                _update(job.pk, processed=processed, total=total)
         result = summarise(draft=draft, live=published,
                            live_number=live[0].number if live else None,
                            currency=currency or "USD", orders=processed - skipped,
                            skipped=skipped)
-        BacktestJob.objects.filter(pk=job.pk).update(
-            status=BacktestJob.Status.DONE, processed=processed, total=max(total, processed),
-            result=result, finished_at=timezone.now())
+        _update(job.pk, status=BacktestJob.Status.DONE, processed=processed,
+                total=max(total, processed), result=result, finished_at=timezone.now())
     except Exception as exc:  # a failed run is shown to the merchant, not lost in a log
         logger.exception("backtest %s failed", job.pk)
-        BacktestJob.objects.filter(pk=job.pk).update(
-            status=BacktestJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        _update(job.pk, status=BacktestJob.Status.FAILED, error=str(exc)[:2000],
+                finished_at=timezone.now())
 
 
 def backtest_job_start(*, job: BacktestJob) -> None:

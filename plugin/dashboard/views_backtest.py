@@ -8,11 +8,13 @@ from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.backtest import (
     BacktestRefused,
     backtest_job_create,
+    backtest_job_mark_stalled,
     backtest_job_start,
 )
 from plugin.dashboard.http import BadRequest, field, json_body
 from plugin.dashboard.models import BacktestJob
-from plugin.programs.services import program_get_or_create
+from plugin.programs.models import AuditAction
+from plugin.programs.services import audit_record, program_get_or_create
 
 
 def job_json(job: BacktestJob) -> dict:
@@ -48,6 +50,10 @@ def backtest_start(request: HttpRequest, *, installation, user) -> JsonResponse:
         )
     except BacktestRefused as exc:
         raise BadRequest(str(exc), status=422) from exc
+    audit_record(installation=installation, actor=user, action=AuditAction.BACKTEST_STARTED,
+                 object_type="backtest", object_id=job.pk,
+                 details={"count": job.requested, "source": job.source,
+                          "assume_referred": job.assume_referred, "hash": job.draft_hash})
     backtest_job_start(job=job)
     return JsonResponse(job_json(job), status=202)
 
@@ -57,4 +63,4 @@ def backtest_detail(request: HttpRequest, *, installation, user, job_id: int) ->
     job = BacktestJob.objects.filter(installation=installation, pk=job_id).first()
     if job is None:
         raise BadRequest(f"backtest {job_id} does not exist", status=404)
-    return JsonResponse(job_json(job))
+    return JsonResponse(job_json(backtest_job_mark_stalled(job=job)))

@@ -23,7 +23,8 @@ DEV_USER_ID = "VXNlcjox"  # User:1 of the pretend Saleor
 DEV_USER_EMAIL = "merchant@demo.localhost"
 HARNESS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'"
+    "img-src 'self' data:; frame-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'"
 )
 
 

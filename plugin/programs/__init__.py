@@ -1,0 +1,1 @@
+"""Referral programs: the draft, immutable published versions, and the audit log."""

@@ -142,3 +142,21 @@ def test_jobs_of_another_shop_are_not_visible(dash, make_dash, other_shop, other
                                               app_id=other_shop.app_id)
     other = make_dash(token, api_url=other_shop.saleor_api_url)
     assert other.get(f"backtests/{job_id}").status_code == 404
+
+
+def test_a_job_that_stopped_reporting_is_marked_failed(dash, django_capture_on_commit_callbacks):
+    job_id = start(dash, django_capture_on_commit_callbacks, draft=TIERED).json()["id"]
+    assert dash.get(f"backtests/{job_id}").json()["status"] == "queued"
+    BacktestJob.objects.filter(pk=job_id).update(updated_at=timezone.now() - timedelta(hours=1))
+    shown = dash.get(f"backtests/{job_id}").json()
+    assert shown["status"] == "failed"
+    assert "stopped without finishing" in shown["error"]
+
+
+def test_starting_a_backtest_is_audited(dash, django_capture_on_commit_callbacks):
+    from plugin.programs.models import AuditLog
+
+    start(dash, django_capture_on_commit_callbacks, draft=TIERED, count=10)
+    entry = AuditLog.objects.get(action="backtest_started")
+    assert entry.actor_email == "ann@shop-a.example.com"
+    assert entry.details["count"] == 10

@@ -134,7 +134,7 @@ def test_limits_are_all_or_nothing(captured_installation):
 def test_a_cancelled_order_gives_its_place_back(captured_installation):
     from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update
 
-    first, second, third = (_record(captured_installation, n, amount="10.00") for n in range(3))
+    first, *_others = (_record(captured_installation, n, amount="10.00") for n in range(3))
     order_track_update(
         installation=captured_installation,
         order_id=first.order_id,

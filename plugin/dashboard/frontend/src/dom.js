@@ -41,10 +41,21 @@ export function money(value) {
   return `${value.amount} ${value.currency}`;
 }
 
+let locale; // the dashboard's (handshake / localeChanged), else the browser's
+
+export function setLocale(value) {
+  try {
+    locale = value ? Intl.DateTimeFormat.supportedLocalesOf([value])[0] : undefined;
+  } catch {
+    locale = undefined; // a malformed tag: fall back to the browser's own
+  }
+}
+
 export function when(iso) {
   if (!iso) return "—";
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? String(iso)
+    : date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
 }
 
 export function emptyState(title, text) {

@@ -2,7 +2,7 @@
 
 import { Api } from "./api.js";
 import { AppBridge } from "./bridge.js";
-import { clear, errorState, h } from "./dom.js";
+import { clear, errorState, h, setLocale } from "./dom.js";
 import { programSection } from "./program.js";
 import { backtestSection } from "./backtest.js";
 import { versionsSection } from "./versions.js";
@@ -80,6 +80,7 @@ function start() {
   bridge.subscribe((state) => {
     document.documentElement.dataset.theme = state.theme;
     document.documentElement.lang = state.locale || "en";
+    setLocale(state.locale);
     if (state.token && !session) {
       session = state.token;
       clear(root, header, nav, main);

@@ -71,7 +71,10 @@ function factsForm(container, facts, onChange) {
       input("Earlier orders", facts.customer.orders, set((v) => { facts.customer.orders = numberOr(v); }),
         { type: "number", min: "0" }),
       input("Total spent", facts.customer.total_spent, set((v) => { facts.customer.total_spent = v; }),
-        { inputmode: "decimal" })),
+        { inputmode: "decimal" }),
+      input("Periods missed", facts.customer.periods_missed, set((v) => {
+        facts.customer.periods_missed = numberOr(v);
+      }), { type: "number", min: "0" })),
     h("fieldset", {}, h("legend", {}, "Referral"),
       input("Referred", facts.referral.is_referred, set((v) => { facts.referral.is_referred = v; }),
         { type: "checkbox" }),
