@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from rules import ast
 from rules.decision import Decision, Percent, Reward, TraceStep
@@ -63,10 +63,13 @@ class Interpreter:
                 f"the program is in {self.currency} but these facts are in {facts.currency}"
             )
         run = _Run(facts, facts.currency, record)
-        for rule, info in self.rules:
-            if rule.trigger.trigger is facts.trigger:
-                self.rule(run, rule, info)
-        self.apply_caps(run)
+        try:
+            for rule, info in self.rules:
+                if rule.trigger.trigger is facts.trigger:
+                    self.rule(run, rule, info)
+            self.apply_caps(run)
+        except (MoneyError, InvalidOperation) as exc:  # facts mixing currencies, absurd sizes
+            raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
         return Decision(tuple(run.rewards), tuple(run.trace), tuple(dict.fromkeys(run.hints)),
                         program_hash)
 

@@ -18,11 +18,11 @@ from rules.compiler import CompiledEvaluator
 from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
-from rules.money import Money, is_currency
+from rules.money import Money, MoneyError, is_currency
 from rules.parser import parse_recovering
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
 from rules.schema import ORDER_TRIGGERS
-from rules.source import Diagnostic, RulesError, Span
+from rules.source import Diagnostic, EvaluationError, RulesError, Span
 
 MAX_SOURCE_CHARS = 200_000
 
@@ -38,7 +38,7 @@ class ExampleResult:
 class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
-    __slots__ = ("_compiled", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
+    __slots__ = ("_compiled_cache", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
                  "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
@@ -74,8 +74,8 @@ class Program:
         init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
         init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules)))
         # The fast path means what the interpreter means (tests/rules/test_compiler_*.py).
-        init("_compiled", CompiledEvaluator(outcome.node, self.currency, list(outcome.rules),
-                                            self._interpreter))
+        # Compiled on first evaluation: `check` (the editor's path) stays parse + check.
+        init("_compiled_cache", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Program is immutable")
@@ -94,7 +94,19 @@ class Program:
     def evaluate(self, facts: Facts) -> Decision:
         """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
         currency is not the program's or the step limit is hit."""
-        return self._compiled.run(facts, program_hash=self.source_hash)
+        try:
+            return self._compiled.run(facts, program_hash=self.source_hash)
+        except MoneyError as exc:  # facts that mix currencies
+            raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
+
+    @property
+    def _compiled(self) -> CompiledEvaluator:
+        compiled = self._compiled_cache
+        if compiled is None:  # two threads may both compile; either result is the same
+            compiled = CompiledEvaluator(self.node, self.currency, list(self.rules),
+                                         self._interpreter)
+            object.__setattr__(self, "_compiled_cache", compiled)
+        return compiled
 
     def explain(self, facts: Facts) -> Decision:
         """Like `evaluate`, with the trace of every condition and nearest-miss hints."""

@@ -35,6 +35,7 @@ class Contest(models.Model):
         related_name="+",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    entrant_count = models.PositiveIntegerField(default=0)  # rows in the score table
     finalised_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -130,11 +130,7 @@ def contest_rank(*, installation: Any, contest: Contest | int | str, referrer: A
     entry = ContestEntry.objects.filter(contest=found, referrer_email=email).first()
     if entry is None:
         return None
-    ahead = Q(score__gt=entry.score)
-    if found.tie_break != "split":
-        ahead |= Q(score=entry.score, tie_order__lt=entry.tie_order)
-        ahead |= Q(score=entry.score, tie_order=entry.tie_order, referrer_email__lt=email)
-    rank = 1 + ContestEntry.objects.filter(ahead, contest=found).count()
+    rank = _rank_of(found, entry)
     qualifies = _qualifies(found, entry.score)
     prize = contest_prize_for(contest=found, rank=rank) if qualifies else None
     return Standing(
@@ -143,6 +139,28 @@ def contest_rank(*, installation: Any, contest: Contest | int | str, referrer: A
         reached_at=entry.reached_at, qualifies=qualifies,
         prize=prize["description"] if prize else "",
     )
+
+
+def _rank_of(contest: Contest, entry: ContestEntry) -> int:
+    """1 + the entrants ahead. Counting is linear in the rows counted, so the smaller side is
+    counted: those ahead (at most half the table), else those behind, from the entrant count."""
+    entries = ContestEntry.objects.filter(contest=contest)
+    score, tie, email = entry.score, entry.tie_order, entry.referrer_email
+    split = contest.tie_break == "split"
+    ahead = Q(score__gt=score)
+    behind = Q(score__lte=score) if split else Q(score__lt=score)
+    if not split:
+        ahead |= Q(score=score, tie_order__lt=tie) | Q(score=score, tie_order=tie,
+                                                       referrer_email__lt=email)
+        behind |= Q(score=score, tie_order__gt=tie) | Q(score=score, tie_order=tie,
+                                                        referrer_email__gt=email)
+    total = Contest.objects.filter(pk=contest.pk).values_list("entrant_count", flat=True)[0]
+    half = total // 2 + 1
+    counted = entries.filter(ahead).values("pk")[:half].count()
+    if counted < half or total <= 0:
+        return 1 + counted
+    # rank = 1 + ahead, and ahead = total - behind - 1; under `split`, behind includes them
+    return total - entries.filter(behind).count() + (1 if split else 0)
 
 
 def contest_winners(*, installation: Any, contest: Contest | int | str) -> list[ContestWinner]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from plugin.contests.models import Contest, ContestEntry
 from plugin.contests.scoring import Score, contest_scores
@@ -108,14 +109,20 @@ def contest_entry_refresh(*, contest: Contest, referrer_email: str) -> ContestEn
     score = contest_scores(contest=contest, referrer_email=referrer_email).get(referrer_email)
     with transaction.atomic():
         if score is None or score.score <= Decimal(0):
-            ContestEntry.objects.filter(contest=contest, referrer_email=referrer_email).delete()
+            deleted, _ = ContestEntry.objects.filter(
+                contest=contest, referrer_email=referrer_email).delete()
+            if deleted:
+                Contest.objects.filter(pk=contest.pk).update(
+                    entrant_count=F("entrant_count") - deleted)
             return None
         entry = _entry(contest, score)
-        ContestEntry.objects.update_or_create(
+        _, created = ContestEntry.objects.update_or_create(
             contest=contest, referrer_email=referrer_email,
             defaults={"referrer_id": entry.referrer_id, "score": entry.score,
                       "reached_at": entry.reached_at, "tie_order": entry.tie_order},
         )
+        if created:
+            Contest.objects.filter(pk=contest.pk).update(entrant_count=F("entrant_count") + 1)
     return entry
 
 
@@ -135,6 +142,8 @@ def contest_rebuild(*, contest: Contest, batch_size: int = 5000) -> int:
             unique_fields=["contest", "referrer_email"],
             update_fields=["referrer_id", "score", "reached_at", "tie_order"],
         )
+        Contest.objects.filter(pk=contest.pk).update(entrant_count=len(scores))
+    contest.entrant_count = len(scores)
     return len(scores)
 
 

@@ -20,7 +20,7 @@ from plugin.rewards.models import (
     Reward,
     RewardState,
 )
-from plugin.rewards.selectors import points_balance
+from plugin.rewards.selectors import points_balance, reward_recipient_key
 from plugin.rewards.services import points_debit, reward_transition
 
 
@@ -41,7 +41,7 @@ def debt_record(
     DebtEntry(
         installation=reward.installation,
         key=key,
-        email=reward.recipient_email,
+        email=reward_recipient_key(reward),
         currency=reward.currency if reward.kind != "points" else "",
         amount=amount,
         points=points,
@@ -131,7 +131,7 @@ def _points_clawback(
         balance = points_balance(
             installation=reward.installation,
             customer_id=reward.recipient_customer_id,
-            email=reward.recipient_email,
+            email=reward_recipient_key(reward),
             now=now,
         )
         recovered = min(balance, owed)
@@ -155,7 +155,7 @@ def _points_clawback(
                 installation=reward.installation,
                 key=f"clawback:{reward.pk}:{entry.seq}",
                 customer_id=reward.recipient_customer_id,
-                email=reward.recipient_email,
+                email=reward_recipient_key(reward),
                 points=recovered,
                 reason=why,
                 now=now,

@@ -13,7 +13,12 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 
 from plugin.rewards.models import EntryAction, OrderTrack, OutboxItem, Reward, RewardState
-from plugin.rewards.selectors import debt_outstanding, reward_latest_entry, rewards_due
+from plugin.rewards.selectors import (
+    debt_outstanding,
+    reward_latest_entry,
+    reward_recipient_key,
+    rewards_due,
+)
 from plugin.rewards.services import points_credit, reward_transition, reward_usage_release
 from rules.money import Money
 
@@ -218,7 +223,7 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
         if debt_currency is not None:
             owed = debt_outstanding(
                 installation=reward.installation,
-                email=reward.recipient_email,
+                email=reward_recipient_key(reward),
                 currency=debt_currency,
             )
             owed_value = owed.amount if isinstance(owed, Money) else Decimal(owed)
@@ -230,7 +235,7 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
                 DebtEntry(
                     installation=reward.installation,
                     key=f"settle:{reward.pk}",
-                    email=reward.recipient_email,
+                    email=reward_recipient_key(reward),
                     currency=debt_currency,
                     amount=-settle if debt_currency else Decimal(0),
                     points=-int(settle) if not debt_currency else 0,
@@ -290,7 +295,7 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
                 defaults={
                     "reward": reward,
                     "action": "gift_card_issue" if reward.kind == "money" else "voucher_issue",
-                    "payload": _issue_payload(reward=reward, amount=amount),
+                    "payload": _issue_payload(reward=reward, amount=amount, now=now),
                     "created_at": now,
                 },
             )
@@ -305,12 +310,12 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
     return issued_now
 
 
-def _issue_payload(*, reward: Reward, amount: Decimal | None) -> dict:
+def _issue_payload(*, reward: Reward, amount: Decimal | None, now: datetime) -> dict:
     from plugin.rewards.services import redemption_code
 
     expiry = None
     if reward.expires_days:
-        expiry = (reward.created_at + timedelta(days=reward.expires_days)).date().isoformat()
+        expiry = (now + timedelta(days=reward.expires_days)).date().isoformat()
     if reward.kind == "money":
         return {
             "amount": str(amount),

@@ -72,7 +72,9 @@ class Reward(AppendOnly):
     rule_label = models.CharField(max_length=255, blank=True, default="")
     trigger = models.CharField(max_length=40, blank=True, default="")
     recipient_role = models.CharField(max_length=20)  # referrer | referee | customer | affiliate
-    recipient_email = models.CharField(max_length=320, db_index=True)
+    recipient_email = models.CharField(max_length=320, db_index=True)  # where mail goes
+    # One spelling per mailbox (case, `+tag`, Gmail dots): what matching, caps and points key on.
+    recipient_key = models.CharField(max_length=320, blank=True, default="", db_index=True)
     recipient_customer_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
     kind = models.CharField(max_length=20)  # money | points | voucher
     delivery = models.CharField(max_length=20, blank=True, default="")  # gift_card | store_credit

@@ -15,8 +15,14 @@ from rules.money import Money
 
 
 def email_normalise(email: str | None) -> str:
-    """Case and surrounding blanks never make two people; the address itself stays deliverable."""
-    return (email or "").strip().lower()
+    """The mailbox key of an address, spelled as the referrals app spells it (one per inbox)."""
+    from plugin.referrals.identity import email_normalise as mailbox_key
+
+    return mailbox_key(email)
+
+
+def reward_recipient_key(reward: Reward) -> str:
+    return reward.recipient_key or email_normalise(reward.recipient_email)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,8 @@ def rewards_for_customer(
     if customer_id:
         match |= Q(recipient_customer_id=customer_id)
     if email_normalise(email):
-        match |= Q(recipient_email=email_normalise(email))
+        match |= Q(recipient_key=email_normalise(email))
+        match |= Q(recipient_key="", recipient_email=(email or "").strip().lower())
     rewards = Reward.objects.filter(match, installation=installation).order_by("-created_at", "-id")
     return reward_views(rewards=rewards)
 
@@ -105,8 +112,8 @@ def rewards_in_state(*, installation=None, states: Iterable[str]) -> QuerySet[Re
     return rewards.order_by("id")
 
 
-def rewards_due(*, installation=None, now: datetime) -> list[Reward]:
-    """Held rewards whose hold is over."""
+def rewards_due(*, installation=None, now: datetime, order_id: str | None = None) -> list[Reward]:
+    """Held rewards whose hold is over (of one order when `order_id` is given)."""
     from django.db.models import OuterRef, Subquery
 
     latest = RewardEntry.objects.filter(reward=OuterRef("pk")).order_by("-seq")
@@ -116,6 +123,8 @@ def rewards_due(*, installation=None, now: datetime) -> list[Reward]:
     ).filter(current_state=RewardState.HELD, current_due__lte=now)
     if installation is not None:
         rewards = rewards.filter(installation=installation)
+    if order_id is not None:
+        rewards = rewards.filter(order_id=order_id)
     return list(rewards.order_by("current_due", "id"))
 
 

@@ -24,7 +24,7 @@ from plugin.rewards.models import (
     RewardEntry,
     RewardState,
 )
-from plugin.rewards.selectors import email_normalise, points_balance
+from plugin.rewards.selectors import email_normalise, points_balance, reward_recipient_key
 
 
 class RewardError(ValueError):
@@ -48,6 +48,7 @@ def reward_create(
     existing = Reward.objects.filter(installation=installation, key=key).first()
     if existing is not None:
         return existing, False
+    fields = {"recipient_key": email_normalise(fields.get("recipient_email")), **fields}
     try:
         with transaction.atomic():
             reward = Reward(
@@ -209,7 +210,7 @@ def points_credit(*, reward: Reward, points: int, now: datetime) -> PointsEntry:
         installation=reward.installation,
         key=key,
         customer_id=reward.recipient_customer_id,
-        email=reward.recipient_email,
+        email=reward_recipient_key(reward),
         points=points,
         expires_at=expires_at,
         reward=reward,

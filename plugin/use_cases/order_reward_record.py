@@ -16,14 +16,19 @@ from rules.facts import Trigger
 
 
 def reward_recipient(reward, *, order: dict, referral) -> tuple[str, str] | None:
-    """(e-mail, Saleor user id) of whoever a reward goes to, or None when unknown."""
+    """(deliverable e-mail, Saleor user id) of whoever a reward goes to, or None when unknown.
+
+    The referrer is known by the referral's (mailbox-key) address; a customer on the order by
+    the address they ordered with, so the gift card reaches the inbox they really use.
+    """
     if reward.recipient == "referrer":
         if referral is None:
             return None
-        return email_normalise(referral.referrer_email), referral.referrer_id or ""
+        return referral.referrer_email.strip().lower(), referral.referrer_id or ""
     if reward.recipient in ("referee", "customer"):
         user = order.get("user") or {}
-        return email_normalise(order.get("userEmail") or user.get("email")), user.get("id") or ""
+        address = (order.get("userEmail") or user.get("email") or "").strip().lower()
+        return address, user.get("id") or ""
     return None
 
 
@@ -84,7 +89,7 @@ def reward_record(
                     limits=program_limits(
                         program=program,
                         recipient_role=reward.recipient,
-                        recipient_email=recipient[0],
+                        recipient_email=email_normalise(recipient[0]),
                     ),
                     amount=amount or Decimal(0),
                     now=at,

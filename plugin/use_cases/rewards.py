@@ -122,7 +122,7 @@ def order_event_process(
     referral = deps.referral_attribute(
         installation=installation, payload=payload, kind="order", now=at
     )
-    track = order_track_update(
+    order_track_update(
         installation=installation,
         order_id=order["id"],
         number=str(order.get("number") or ""),
@@ -175,9 +175,8 @@ def order_event_process(
     order_rewards_reconcile(
         installation=installation, order_id=order["id"], now=deps.clock(), **cause
     )
-    for reward in rewards_due(installation=installation, now=deps.clock()):
-        if reward.order_id == track.order_id:
-            reward_release(reward=reward, now=deps.clock())
+    for reward in rewards_due(installation=installation, now=deps.clock(), order_id=order["id"]):
+        reward_release(reward=reward, now=deps.clock())
 
 
 def _facts(

@@ -263,3 +263,36 @@ def test_format_source_is_canonical_and_idempotent():
     assert rules.format_source(formatted) == formatted
     with pytest.raises(rules.RulesError):
         rules.format_source("give friend 5 USD")
+
+
+def test_facts_mixing_currencies_give_an_evaluation_error():
+    program = rules.compile_program("on order paid:\n    give referrer 10% max 5 USD\n")
+    facts = order_facts("100")
+    mixed = rules.Facts(trigger=facts.trigger, now=facts.now, channel=facts.channel,
+                        currency="USD", order=rules.OrderFacts(
+                            id="o", currency="EUR", total=Money.of(100, "EUR"),
+                            subtotal=Money.of(100, "EUR"), shipping=Money.zero("EUR"),
+                            channel="c"))
+    with pytest.raises(rules.EvaluationError, match="cannot mix"):
+        program.explain(mixed)
+    with pytest.raises(rules.EvaluationError, match="cannot mix"):
+        program.evaluate(mixed)
+
+
+def test_checking_from_many_threads_at_once():
+    sources = [f"on order paid when order_total > {n} USD:\n    give referrer {n} points\n"
+               for n in range(1, 25)]
+    expected = [rules.check(s, f"t{n}.rules").program.rules[0].line for n, s in
+                enumerate(sources)]
+    results: dict[int, object] = {}
+
+    def work(n: int) -> None:
+        result = rules.check(sources[n] + "\n" * 3, f"x{n}.rules")  # uncached: new text
+        results[n] = result.program.rules[0].line if result.program else result.diagnostics
+
+    threads = [Thread(target=work, args=(n,)) for n in range(len(sources))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[n] for n in range(len(sources))] == expected

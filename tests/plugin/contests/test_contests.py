@@ -234,3 +234,25 @@ def test_contests_finalize_command(captured_installation):
     assert contest.status == Contest.Status.FINALISED
     with pytest.raises(CommandError, match="UTC offset"):
         call_command("contests_finalize", "--now", "yesterday")
+
+
+@pytest.mark.parametrize("ties", ["earliest", "latest", "split"])
+def test_every_entrants_rank_matches_the_standings(captured_installation, ties):
+    """Ranks are counted from whichever side is smaller: both sides must agree with the table."""
+    import random
+
+    from plugin.contests.services import contest_rebuild
+
+    shop = captured_installation
+    contest = contest_for(shop, score="referrals.paid", minimum="1", ties=ties)
+    rng = random.Random(3)
+    for n in range(40):
+        for friend in range(rng.choice([1, 1, 2, 3, 5])):
+            referred_order(shop, referrer=f"r{n}@x.com", referee=f"f{n}-{friend}@x.com",
+                           total="10", paid=at(rng.randrange(1, 28), rng.randrange(24)))
+    assert contest_rebuild(contest=contest) == 40
+    table = contest_standings(installation=shop, contest=contest, limit=100)
+    assert len(table) == 40 and len({s.score for s in table}) < 40  # there are ties
+    for standing in table:
+        found = contest_rank(installation=shop, contest=contest, referrer=standing.referrer_email)
+        assert found.rank == standing.rank, standing.referrer_email

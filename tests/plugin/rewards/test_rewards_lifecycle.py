@@ -216,3 +216,14 @@ def test_customer_sees_their_rewards_by_id_or_email(make_reward, captured_instal
         ("money", "pending", Money.of("5.00", "USD"), None),
         ("points", "pending", None, 40),
     ]
+
+
+def test_one_mailbox_one_customer_but_mail_goes_where_they_wrote(
+    make_reward, captured_installation
+):
+    reward = make_reward(email="bob.friend+promo@googlemail.com", customer_id="")
+    assert reward.recipient_key == "bobfriend@gmail.com"
+    (view,) = rewards_for_customer(
+        installation=captured_installation, customer_id=None, email="BobFriend@gmail.com"
+    )
+    assert view.recipient_email == "bob.friend+promo@googlemail.com"  # the gift card goes here

@@ -230,3 +230,13 @@ def test_two_workers_at_once_issue_one_gift_card(
     assert len(done) == 1
     assert len(shop.gift_cards) == 1
     assert len(fake_saleor.calls("gift_card_create")) == 1
+
+
+def test_gift_card_expires_counted_from_the_day_it_is_issued(
+    make_reward, shop, client_for, captured_installation
+):
+    _released(make_reward, captured_installation, expires_days=30)  # released at T0 + 1 s
+    outbox_process(client_for=client_for, now=T0 + timedelta(minutes=1))
+    (card,) = shop.gift_cards.values()
+    assert card["expiryDate"] == "2026-12-22"
+    assert {"referral-reward"} <= {tag["name"] for tag in card["tags"]}
