@@ -1,14 +1,17 @@
 """The only module that touches Lark: a cached LALR parser that builds the AST while parsing.
 
-Spans come from tokens (no `propagate_positions`), the Transformer runs inline, and every Lark
-failure becomes a `Diagnostic` named by example (`match_examples`), never a token dump.
+Spans come from tokens (no `propagate_positions`), the Transformer runs inline, top-level items
+are parsed (and cached) one by one, and every Lark failure becomes a `Diagnostic` named by
+example (as Lark's `match_examples` does), never a token dump.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -517,8 +520,6 @@ def _date(token: Token) -> ast.DateLit:
 
 def _inherit(first: ast.Give, cont: ast.Give) -> ast.Give:
     """`else 20%` keeps the first give's delivery, hold and expiry unless it sets its own."""
-    from dataclasses import replace
-
     return replace(
         cont,
         delivery=cont.delivery or first.delivery,
@@ -550,56 +551,118 @@ def _raw_parse(text: str) -> ast.ProgramNode:
 
 
 def parse(source: str, filename: str = "program.rules") -> tuple[ast.ProgramNode | None, list]:
-    """The AST, or None and the one syntax error (as a Diagnostic) that stopped parsing."""
-    text = source if source.endswith("\n") else source + "\n"
-    try:
-        return _raw_parse(text), []
-    except UnexpectedInput as exc:
-        return None, [_syntax_diagnostic(exc, text, filename)]
-    except DedentError:
-        return None, [_dedent_diagnostic(text, filename)]
-    except LarkError as exc:  # anything else Lark raises is still a syntax problem of the text
-        return None, [Diagnostic.at(Span(1, 1, 1, 2), f"cannot parse: {exc}", filename=filename)]
+    """The AST, or None and the syntax errors (as Diagnostics) that stopped parsing."""
+    node, errors, _rest = parse_recovering(source, filename)
+    return node, errors
 
 
 def parse_recovering(
-    source: str, filename: str = "program.rules", attempts: int = 8
+    source: str, filename: str = "program.rules"
 ) -> tuple[ast.ProgramNode | None, list[Diagnostic], ast.ProgramNode | None]:
-    """Like `parse`, but after a syntax error it blanks out the top-level item holding it and
-    parses again, so one pass reports the syntax errors of several items. Returns (the AST,
-    the syntax errors, the AST of what is left once the broken items are blanked out)."""
-    node, errors = parse(source, filename)
-    if node is not None:
-        return node, [], None
-    text = source
-    for _ in range(attempts):
-        blanked = _blank_item(text, errors[-1].line)
-        if blanked == text:
-            break
-        text = blanked
-        node, more = parse(text, filename)
-        if node is not None:
-            return None, errors, node
-        if (more[0].line, more[0].column) <= (errors[-1].line, errors[-1].column):
-            break
-        errors.extend(more)
-    return None, errors, None
+    """Parse top-level item by item: (the AST, the syntax errors, the AST of the items that did
+    parse when some did not). Items are parsed separately and cached by their text and first
+    line, so an editor re-checking after a change re-parses only the items that changed, and
+    one broken item does not hide the errors of the next."""
+    nodes: list[ast.ProgramNode] = []
+    errors: list[Diagnostic] = []
+    for first_line, chunk in _split_items(source):
+        node, error = _parse_chunk(first_line, chunk)
+        if error is not None:
+            errors.append(replace(error, filename=filename))
+        elif node is not None:
+            nodes.append(node)
+    program = _assemble(nodes, errors, filename)
+    if errors:
+        return None, errors, program
+    return program, [], None
+
+
+def _split_items(source: str) -> list[tuple[int, str]]:
+    """(first line, text) of each top-level item: a line at column 0 that is not a comment, an
+    `elif`/`else`, or inside brackets or a `\\` continuation starts one. Leading comments go
+    with the first item."""
+    lines = source.split("\n")
+    starts: list[int] = []
+    depth, continued = 0, False
+    for index, raw in enumerate(lines):
+        if depth == 0 and not continued and raw[:1] not in ("", " ", "\t") and not raw.startswith(
+                _CONTINUES_ITEM):
+            starts.append(index)
+        depth = max(0, depth + _bracket_balance(raw))
+        continued = raw.rstrip().endswith("\\")
+    if not starts:
+        return [(1, source)]
+    starts[0] = 0
+    bounds = [*starts, len(lines)]
+    return [(begin + 1, "\n".join(lines[begin:end])) for begin, end in itertools.pairwise(bounds)]
 
 
 _CONTINUES_ITEM = ("elif", "else", "#")
+_BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1}
 
 
-def _blank_item(text: str, line: int) -> str:
-    """`text` with the top-level item around `line` replaced by empty lines."""
-    lines = text.split("\n")
+def _bracket_balance(raw: str) -> int:
+    """Opened minus closed brackets on a line, outside strings and comments."""
+    balance, in_string, escaped = 0, False, False
+    for char in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "#":
+            break
+        else:
+            balance += _BRACKETS.get(char, 0)
+    return balance
 
-    def starts_item(raw: str) -> bool:
-        return bool(raw.strip()) and raw[0] not in " \t" and not raw.startswith(_CONTINUES_ITEM)
 
-    index = min(max(line - 1, 0), len(lines) - 1)
-    start = next((i for i in range(index, -1, -1) if starts_item(lines[i])), index)
-    end = next((j for j in range(index + 1, len(lines)) if starts_item(lines[j])), len(lines))
-    return "\n".join(lines[:start] + [""] * (end - start) + lines[end:])
+@functools.lru_cache(maxsize=4096)
+def _parse_chunk(first_line: int, chunk: str) -> tuple[ast.ProgramNode | None, Diagnostic | None]:
+    # Blank lines in front keep every token's line number what it is in the whole file.
+    text = "\n" * (first_line - 1) + chunk
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        return _raw_parse(text), None
+    except UnexpectedInput as exc:
+        return None, _syntax_diagnostic(exc, text, "")
+    except DedentError:
+        return None, _dedent_diagnostic(text, "")
+    except LarkError as exc:  # anything else Lark raises is still a syntax problem of the text
+        span = Span(first_line, 1, first_line, 2)
+        return None, Diagnostic.at(span, f"cannot parse: {exc}")
+
+
+def _assemble(nodes: list[ast.ProgramNode], errors: list[Diagnostic],
+              filename: str) -> ast.ProgramNode:
+    """One program from the items' ASTs: the header must come first, and consecutive top-level
+    statements form one implicit `order paid` rule, as when the file is parsed whole."""
+    header = None
+    items: list = []
+    for index, node in enumerate(nodes):
+        if node.header is not None:
+            if index == 0 and not items:
+                header = node.header
+            else:
+                errors.append(Diagnostic.at(node.header.span, "the `program` header must come "
+                                            "first", filename=filename))
+        for item in node.items:
+            previous = items[-1] if items else None
+            if isinstance(item, ast.Rule) and item.implicit and isinstance(
+                    previous, ast.Rule) and previous.implicit:
+                items[-1] = replace(previous, body=previous.body + item.body,
+                                    span=previous.span.to(item.span))
+            else:
+                items.append(item)
+    errors.sort(key=lambda d: (d.line, d.column))
+    start = header.span if header else items[0].span if items else Span(1, 1, 1, 1)
+    end = items[-1].span if items else start
+    return ast.ProgramNode(header, tuple(items), start.to(end))
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:

@@ -183,7 +183,8 @@ def check(source: str, filename: str = "program.rules") -> CheckResult:
     """Parse and check; never raises on bad input. Cached by (source hash, filename)."""
     if not isinstance(source, str):
         raise TypeError("source must be str")
-    return _check_cached(source_hash(source), source, filename)
+    cached = _check_cached(source_hash(source), source, filename)
+    return CheckResult(cached.program, list(cached.diagnostics))  # callers may edit the list
 
 
 @functools.lru_cache(maxsize=256)

@@ -41,6 +41,16 @@ def message_guard_register(guard: Any) -> None:
         _send_guards.append(guard)
 
 
+# Renderers other apps add, asked before the template files (e.g. the merchant's own copy).
+_renderers: list[Any] = []
+
+
+def message_renderer_register(renderer: Any) -> None:
+    """Adds `renderer(installation=, template=, context=) -> (subject, text, html) | None`."""
+    if renderer not in _renderers:
+        _renderers.append(renderer)
+
+
 def _names(installation, template: str, suffix: str) -> list[str]:
     names = [f"messages/{template}{suffix}"]
     if installation is not None:
@@ -55,6 +65,11 @@ def message_render(
     if template not in TEMPLATES:
         raise ValueError(f"unknown message template {template!r}")
     context = {"shop_name": getattr(settings, "SHOP_NAME", "our shop"), **context}
+    for renderer in _renderers:
+        rendered = renderer(installation=installation, template=template, context=context)
+        if rendered is not None:
+            subject, text, html = rendered
+            return " ".join(subject.split())[:255], text.strip() + "\n", html
     subject = select_template(_names(installation, template, "_subject.txt")).render(context)
     text = select_template(_names(installation, template, ".txt")).render(context)
     try:

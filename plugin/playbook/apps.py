@@ -12,9 +12,11 @@ class PlaybookConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from plugin.messages.services import message_guard_register
+        from plugin.messages.services import message_guard_register, message_renderer_register
         from plugin.playbook import webhook_handlers
+        from plugin.playbook.copy import message_copy_render
         from plugin.playbook.unsubscribe import unsubscribe_guard
 
         message_guard_register(unsubscribe_guard)
+        message_renderer_register(message_copy_render)
         webhook_handlers.handlers_register()

@@ -112,8 +112,13 @@ def invite_context(*, installation: Any, email: str, customer_id: str, name: str
     link = referral_link(code=code)
     qr = (settings.APP_URL or "").rstrip("/") + reverse(
         "referral-qr", kwargs={"code": code.code, "kind": "png"})
-    return {"name": name, "code": code.code, "link": link, "qr_url": qr,
-            "unsubscribe_url": unsubscribe_url(installation=installation, email=email)}
+    from plugin.messages.services import message_render
+
+    context = {"name": name, "code": code.code, "link": link, "qr_url": qr,
+               "unsubscribe_url": unsubscribe_url(installation=installation, email=email)}
+    _, share_text, _ = message_render(installation=installation, template="social_share",
+                                      context=context)
+    return {**context, "share_text": share_text.strip()}
 
 
 def planned_message_send(*, message: PlannedMessage, now: datetime) -> bool:

@@ -128,3 +128,20 @@ class HistoryImport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["installation", "kind"], name="history_import_once")
         ]
+
+
+class MessageCopy(models.Model):
+    """The merchant's own wording of one playbook e-mail (plain text with `$name` placeholders);
+    without a row, the shipped template is used."""
+
+    installation = models.ForeignKey("install.Installation", on_delete=models.CASCADE)
+    template = models.CharField(max_length=40)  # referral_invite | referral_followup | …
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_by = models.CharField(max_length=254, blank=True, default="")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "template"], name="message_copy_once")
+        ]

@@ -175,6 +175,8 @@ def test_narrow_screen_stacks_editor_and_tools(open_dashboard, shot):
     editor_box = app.locator(".editor").bounding_box()
     side_box = app.locator(".side").bounding_box()
     assert side_box["y"] >= editor_box["y"] + editor_box["height"] - 1
+    # Nothing sticks out sideways: long program lines scroll inside the editor.
+    assert editor_box["x"] + editor_box["width"] <= 720 and side_box["x"] + side_box["width"] <= 720
     shot(page, "10-narrow")
 
 

@@ -296,3 +296,24 @@ def test_checking_from_many_threads_at_once():
     for thread in threads:
         thread.join()
     assert [results[n] for n in range(len(sources))] == expected
+
+
+def test_reparsing_after_edits_matches_a_fresh_parse():
+    from rules.parser import _parse_chunk
+    from rules.program import _check
+
+    base = SPRING.replace("order_total > 500", "order_totl > 500")
+    edits = [base, "# a new first line\n" + base, base.replace("200 points", "300 points"),
+             base.replace("on order paid when referred and", "on order paid when")]
+    seen = []
+    for source in edits:  # each check reuses the items it parsed before
+        result = rules.check(source)
+        seen.append([(d.line, d.column, d.message) for d in result.diagnostics])
+    _parse_chunk.cache_clear()
+    fresh = []
+    for source in edits:
+        _parse_chunk.cache_clear()
+        result = _check(source, "program.rules")
+        fresh.append([(d.line, d.column, d.message) for d in result.diagnostics])
+    assert seen == fresh
+    assert seen[1][0][:2] == (seen[0][0][0] + 1, seen[0][0][1])  # shifted by the new line
