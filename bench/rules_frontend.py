@@ -22,7 +22,7 @@ from lark import Lark  # noqa: E402
 
 from grammar import load_grammar  # noqa: E402
 from rules.checker import Checker  # noqa: E402
-from rules.parser import _parse_chunk, _RulesIndenter, parse  # noqa: E402
+from rules.parser import _RulesIndenter, clear_cache, parse  # noqa: E402
 from rules.program import _check  # noqa: E402
 
 
@@ -81,7 +81,7 @@ def main() -> int:
 
     def cold(function):
         def run():
-            _parse_chunk.cache_clear()
+            clear_cache()
             function()
         return run
 

@@ -112,6 +112,13 @@ _WORDS = {
     "_DEDENT": "end of block",
     "COMP_OP": "a comparison",
     "$END": "end of program",
+    "CANCELLED": "'cancelled'",
+    "DAYS": "'days'",
+    "WEEKS": "'weeks'",
+    "PERIODS": "'periods'",
+    "HOLD_EVENT": "'fulfillment' or 'payment'",
+    "REWARDS": "'rewards'",
+    "AGG": "'sum', 'count', 'any', 'all'",
 }
 
 

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import DecimalField, Exists, F, Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from plugin.referrals.models import CustomerOrder, Referral
 
 FLAGGED = (Referral.Status.REFUSED, Referral.Status.REVIEW)
 VOID_ORDER = (CustomerOrder.Status.CANCELLED, CustomerOrder.Status.REFUNDED)
+SCORE_PLACES = Decimal("0.0001")
 SCORES = ("referrals", "paid_referrals", "referred_revenue", "referred_net_revenue", "points")
 
 
@@ -91,44 +93,42 @@ def _paid_orders(
     if email is not None:  # through the referral's (installation, referrer e-mail) index
         orders = orders.filter(referral__installation_id=contest.installation_id,
                                referral__referrer_email=email)
-    refunded: dict[str, Decimal] = {}
-    voided: set[str] = set()
-    tracks = OrderTrack.objects.filter(installation_id=contest.installation_id).filter(
-        Q(refunded__gt=0) | Q(voided_at__isnull=False))
-    if email is not None:  # one entrant: only their orders; everyone: all refunds at once
-        tracks = tracks.filter(order_id__in=orders.values("order_id"))
-    for order_id, amount, voided_at in tracks.values_list("order_id", "refunded", "voided_at"):
-        refunded[order_id] = amount
-        if voided_at is not None:
-            voided.add(order_id)
-    totals: dict[str, Decimal] = defaultdict(Decimal)
+    track = OrderTrack.objects.filter(installation_id=contest.installation_id,
+                                      order_id=OuterRef("order_id"))
+    orders = orders.annotate(voided=Exists(track.filter(voided_at__isnull=False))).filter(
+        voided=False)
+    if contest.score != "paid_referrals":
+        return _revenue(contest, orders, track)
     friends: dict[str, dict[str, datetime]] = defaultdict(dict)
-    reached: dict[str, datetime] = {}
     ids: dict[str, str] = {}
     rows = orders.values_list(
-        "order_id", "email", "total", "paid_at", "referral__referrer_email",
-        "referral__referrer_id",
+        "email", "paid_at", "referral__referrer_email", "referral__referrer_id"
     ).iterator(chunk_size=10_000)
-    for order_id, referee, total, paid_at, referrer, referrer_id in rows:
-        if order_id in voided:
-            continue
+    for referee, paid_at, referrer, referrer_id in rows:
         ids[referrer] = ids.get(referrer) or referrer_id
-        if contest.score == "paid_referrals":
-            seen = friends[referrer].get(referee)
-            friends[referrer][referee] = paid_at if seen is None else min(seen, paid_at)
-            continue
-        value = total
-        if contest.score == "referred_net_revenue":
-            value = max(Decimal(0), total - refunded.get(order_id, Decimal(0)))
-        if value <= 0:
-            continue
-        totals[referrer] += value
-        reached[referrer] = max(reached.get(referrer, paid_at), paid_at)
-    if contest.score == "paid_referrals":
-        return {
-            r: Score(r, ids[r], Decimal(len(f)), max(f.values())) for r, f in friends.items()
-        }
-    return {r: Score(r, ids[r], totals[r], reached[r]) for r in totals}
+        seen = friends[referrer].get(referee)  # a friend counts once, from their first order
+        friends[referrer][referee] = paid_at if seen is None else min(seen, paid_at)
+    return {r: Score(r, ids[r], Decimal(len(f)), max(f.values())) for r, f in friends.items()}
+
+
+def _revenue(contest: Any, orders: Any, track: Any) -> dict[str, Score]:
+    """Referred revenue summed in the database, per referrer (net: less each order's refunds)."""
+    money = DecimalField(max_digits=20, decimal_places=4)
+    value: Any = F("total")
+    if contest.score == "referred_net_revenue":
+        refunded = Coalesce(Subquery(track.values("refunded")[:1]), Value(Decimal(0)),
+                            output_field=money)
+        value = Greatest(F("total") - refunded, Value(Decimal(0)), output_field=money)
+    rows = (
+        orders.annotate(value=value)
+        .filter(value__gt=0)
+        .values("referral__referrer_email")
+        .annotate(score=Sum("value"), reached=Max("paid_at"), rid=Max("referral__referrer_id"))
+        .values_list("referral__referrer_email", "rid", "score", "reached")
+    )
+    # SQLite sums decimals as floats: back to the score table's 4 places (PostgreSQL is exact)
+    return {r: Score(r, rid or "", Decimal(str(score)).quantize(SCORE_PLACES), reached)
+            for r, rid, score, reached in rows.iterator(chunk_size=10_000)}
 
 
 def _points(

@@ -41,6 +41,10 @@ class StoredDelivery:
     delivery: WebhookDelivery
     created: bool  # False: a duplicate of a delivery already in the inbox
 
+    @property
+    def needs_processing(self) -> bool:
+        return self.created and self.delivery.status == DeliveryStatus.RECEIVED
+
 
 def delivery_store(
     *, installation: Installation, event: str, body: bytes, payload: Any
@@ -51,6 +55,8 @@ def delivery_store(
     not a prior SELECT, decides whether it is new, so concurrent retries cannot both win.
     """
     dedup_key = delivery_dedup_key(event=event, body=body)
+    # An event no handler wants is complete once recorded: no task, no second write.
+    record_only = not handlers_for(event)
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
@@ -59,6 +65,8 @@ def delivery_store(
                 dedup_key=dedup_key,
                 payload=payload,
                 body_sha256=hashlib.sha256(body).hexdigest(),
+                status=DeliveryStatus.DONE if record_only else DeliveryStatus.RECEIVED,
+                processed_at=timezone.now() if record_only else None,
             )
         return StoredDelivery(delivery=delivery, created=True)
     except IntegrityError:

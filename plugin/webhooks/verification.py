@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 
 from plugin.install.models import Installation
-from plugin.install.selectors import installation_get_by_api_url
 from plugin.install.services import installation_jwks
 from plugin.saleor.jwks import JWKSUnavailable
 from plugin.saleor.signatures import (
@@ -24,6 +23,7 @@ from plugin.saleor.signatures import (
     verify_legacy_hmac,
     verify_webhook_signature,
 )
+from plugin.webhooks.installations import active_installation
 
 _HEX_HMAC = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -99,7 +99,7 @@ def delivery_verify(
     api_url = _header(headers, "Saleor-Api-Url")
     if not api_url:
         raise DeliveryRefused("missing Saleor-Api-Url", 400)
-    installation = installation_get_by_api_url(saleor_api_url=api_url)
+    installation = active_installation(saleor_api_url=api_url)
     if installation is None:
         raise DeliveryRefused(f"no active installation for {api_url[:200]}", 403)
     event = _header(headers, "Saleor-Event").upper()

@@ -59,7 +59,7 @@ def webhook_receive(request: HttpRequest, family: str) -> JsonResponse:
             body=request.body,
             payload=verified.payload,
         )
-        if stored.created:
+        if stored.needs_processing:
             task_enqueue(process_delivery, delivery_id=stored.delivery.pk, event=verified.event)
     except DeliveryRefused as error:
         return _refusal(request, family, error)

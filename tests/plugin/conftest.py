@@ -11,9 +11,18 @@ from plugin.install.http import use_saleor_transport
 from plugin.install.models import Installation
 from plugin.saleor.captures import captured_jwks
 from plugin.saleor.fake import FakeSaleor
+from plugin.webhooks.installations import active_installations_forget
 
 CAPTURED_API_URL = "http://127.0.0.1:8000/graphql/"
 CAPTURED_APP_ID = "QXBwOjQ="  # the app installed from a manifest in the captures
+
+
+@pytest.fixture(autouse=True)
+def _fresh_installation_cache() -> Iterator[None]:
+    """Each test starts with an empty webhook installation cache (rolled-back rows linger)."""
+    active_installations_forget()
+    yield
+    active_installations_forget()
 
 
 @pytest.fixture

@@ -299,7 +299,7 @@ def test_checking_from_many_threads_at_once():
 
 
 def test_reparsing_after_edits_matches_a_fresh_parse():
-    from rules.parser import _parse_chunk
+    from rules.parser import clear_cache
     from rules.program import _check
 
     base = SPRING.replace("order_total > 500", "order_totl > 500")
@@ -309,11 +309,37 @@ def test_reparsing_after_edits_matches_a_fresh_parse():
     for source in edits:  # each check reuses the items it parsed before
         result = rules.check(source)
         seen.append([(d.line, d.column, d.message) for d in result.diagnostics])
-    _parse_chunk.cache_clear()
+    clear_cache()
     fresh = []
     for source in edits:
-        _parse_chunk.cache_clear()
+        clear_cache()
         result = _check(source, "program.rules")
         fresh.append([(d.line, d.column, d.message) for d in result.diagnostics])
     assert seen == fresh
     assert seen[1][0][:2] == (seen[0][0][0] + 1, seen[0][0][1])  # shifted by the new line
+
+
+def test_whole_file_and_item_by_item_parses_agree():
+    """The cold path parses the file at once and caches each item's part; parsing item by item
+    (the warm path) must build exactly the same tree, spans included."""
+    from pathlib import Path
+
+    from rules.parser import _parse_chunk, _split_items, clear_cache, parse
+
+    sources = [SPRING, "if order_total > 500 give referrer 50 USD else 20%\n",
+               "# lead\nlet x = 5\ngive referrer x points\n\non order paid:\n"
+               "    give referrer 1 points\ngive referee 2 points\n"]
+    sources += [p.read_text() for p in sorted((Path(__file__).parent / "cases").glob("*.rules"))]
+    compared = 0
+    for source in sources:
+        clear_cache()
+        whole, _ = parse(source)
+        if whole is None:
+            continue
+        clear_cache()
+        chunks = _split_items(source)
+        _parse_chunk(*chunks[0])  # something cached: the rest goes item by item
+        itemwise, _ = parse(source)
+        assert itemwise == whole, source
+        compared += 1
+    assert compared > 50

@@ -256,3 +256,14 @@ def test_every_entrants_rank_matches_the_standings(captured_installation, ties):
     for standing in table:
         found = contest_rank(installation=shop, contest=contest, referrer=standing.referrer_email)
         assert found.rank == standing.rank, standing.referrer_email
+
+
+def test_money_scores_stay_exact(captured_installation):
+    shop = captured_installation
+    contest = contest_for(shop, score="referrals.paid.total", minimum="0.01 USD")
+    for n, total in enumerate(("0.10", "0.20", "1234567.89")):
+        referred_order(shop, referrer="ann@x.com", referee=f"f{n}@x.com", total=total,
+                       paid=at(3 + n))
+    refresh_all(shop, "ann@x.com")
+    (ann,) = contest_standings(installation=shop, contest=contest, limit=5)
+    assert ann.score == Decimal("1234568.19") and ann.reached_at == at(5)

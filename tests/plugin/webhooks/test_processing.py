@@ -72,8 +72,9 @@ def test_an_event_nobody_handles_is_recorded_and_done(client, captured_installat
     deliver(client, run_tasks=run_tasks)
 
     stored = WebhookDelivery.objects.get()
-    assert (stored.status, stored.attempts) == (DeliveryStatus.DONE, 1)
+    assert (stored.status, stored.attempts) == (DeliveryStatus.DONE, 0)  # done when stored
     assert stored.processed_at is not None
+    assert deliveries_due_ids() == []
 
 
 def test_a_duplicate_is_not_processed_again(client, captured_installation, only, run_tasks):
@@ -237,11 +238,12 @@ def test_with_real_commits_the_delivery_is_processed_within_the_request_cycle(cl
 
 
 def test_the_celery_sweep_queues_due_and_stranded_deliveries(client, captured_installation,
-                                                             monkeypatch):
+                                                             monkeypatch, only):
     from plugin.webhooks import tasks
 
-    post(client, captured_delivery("ORDER_UPDATED", 1))  # stored, never processed
-    post(client, captured_delivery("ORDER_UPDATED", 2))
+    only(Recorder())
+    post(client, captured_delivery("ORDER_PAID", 1))  # stored, never processed
+    post(client, captured_delivery("ORDER_CREATED", 1))
     WebhookDelivery.objects.filter(pk=WebhookDelivery.objects.order_by("id").last().pk).update(
         status=DeliveryStatus.PROCESSING, updated_at=timezone.now() - timedelta(hours=1)
     )

@@ -11,6 +11,7 @@ from django.test import override_settings
 from plugin.install.manifest import declared_events, webhook_families
 from plugin.saleor.captures import CapturedDelivery, captured_deliveries, variant_deliveries
 from plugin.saleor.testing import TestSigner
+from plugin.webhooks.handlers import handlers_for
 from plugin.webhooks.models import WebhookDelivery
 from tests.plugin.webhooks.replay import family_of, post
 
@@ -36,7 +37,8 @@ def test_each_captured_delivery_is_accepted_and_stored(client, captured_installa
     assert stored.installation == captured_installation
     assert stored.event == delivery.event
     assert stored.payload == delivery.payload
-    assert stored.status == "received"
+    # waiting for its handlers, or complete at once when nothing handles that event
+    assert stored.status == ("received" if handlers_for(delivery.event) else "done")
 
 
 @pytest.mark.parametrize("delivery", DECLARED[::4], ids=label)

@@ -1,0 +1,119 @@
+"""Tree-to-AST transformer methods for declarations: limits, budgets, contests, examples."""
+
+from __future__ import annotations
+
+from lark import Token
+
+from rules import ast
+from rules.parser.tokens import _cover, _date, _int, _make_give, _span, _unquote
+
+
+class _DeclarationsToAst:
+    """Mixin of `_ToAst` (rules/parser/transform.py)."""
+
+    def limit_count(self, c):
+        limit, recipient, count, _rewards, period = c
+        return ast.LimitDecl(
+            "per_person", _cover(limit, period), recipient=str(recipient), count=_int(count),
+            period=str(period), period_span=_span(period),
+        )
+
+    def limit_cap(self, c):
+        limit, *rest = c
+        recipient = None
+        if rest[0].type != "REWARDS":
+            recipient = str(rest.pop(0))
+        _rewards, op, cap = rest
+        op_text, op_span = op if op else ("<=", None)
+        return ast.LimitDecl(
+            "per_order", _cover(limit, cap), recipient=recipient, cap=cap, cap_op=op_text,
+            cap_op_span=op_span,
+        )
+
+    def cap_op(self, c):
+        return (str(c[0]), _span(c[0])) if c else None
+
+    def budget_decl(self, c):
+        budget, amount, *period = c
+        end = period[0] if period else amount
+        return ast.BudgetDecl(
+            amount, _cover(budget, end), period=str(period[0]) if period else None,
+            period_span=_span(period[0]) if period else None,
+        )
+
+    def contest(self, c):
+        token, name, start, end, *items = c
+        fields: dict[str, object] = {}
+        prizes = []
+        for kind, values in items:
+            if kind == "prize":
+                prizes.append(values)
+            else:
+                fields.update(values)
+        last = items[-1][1] if items and items[-1][0] == "prize" else end
+        return ast.Contest(
+            _unquote(name), _date(start), _date(end), _cover(token, last), prizes=tuple(prizes),
+            **fields,
+        )
+
+    def c_entrants(self, c):
+        where = c[1] if len(c) > 1 else None
+        return ("entrants", {"entrants": str(c[0]), "entrants_span": _span(c[0]),
+                             "entrants_where": where})
+
+    def c_score(self, c):
+        return ("score", {"score": c[0]})
+
+    def c_minimum(self, c):
+        return ("minimum", {"minimum": c[0]})
+
+    def c_prize(self, c):
+        prize, first, *rest = c
+        last = first
+        if isinstance(rest[0], Token):
+            last = rest.pop(0)
+        reward, *mods = rest
+        span = _cover(prize, mods[-1] if mods else reward)
+        give = _make_give(Token("NAME", "referrer"), reward, mods, _span(reward))
+        return ("prize", ast.Prize(_int(first), _int(last), give, span))
+
+    def c_ties(self, c):
+        return ("ties", {"ties": str(c[0]), "ties_span": _span(c[0])})
+
+    def example(self, c):
+        token, name, *rest = c
+        trigger = None
+        if rest and isinstance(rest[0], Token):  # ON trigger
+            trigger = rest[1]
+            rest = rest[2:]
+        return ast.Example(_unquote(name), trigger, tuple(rest), _cover(token, rest[-1]))
+
+    def ex_facts(self, c):
+        return ast.ExampleFacts(tuple(c), _cover(c[0], c[-1]))
+
+    def fact_assign(self, c):
+        value = c[1] if len(c) > 1 else None
+        return ast.FactAssign(c[0], value, _cover(c[0], value or c[0]))
+
+    def ex_line(self, c):
+        return ast.ExampleLine(tuple(c[1:]), _cover(c[0], c[-1][2]))
+
+    def line_attr(self, c):
+        return (str(c[0]), c[1], _cover(c[0], c[1]))
+
+    def ex_expect(self, c):
+        return ast.ExampleExpect(tuple(c[1:]), _cover(c[0], c[-1]))
+
+    def expect_reward(self, c):
+        recipient, reward, *mods = c
+        give = _make_give(recipient, reward, mods, _span(reward))
+        return ast.Expectation(_cover(recipient, give), recipient=str(recipient), give=give)
+
+    def expect_recipient_nothing(self, c):
+        return ast.Expectation(_cover(c[0], c[1]), recipient=str(c[0]), nothing=True)
+
+    def expect_nothing(self, c):
+        return ast.Expectation(_span(c[0]), nothing=True)
+
+    def expect_hint(self, c):
+        return ast.Expectation(_span(c[0]), hint=_unquote(c[0]))
