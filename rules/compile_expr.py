@@ -46,7 +46,7 @@ def _constant(value: object) -> Node:
     return Node(lambda _f, _env: value, True, value)
 
 
-def _yields_bool(e: ast.Expr) -> bool:
+def yields_bool(e: ast.Expr) -> bool:
     """The interpreter's value for `e` is always a real bool (so `bool(...)` can be skipped)."""
     if isinstance(e, _BOOLEAN_NODES):
         return True
@@ -106,6 +106,24 @@ def _order_money(field: str) -> Fn:
     return read
 
 
+def _customer_field(field: str) -> Fn:
+    getter = operator.attrgetter(field)
+
+    def read(f: Facts, _env: object) -> object:
+        customer = f.customer
+        if customer is None:
+            raise Missing("customer")
+        return getter(customer)
+    return read
+
+
+def _customer_is_guest(f: Facts, _env: object) -> bool:
+    customer = f.customer
+    if customer is None:
+        raise Missing("customer")
+    return customer.id is None
+
+
 # The hottest facts read without the schema's extra call; each reads what `schema.FACTS` reads
 # (the agreement property tests compare them with the interpreter on random facts).
 _DIRECT_READERS: dict[str, Fn] = {
@@ -116,6 +134,9 @@ _DIRECT_READERS: dict[str, Fn] = {
     "channel": lambda f, _env: f.channel,
     "referred": lambda f, _env: f.referral.is_referred,
     "referrer.orders": lambda f, _env: f.referral.referrer.orders,
+    "customer.orders": _customer_field("orders"),
+    "customer.is_new": _customer_field("is_new"),
+    "customer.is_guest": _customer_is_guest,
 }
 
 
@@ -199,16 +220,13 @@ class ExprCompiler:
 
     # ---- operators
     def logic(self, e: ast.Binary, scope: frozenset[str], line_var: str | None) -> Fn:
-        left = self.compile(e.left, scope, line_var).fn
-        right = self.compile(e.right, scope, line_var).fn
-        plain = _yields_bool(e.left) and _yields_bool(e.right)
-        if e.op == "and":
-            if plain:
-                return lambda f, env: left(f, env) and right(f, env)
-            return lambda f, env: bool(left(f, env)) and bool(right(f, env))
-        if plain:
-            return lambda f, env: left(f, env) or right(f, env)
-        return lambda f, env: bool(left(f, env)) or bool(right(f, env))
+        """`a and b and c` as one closure: the interpreter's `bool(a) and bool(b)`, nested."""
+        parts = _chain(e, e.op)
+        fns = []
+        for part in parts:
+            fn = self.compile(part, scope, line_var).fn
+            fns.append(fn if yields_bool(part) else _as_bool(fn))
+        return _all_of(fns) if e.op == "and" else _any_of(fns)
 
     def arithmetic(self, e: ast.Binary, scope: frozenset[str], line_var: str | None) -> Fn:
         op = e.op
@@ -362,6 +380,57 @@ def at_least(bound: object, currency: str | None) -> Callable[[object], bool]:
             return value.amount >= as_amount  # type: ignore[attr-defined]
         return compare(">=", value, bound)
     return number_at_least
+
+
+def _chain(e: ast.Expr, op: str) -> list[ast.Expr]:
+    """The operands of a left- or right-leaning chain of one logical operator, in order."""
+    if isinstance(e, ast.Binary) and e.op == op:
+        return _chain(e.left, op) + _chain(e.right, op)
+    return [e]
+
+
+def _as_bool(fn: Fn) -> Fn:
+    return lambda f, env: bool(fn(f, env))
+
+
+def _all_of(fns: list[Fn]) -> Fn:
+    if len(fns) == 2:
+        a, b = fns
+        return lambda f, env: a(f, env) and b(f, env)
+    if len(fns) == 3:
+        a, b, c = fns
+        return lambda f, env: a(f, env) and b(f, env) and c(f, env)
+    if len(fns) == 4:
+        a, b, c, d = fns
+        return lambda f, env: a(f, env) and b(f, env) and c(f, env) and d(f, env)
+    if len(fns) == 5:
+        a, b, c, d, g = fns
+        return lambda f, env: a(f, env) and b(f, env) and c(f, env) and d(f, env) and g(f, env)
+    chain = tuple(fns)
+
+    def all_of(f, env):
+        for fn in chain:  # noqa: SIM110 (a plain loop is faster than a generator)
+            if not fn(f, env):
+                return False
+        return True
+    return all_of
+
+
+def _any_of(fns: list[Fn]) -> Fn:
+    if len(fns) == 2:
+        a, b = fns
+        return lambda f, env: a(f, env) or b(f, env)
+    if len(fns) == 3:
+        a, b, c = fns
+        return lambda f, env: a(f, env) or b(f, env) or c(f, env)
+    chain = tuple(fns)
+
+    def any_of(f, env):
+        for fn in chain:  # noqa: SIM110 (a plain loop is faster than a generator)
+            if fn(f, env):
+                return True
+        return False
+    return any_of
 
 
 def _is_literal_tree(e: ast.Expr) -> bool:

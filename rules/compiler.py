@@ -7,13 +7,15 @@ Its meaning is the interpreter's: property tests compare the two on random progr
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
+from decimal import Decimal
 from typing import Any
 
 from rules import ast
 from rules.compile_cost import expr_steps, most_lines, rule_steps
-from rules.compile_expr import ExprCompiler, Fn, at_least
+from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
 from rules.compile_reward import reward_maker
 from rules.decision import Decision, Percent, Reward
 from rules.facts import Facts, Trigger
@@ -90,7 +92,8 @@ class CompiledEvaluator:
                 cap_value = facts.order.total.percent(cap_value.value)
             remaining = as_money(cap_value, facts.currency)
             kept = []
-            for reward in rewards:
+            last = len(rewards) - 1
+            for index, reward in enumerate(rewards):
                 counts = reward.amount is not None and reward.kind != "points" and (
                     cap_decl.recipient in (None, reward.recipient))
                 if not counts:
@@ -100,11 +103,25 @@ class CompiledEvaluator:
                 if allowed is None or allowed.amount <= 0:
                     continue
                 if allowed != reward.amount:
-                    reward = replace(reward, amount=allowed)
-                remaining = remaining - allowed
+                    reward = _with_amount(reward, allowed)
+                if index < last or not -_SAFE < remaining.amount < _SAFE:
+                    remaining = remaining - allowed  # only later rewards read what is left
                 kept.append(reward)
             rewards = kept
         return rewards
+
+
+_REWARD_FIELDS = tuple(field.name for field in fields(Reward))
+_read_reward = operator.attrgetter(*_REWARD_FIELDS)
+_AMOUNT_AT = _REWARD_FIELDS.index("amount")
+_SAFE = Decimal(10) ** 18  # far below the Decimal context's 28 digits: subtracting cannot fail
+
+
+def _with_amount(reward: Reward, amount: object) -> Reward:
+    """`dataclasses.replace(reward, amount=amount)`, without its per-call introspection."""
+    values = list(_read_reward(reward))
+    values[_AMOUNT_AT] = amount
+    return Reward(*values)
 
 
 def _sum_steps(polys) -> tuple[int, ...]:
@@ -113,8 +130,17 @@ def _sum_steps(polys) -> tuple[int, ...]:
     return tuple(sum(p[i] for p in polys if i < len(p)) for i in range(width))
 
 
-def _condition(fn: Fn) -> Callable[[Facts, dict], bool]:
-    """A condition that cannot be read for this event (no order, no last order) does not hold."""
+def _condition(fn: Fn, plain: bool) -> Callable[[Facts, dict], bool]:
+    """A condition that cannot be read for this event (no order, no last order) does not hold.
+    `plain`: the expression already yields a real bool."""
+    if plain:
+        def held_plain(f: Facts, env: dict) -> bool:
+            try:
+                return fn(f, env)  # type: ignore[return-value]
+            except Missing:
+                return False
+        return held_plain
+
     def held(f: Facts, env: dict) -> bool:
         try:
             return bool(fn(f, env))
@@ -127,11 +153,13 @@ class _StatementCompiler:
     def __init__(self, currency: str | None) -> None:
         self.exprs = ExprCompiler(currency)
 
+    def condition(self, e: ast.Expr, scope: frozenset[str]) -> Callable[[Facts, dict], bool]:
+        return _condition(self.exprs.compile(e, scope).fn, yields_bool(e))
+
     def rule(self, rule: ast.Rule, info: RuleInfo) -> RuleFn:
         spec = rule.trigger
         periods, channel = spec.periods, spec.channel
-        when = _condition(self.exprs.compile(rule.when, frozenset()).fn) if (
-            rule.when is not None) else None
+        when = self.condition(rule.when, frozenset()) if rule.when is not None else None
         body = self.block(rule.body, frozenset(), info)
 
         def run_rule(f: Facts, rewards: list) -> None:
@@ -166,8 +194,9 @@ class _StatementCompiler:
             elif isinstance(stmt, ast.Give):
                 steps.append(("give", self.give(stmt, scope, info)))
         has_let = any(kind == "let" for kind, _ in steps)
-        if len(steps) == 1 and steps[0][0] == "give":
-            return _single_give(steps[0][1])
+        if len(stmts) == 1 and isinstance(stmts[0], ast.Give) and isinstance(
+                stmts[0].reward, ast.RewardSpec):
+            return _single_reward(self.reward(stmts[0], stmts[0].reward, scope, info))
 
         def run_block(f: Facts, env: dict, rewards: list):
             hold = None
@@ -190,9 +219,8 @@ class _StatementCompiler:
         return run_block
 
     def if_stmt(self, stmt: ast.If, scope: frozenset[str], info: RuleInfo) -> StmtFn:
-        branches = tuple(
-            (_condition(self.exprs.compile(b.condition, scope).fn), self.block(b.body, scope, info))
-            for b in stmt.branches)
+        branches = tuple((self.condition(b.condition, scope), self.block(b.body, scope, info))
+                         for b in stmt.branches)
         otherwise = self.block(stmt.else_body, scope, info) if stmt.else_body is not None else None
 
         def run_if(f: Facts, env: dict, rewards: list):
@@ -252,11 +280,13 @@ class _StatementCompiler:
         return reward_maker(spec, give.delivery, value, cap, fixed)
 
 
-def _single_give(give: StmtFn) -> StmtFn:
+def _single_reward(make: Callable[[Facts, dict], Reward | None]) -> StmtFn:
+    """A block of one plain `give`: the common case, in one closure."""
     def run_block(f: Facts, env: dict, rewards: list) -> None:
-        try:  # noqa: SIM105 (a plain try costs nothing when nothing is raised)
-            give(f, env, rewards)
+        try:
+            reward = make(f, env)
         except Missing:  # this event lacks a fact the reward reads: skip it
-            pass
+            return
+        if reward is not None:
+            rewards.append(reward)
     return run_block
-

@@ -11,9 +11,10 @@ from django.utils import timezone
 from plugin.dashboard.recent_orders import orders_pages
 from plugin.referrals import selectors as referral_selectors
 from plugin.referrals.models import CustomerOrder
+from plugin.referrals.order_lines import stored_order_facts
 from plugin.saleor.mappers.orders import order_facts
-from rules.facts import CustomerFacts, Facts, OrderFacts, ReferralFacts, Trigger
-from rules.money import Money, MoneyError
+from rules.facts import CustomerFacts, Facts, ReferralFacts, Trigger
+from rules.money import MoneyError
 
 SALEOR_LOOKBACK_DAYS = 365
 SALEOR_PAGE_SIZE = 100
@@ -29,7 +30,8 @@ def _referral(installation, referral, *, at, assume_referred: bool) -> ReferralF
 
 
 def stored_orders(*, installation, count: int, assume_referred: bool) -> Progress:
-    """The last `count` paid orders the app recorded from webhooks, oldest first."""
+    """The last `count` paid orders the app recorded from webhooks, oldest first, with their
+    lines; every customer's history comes from one query (`customer_facts_many`)."""
     rows = list(
         CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
         .exclude(status=CustomerOrder.Status.CANCELLED)
@@ -38,23 +40,17 @@ def stored_orders(*, installation, count: int, assume_referred: bool) -> Progres
     )
     rows.reverse()
     total = len(rows)
+    customers = referral_selectors.customer_facts_many(installation=installation, orders=rows)
     for row in rows:
         try:
-            amount = Money(row.total, row.currency)
+            order = stored_order_facts(row)
         except MoneyError:
             yield total, None
             continue
-        order = OrderFacts(id=row.order_id, currency=row.currency, total=amount, subtotal=amount,
-                           shipping=Money.zero(row.currency), channel=row.channel or "",
-                           number=row.number or None, created=row.created, is_paid=True)
-        customer = referral_selectors.customer_facts(
-            installation=installation, customer_id=row.customer_id or None, email=row.email,
-            before=row.paid_at, currency=row.currency,
-        )
         referral = _referral(installation, row.referral, at=row.paid_at,
                              assume_referred=assume_referred)
         yield total, Facts(trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
-                           currency=row.currency, order=order, customer=customer,
+                           currency=row.currency, order=order, customer=customers[row.pk],
                            referral=referral)
 
 

@@ -192,6 +192,11 @@ class CustomerOrder(models.Model):
     referral = models.ForeignKey(
         Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
+    # What line-based rules read in a backtest (`referrals.order_lines`): product slug, sku,
+    # category, collections, quantity, unit price, total; [] for orders recorded without lines.
+    lines = models.JSONField(default=list, blank=True)
+    subtotal = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    shipping = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from plugin.referrals.models import (
     ReferralSettings,
     ReferralVisit,
 )
+from plugin.referrals.order_lines import order_lines_of
 from plugin.referrals.payloads import currency_of, customer_of, money_amount, subject_of
 from plugin.referrals.selectors import referral_code_of_customer, referral_for_order
 
@@ -302,6 +303,9 @@ def customer_order_record(
         "created": parse_datetime(order.get("created") or "") or at,
         "referral": referral_for_order(installation=installation, order_payload=order),
     }
+    lines, subtotal, shipping = order_lines_of(order)
+    if lines:  # a later payload without lines never erases the ones stored
+        values.update(lines=lines, subtotal=subtotal, shipping=shipping)
     with transaction.atomic():
         record, created = CustomerOrder.objects.select_for_update().get_or_create(
             installation=installation, order_id=order["id"], defaults={**values, "status": status}

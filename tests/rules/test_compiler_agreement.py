@@ -33,7 +33,7 @@ def _outcome(evaluate, facts: Facts):
     """Rewards, or the kind and words of the error: both evaluators must say the same."""
     try:
         decision = evaluate(facts)
-    except Exception as exc:  # noqa: BLE001 (any difference, even a crash, is a disagreement)
+    except Exception as exc:  # any difference, even a crash, is a disagreement
         return ("error", type(exc).__name__, str(exc))
     return ("rewards", decision.rewards, decision.program_hash)
 

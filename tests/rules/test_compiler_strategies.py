@@ -8,7 +8,6 @@ keeps the generator honest about that.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,7 +44,13 @@ INT_FACTS = ["customer.orders", "referrer.orders", "referrer.referrals", "referr
 BOOL_FACTS = ["referred", "customer.is_new", "customer.is_guest", "order.is_paid"]
 
 
+# Programs and facts both draw from these often, so values meet their thresholds exactly.
+ROUND_VALUES = [0, 1, 5, 10, 20, 50, 100, 200, 250, 500, 1000]
+
+
 def decimal_text(draw, places: int, high: int = 2000) -> str:
+    if draw(st.booleans()):
+        return str(draw(st.sampled_from([v for v in ROUND_VALUES if v <= high])))
     whole = draw(st.integers(0, high))
     if places == 0 or draw(st.booleans()):
         return str(whole)
@@ -143,7 +148,7 @@ class ProgramWriter:
         if form == 0:
             return f"{self.money(d, line)} {op} {self.money(d, line)}"
         if form == 1:
-            return f"{self.money(d, line)} {op} {decimal_text(self.draw, self.places + 1, 900)}"
+            return f"{self.money(d, line)} {op} {decimal_text(self.draw, self.places + 1, 1000)}"
         if form == 2:
             return f"{self.integer(d, line)} {op} {self.integer(d, line)}"
         if form == 3:
@@ -210,7 +215,8 @@ class ProgramWriter:
         elif kind == "percent":
             text = self.percent(1)
         elif kind == "points":
-            text = f"{self.pick([str(self.draw(st.integers(1, 500))), self.pick(INT_FACTS)])} points"
+            count = self.pick([str(self.draw(st.integers(1, 500))), self.pick(INT_FACTS)])
+            text = f"{count} points"
         elif kind == "voucher":
             text = f"{self.pick([self.percent(1), self.money(1)])} off next order"
         elif kind == "discount":
@@ -235,7 +241,7 @@ class ProgramWriter:
     def tier(self, indent: str) -> list[str]:
         money_subject = self.chance(0.7)
         subject = self.money(1) if money_subject else self.integer(1)
-        bounds = sorted({self.draw(st.integers(0, 1500)) for _ in range(self.draw(
+        bounds = sorted({int(decimal_text(self.draw, 0, 1500)) for _ in range(self.draw(
             st.integers(1, 3)))}, reverse=True)
         arms = []
         for b in bounds:
