@@ -23,4 +23,6 @@ app.conf.beat_schedule = {
     "playbook-win-back": {"task": "playbook.win_back", "schedule": 6 * 3600.0},
     # Webhook deliveries whose backoff has passed, or whose worker died mid-way.
     "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
+    # Orders whose webhooks Saleor gave up on (after 5 retries), re-read from its API.
+    "reconcile-orders": {"task": "reconcile.orders", "schedule": 900.0},
 }

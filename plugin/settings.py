@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "plugin.messages",
     "plugin.contests",
     "plugin.playbook",
+    "plugin.reconcile",
 ]
 
 MIDDLEWARE = [

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from rules import ast
 from rules.analysis import Bound, Cost, Range, Ranges, max_cost, money_bound, narrow
+from rules.contests import gives_in
 from rules.decl_check import DeclarationChecker
 from rules.expr_check import ERROR, MAX_DEPTH, Typed
 from rules.facts import Trigger
+from rules.overlap import overlap_message, overlapping_rules
 from rules.printer import expr_text, reward_text
 from rules.program_data import RuleInfo
 from rules.schema import NUMERIC, ORDER_TRIGGERS, Type, fact_named
@@ -74,11 +76,30 @@ class Checker(DeclarationChecker):
                 self.scopes = [{}]
                 outcome.examples.append(self.example(item))
         self.check_contest_names(outcome.contests, node)
+        rules = [item for item in node.items if isinstance(item, ast.Rule)]
+        self.check_contest_end_rules(rules, outcome.contests)
+        for overlap in overlapping_rules(rules):
+            self.warn(overlap.rule.span, *overlap_message(overlap))
         if not any(isinstance(i, ast.Rule) for i in node.items) and not outcome.contests:
             self.warn(node.span, "this program has no rules", "start one with `on order paid:`")
         outcome.currency = self.header_currency or self.inferred_currency
         outcome.exceeding = sorted(set(self.exceeding))
         return outcome
+
+    def check_contest_end_rules(self, rules: list[ast.Rule], contests: list) -> None:
+        """`on contest end "X"` names a contest of the program and rewards only its entrant."""
+        names = [contest.name for contest in contests]
+        for rule in rules:
+            spec = rule.trigger
+            if spec.trigger is not Trigger.CONTEST_END:
+                continue
+            if spec.contest is not None and spec.contest not in names:
+                self.error(spec.span, f"this program has no contest named \"{spec.contest}\"",
+                           self.suggest(spec.contest, names))
+            for give in gives_in(rule.body):
+                if give.recipient != "referrer":
+                    self.error(give.span, "a contest end rule rewards the entrant: write "
+                                          "`give referrer …`")
 
     # ---- rules
     def rule(self, rule: ast.Rule) -> tuple[RuleInfo, Cost]:

@@ -7,6 +7,7 @@ Its meaning is the interpreter's: property tests compare the two on random progr
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import fields, replace
@@ -38,14 +39,15 @@ class CompiledEvaluator:
 
     def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
                  fallback: Interpreter) -> None:
-        self._currency = currency
-        self._fallback = fallback
+        init = functools.partial(object.__setattr__, self)
+        init("_currency", currency)
+        init("_fallback", fallback)
         compiler = _StatementCompiler(currency)
         rule_nodes = [item for item in node.items if isinstance(item, ast.Rule)]
         cap_nodes = [i for i in node.items
                      if isinstance(i, ast.LimitDecl) and i.kind == "per_order"]
-        self._caps = tuple((cap, compiler.exprs.compile(cap.cap, frozenset()).fn)
-                           for cap in cap_nodes)
+        init("_caps", tuple((cap, compiler.exprs.compile(cap.cap, frozenset()).fn)
+                           for cap in cap_nodes))
         caps_steps = _sum_steps(expr_steps(cap.cap) for cap in cap_nodes)
         grouped: dict[Trigger, list[tuple[ast.Rule, RuleInfo]]] = {}
         for rule, info in zip(rule_nodes, rules, strict=True):
@@ -55,8 +57,11 @@ class CompiledEvaluator:
             steps = _sum_steps([caps_steps, *(rule_steps(rule) for rule, _ in pairs)])
             compiled = tuple(compiler.rule(rule, info) for rule, info in pairs)
             by_trigger[trigger] = (trigger, compiled, most_lines(steps, fallback.max_steps))
-        self._by_trigger = by_trigger
-        self._lines_without_rules = most_lines(caps_steps, fallback.max_steps)
+        init("_by_trigger", by_trigger)
+        init("_lines_without_rules", most_lines(caps_steps, fallback.max_steps))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a compiled program is immutable")
 
     def run(self, facts: Facts, program_hash: str = "") -> Decision:
         currency = self._currency
@@ -68,7 +73,7 @@ class CompiledEvaluator:
             rules, most = (), self._lines_without_rules
         order = facts.order
         if (currency is not None and facts.currency != currency) or (
-                order is not None and len(order.lines) > most):
+                (len(order.lines) if order is not None else 0) > most):
             # Wrong currency (the interpreter says so), or an order so large the step limit
             # could be reached: the interpreter counts the steps.
             return self._fallback.run(facts, record=False, program_hash=program_hash)
@@ -158,7 +163,7 @@ class _StatementCompiler:
 
     def rule(self, rule: ast.Rule, info: RuleInfo) -> RuleFn:
         spec = rule.trigger
-        periods, channel = spec.periods, spec.channel
+        periods, channel, contest = spec.periods, spec.channel, spec.contest
         when = self.condition(rule.when, frozenset()) if rule.when is not None else None
         body = self.block(rule.body, frozenset(), info)
 
@@ -168,6 +173,8 @@ class _StatementCompiler:
                 if missed < periods:
                     return
             if channel is not None and f.channel != channel:
+                return
+            if contest is not None and (f.contest is None or f.contest.name != contest):
                 return
             if when is not None and not when(f, _NO_ENV):
                 return

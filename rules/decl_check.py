@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules import ast
-from rules.expr_check import ExprChecker
+from rules.contests import ENTRANT_FACTS, ENTRANT_KINDS, UNRANKED_ENTRANTS, names_in
+from rules.expr_check import ERROR, ExprChecker
 from rules.money import Money, is_currency
 from rules.printer import expr_text, give_value_text
 from rules.program_data import (
@@ -92,14 +93,18 @@ class DeclarationChecker(ExprChecker):
             self.error(contest.end.span, "the contest ends before it starts")
         entrants = "referrer"
         if contest.entrants is not None:
-            if contest.entrants not in CONTEST_ENTRANTS:
+            if contest.entrants in UNRANKED_ENTRANTS:
+                self.error(contest.entrants_span or contest.span,
+                           UNRANKED_ENTRANTS[contest.entrants], "write `entrants referrers`")
+            elif contest.entrants not in ENTRANT_KINDS:
                 self.error(contest.entrants_span or contest.span,
                            f"unknown entrants `{contest.entrants}`",
-                           self.suggest(contest.entrants, list(CONTEST_ENTRANTS)))
+                           self.suggest(contest.entrants, list(CONTEST_ENTRANTS))
+                           or "write `entrants referrers`")
             else:
-                entrants = CONTEST_ENTRANTS[contest.entrants]
+                entrants = ENTRANT_KINDS[contest.entrants]
         if contest.entrants_where is not None:
-            self.expect_bool(contest.entrants_where)
+            self.entrants_where(contest.entrants_where)
         score, score_text = "", ""
         if contest.score is None:
             self.error(contest.span, "a contest needs a score", "e.g. `score referrals.paid`")
@@ -135,6 +140,17 @@ class DeclarationChecker(ExprChecker):
             minimum, prizes, ties,
         )
 
+    def entrants_where(self, condition: ast.Expr) -> None:
+        """The condition sees only the entrant's standing as a referrer (ENTRANT_FACTS)."""
+        unknown = [n for n in names_in(condition)
+                   if (fact_named(n.dotted) or ("",))[0] not in ENTRANT_FACTS]
+        for name in unknown:
+            self.error(name.span, f"an entrant condition cannot read `{name.dotted}`",
+                       self.suggest(name.dotted, list(ENTRANT_FACTS))
+                       or "it can read " + ", ".join(ENTRANT_FACTS))
+        if not unknown:
+            self.expect_bool(condition)
+
     def prizes(self, contest: ast.Contest) -> tuple[PrizeInfo, ...]:
         taken: set[int] = set()
         prizes = []
@@ -148,25 +164,64 @@ class DeclarationChecker(ExprChecker):
             if ranks & taken:
                 self.error(prize.span, f"rank {min(ranks & taken)} already has a prize")
             taken |= ranks
+            errors_before = sum(d.is_error for d in self.diagnostics)
             self.give(prize.give, {})
-            prizes.append(self.prize_info(prize))
+            if sum(d.is_error for d in self.diagnostics) > errors_before:
+                continue  # already explained
+            info = self.prize_info(prize)
+            if info is not None:
+                prizes.append(info)
         return tuple(prizes)
 
-    def prize_info(self, prize: ast.Prize) -> PrizeInfo:
-        spec = prize.give.reward
-        kind, amount, points = "voucher", None, None
+    def prize_info(self, prize: ast.Prize) -> PrizeInfo | None:
+        """The prize as data the app can issue, or None after an error saying why not."""
+        give, spec = prize.give, prize.give.reward
+        if not isinstance(spec, ast.RewardSpec) or spec.kind in ("discount", "free_product"):
+            self.error(give.span, "a prize is money, points or a voucher off the next order",
+                       "e.g. `prize 1: 100 USD`, `prize 1: 500 points` or "
+                       "`prize 1: 30% off next order`")
+            return None
+        if give.recipient != "referrer":
+            self.error(give.span, "prizes go to the entrant: write `prize 1: 100 USD`")
+            return None
+        extra = {"description": give_value_text(give), "expires_days": give.expires_days,
+                 "hold_days": give.hold_days}
+        if spec.kind == "free_shipping":
+            return PrizeInfo(prize.first, prize.last, "voucher", voucher_type="free_shipping",
+                             **extra)
+        typed = self.expr(spec.value) if spec.value is not None else ERROR
+        if typed.type is Type.ERROR:
+            return None
+        if typed.const is None:
+            self.error(spec.value.span, "a prize is a fixed value, not computed from facts")
+            return None
+        if typed.const <= 0:
+            self.error(spec.value.span, "a prize must be more than zero")
+            return None
+        if spec.kind == "points":
+            return PrizeInfo(prize.first, prize.last, "points", points=int(typed.const), **extra)
+        if typed.type is Type.PERCENT:
+            if spec.kind != "voucher":
+                self.error(spec.value.span, "a money prize is a fixed amount; a percent "
+                                            "prize is a voucher",
+                           f"write `{expr_text(spec.value)} off next order`")
+                return None
+            if typed.const > 100:
+                self.error(spec.value.span, "a voucher takes at most 100% off")
+                return None
+            return PrizeInfo(prize.first, prize.last, "voucher", voucher_type="percent",
+                             percent=typed.const, **extra)
         currency = self.header_currency or self.inferred_currency
-        if isinstance(spec, ast.RewardSpec) and spec.value is not None:
-            const = self.expr(spec.value).const
-            if spec.kind == "points" and const is not None:
-                kind, points = "points", int(const)
-            elif spec.kind == "amount":
-                kind = "money"
-                if const is not None and currency and is_currency(currency):
-                    amount = Money.of(const, currency)
-        delivery = prize.give.delivery or ("gift_card" if kind == "money" else None)
-        return PrizeInfo(prize.first, prize.last, kind, give_value_text(prize.give), amount,
-                         points, delivery)
+        if currency is None or not is_currency(currency):
+            self.error(spec.value.span, "this prize needs a currency",
+                       f"write it as `{typed.const} USD`, or set the program's currency")
+            return None
+        amount = Money.of(typed.const, currency)
+        if spec.kind == "voucher":
+            return PrizeInfo(prize.first, prize.last, "voucher", amount=amount,
+                             voucher_type="fixed", **extra)
+        return PrizeInfo(prize.first, prize.last, "money", amount=amount,
+                         delivery=give.delivery or "gift_card", **extra)
 
     def check_contest_names(self, contests: list[ContestInfo], node: ast.ProgramNode) -> None:
         seen: set[str] = set()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rules import ast
 from rules.decision import Decision, Percent, Reward
 from rules.facts import (
+    ContestFacts,
     CustomerFacts,
     Facts,
     LineFacts,
@@ -90,6 +91,23 @@ def example_facts(program: Program, example: ast.Example) -> Facts:
                 rewards_this_month=_int(values.get("referrer.rewards_this_month")) or 0,
             ),
         ),
+        contest=_contest(program, example, trigger, values),
+    )
+
+
+def _contest(program: Program, example: ast.Example, trigger: Trigger,
+             values: dict[str, object]) -> ContestFacts | None:
+    """The standing an example on `contest end` is about: its contest (named on the trigger,
+    else the program's first), rank 1 of 1 with score 0 unless the example sets them."""
+    if trigger is not Trigger.CONTEST_END:
+        return None
+    named = example.trigger.contest if example.trigger else None
+    name = values.get("contest.name") or named or next(
+        (c.name for c in program.contests), "")
+    rank = _int(values.get("contest.rank")) or 1
+    return ContestFacts(
+        name=str(name), rank=rank, score=Decimal(str(values.get("contest.score", 0))),
+        entrants=_int(values.get("contest.entrants")) or max(rank, 1),
     )
 
 

@@ -7,9 +7,19 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from rules import ast
+from rules.facts import Trigger
 from rules.money import is_currency, minor_units
 from rules.printer import expr_text
-from rules.schema import ALIASES, FACTS, LINE_FIELDS, NUMERIC, ORDER_TRIGGERS, Type, fact_named
+from rules.schema import (
+    ALIASES,
+    CONTEST_FACTS,
+    FACTS,
+    LINE_FIELDS,
+    NUMERIC,
+    ORDER_TRIGGERS,
+    Type,
+    fact_named,
+)
 from rules.source import Diagnostic, Span
 
 MAX_DEPTH = 48
@@ -188,7 +198,11 @@ class ExprChecker:
                 hint = self.suggest(e.dotted, candidates)
             self.error(e.span, f"unknown name `{e.dotted}`", hint)
             return ERROR
-        _, fact = found
+        canonical, fact = found
+        if canonical in CONTEST_FACTS and self.trigger is not None and (
+                self.trigger is not Trigger.CONTEST_END):
+            self.error(e.span, f"`{canonical}` exists only in `on contest end` rules")
+            return ERROR
         if fact.needs_order and self.trigger is not None and self.trigger not in ORDER_TRIGGERS:
             self.reads_order = True
         return Typed(fact.type)

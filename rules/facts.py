@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from rules.money import Money
@@ -101,6 +102,16 @@ class ReferralFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ContestFacts:
+    """One entrant's final standing, seen by `on contest end` rules."""
+
+    name: str
+    rank: int  # 1 = best; tied entrants share a rank under `ties split`
+    score: Decimal  # in score units: a count, or an amount in the program's currency
+    entrants: int  # entrants ranked in the contest
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """Everything one evaluation may look at."""
 
@@ -111,3 +122,4 @@ class Facts:
     order: OrderFacts | None = None
     customer: CustomerFacts | None = None
     referral: ReferralFacts = field(default_factory=ReferralFacts)
+    contest: ContestFacts | None = None  # only on `contest end`

@@ -87,6 +87,11 @@ class Interpreter(Explanations):
             if spec.channel is not None and run.facts.channel != spec.channel:
                 run.note(rule, "skip", f'channel "{spec.channel}"', False, run.facts.channel)
                 return
+            if spec.contest is not None and (
+                    run.facts.contest is None or run.facts.contest.name != spec.contest):
+                run.note(rule, "skip", f'contest "{spec.contest}"', False,
+                         run.facts.contest.name if run.facts.contest else "no contest")
+                return
             if rule.when is not None and not self.condition(run, rule.when, {}, rule.body):
                 return
         except Missing as missing:

@@ -52,6 +52,10 @@ class BudgetInfo:
 
 @dataclass(frozen=True, slots=True)
 class PrizeInfo:
+    """What ranks `first_rank..last_rank` win, checked: money (`amount`, paid as `delivery`),
+    points, or a voucher off the next order (`voucher_type` percent with `percent`, fixed with
+    `amount`, or free_shipping). `expires_days` / `hold_days` as written, else None."""
+
     first_rank: int
     last_rank: int
     kind: str  # money | points | voucher
@@ -59,6 +63,10 @@ class PrizeInfo:
     amount: Money | None = None
     points: int | None = None
     delivery: str | None = None
+    voucher_type: str | None = None  # percent | fixed | free_shipping (kind voucher only)
+    percent: Decimal | None = None  # 30 for `30% off next order`
+    expires_days: int | None = None
+    hold_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,12 @@ def _customer(facts: Facts):
     return facts.customer
 
 
+def _contest(facts: Facts):
+    if facts.contest is None:
+        raise Missing("contest")
+    return facts.contest
+
+
 def _present(value, what: str):
     if value is None:
         raise Missing(what)
@@ -135,7 +141,14 @@ FACTS: dict[str, Fact] = {
     "referrer.referrals": Fact(Type.INT, lambda f: f.referral.referrer.referrals),
     "referrer.paid_referrals": Fact(Type.INT, lambda f: f.referral.referrer.paid_referrals),
     "referrer.rewards_this_month": Fact(Type.INT, lambda f: f.referral.referrer.rewards_this_month),
+    "contest.name": Fact(Type.STRING, lambda f: _contest(f).name, doc="on contest end"),
+    "contest.rank": Fact(Type.INT, lambda f: _contest(f).rank, doc="the entrant's final rank"),
+    "contest.score": Fact(Type.DECIMAL, lambda f: _contest(f).score,
+                          doc="the entrant's final score, in score units"),
+    "contest.entrants": Fact(Type.INT, lambda f: _contest(f).entrants,
+                             doc="entrants ranked in the contest"),
 }
+CONTEST_FACTS = frozenset(name for name in FACTS if name.startswith("contest."))
 
 ALIASES = {
     "order.total": "order_total",

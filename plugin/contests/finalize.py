@@ -2,7 +2,8 @@
 
 Runs exactly once per contest: the contest row is locked and its status moves open → finalised
 in the same transaction as the prizes; each prize's ledger key names contest, rank and winner.
-Prizes start held (CONTEST_PRIZE_HOLD_DAYS, default 0) and are issued by the ledger's own tick.
+Prizes start held (CONTEST_PRIZE_HOLD_DAYS, default 0) and are issued by the ledger's own tick;
+the program's `on contest end` rules then run for every ranked entrant (`end_rules.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from plugin.contests.end_rules import contest_end_rules_run
 from plugin.contests.models import Contest, ContestEntry, ContestWinner
 from plugin.contests.scoring import contest_window
 from plugin.contests.selectors import contest_prize_for
@@ -61,25 +63,34 @@ def contest_placings(*, contest: Contest) -> list[Placing]:
     return placings
 
 
-def _split_value(contest: Contest, placing: Placing) -> tuple[Decimal | None, int | None, str]:
-    """The prize of this placing; tied entrants (split) share the prizes of the ranks they cover."""
-    ranks = range(placing.rank, placing.rank + placing.share_of)
-    prizes = [contest_prize_for(contest=contest, rank=r) for r in ranks]
-    prizes = [p for p in prizes if p is not None]
+def _prize_value(contest: Contest, placing: Placing) -> dict[str, Any] | None:
+    """The ledger value of this placing's prize, or None when it cannot be issued. Tied entrants
+    under `split` share the money and points of the ranks they cover; a voucher cannot be
+    divided, so each of them gets the voucher of the rank they share."""
     first = contest_prize_for(contest=contest, rank=placing.rank)
     if first is None:
-        return None, None, ""
+        return None
+    ranks = range(placing.rank, placing.rank + placing.share_of)
+    prizes = [p for p in (contest_prize_for(contest=contest, rank=r) for r in ranks) if p]
     if first["kind"] == "money" and first["amount"] is not None:
         total = sum((Decimal(p["amount"]) for p in prizes if p["kind"] == "money" and p["amount"]),
                     Decimal(0))
         share = total / placing.share_of
         if is_currency(first["currency"]):
             share = share.quantize(quantum(first["currency"]), rounding=ROUND_DOWN)
-        return share, None, first["description"]
+        return {"kind": "money", "amount": share, "currency": first["currency"],
+                "delivery": first.get("delivery") or "gift_card"}
     if first["kind"] == "points" and first["points"] is not None:
         total_points = sum(p["points"] or 0 for p in prizes if p["kind"] == "points")
-        return None, total_points // placing.share_of, first["description"]
-    return None, None, first["description"]
+        return {"kind": "points", "points": total_points // placing.share_of}
+    if first["kind"] == "voucher" and first.get("voucher_type"):
+        fixed = first["amount"] is not None
+        return {"kind": "voucher", "voucher_type": first["voucher_type"],
+                "percent": Decimal(first["percent"]) if first.get("percent") else None,
+                "amount": Decimal(first["amount"]) if fixed else None,
+                "currency": first["currency"] if fixed else contest.currency,
+                "expires_days": first.get("expires_days")}
+    return None
 
 
 def _channel_of(contest: Contest, email: str) -> str:
@@ -100,13 +111,18 @@ def _prize_reward(contest: Contest, placing: Placing, now: datetime) -> tuple[An
     from plugin.rewards.models import EntryAction, RewardState
     from plugin.rewards.services import reward_create, reward_transition
 
-    amount, points, description = _split_value(contest, placing)
     prize = contest_prize_for(contest=contest, rank=placing.rank) or {}
-    if amount is None and points is None:
-        return None, f"prize {description!r} cannot be issued automatically; issue it by hand"
-    if amount is not None and amount <= 0:
+    value = _prize_value(contest, placing)
+    if value is None:
+        return None, f"prize {prize.get('description', '')!r} cannot be issued automatically; " \
+                     "issue it by hand"
+    if value["kind"] == "money" and value["amount"] <= 0:
         return None, "the shared prize rounds to nothing"
-    hold_days = int(getattr(settings, "CONTEST_PRIZE_HOLD_DAYS", 0))
+    if value["kind"] == "points" and value["points"] <= 0:
+        return None, "the shared prize rounds to nothing"
+    hold_days = prize.get("hold_days")
+    if hold_days is None:
+        hold_days = int(getattr(settings, "CONTEST_PRIZE_HOLD_DAYS", 0))
     fields = {
         "order_id": "",
         "channel": _channel_of(contest, placing.referrer_email),
@@ -116,14 +132,11 @@ def _prize_reward(contest: Contest, placing: Placing, now: datetime) -> tuple[An
         "recipient_role": "referrer",
         "recipient_email": placing.referrer_email,
         "recipient_customer_id": placing.referrer_id,
-        "kind": "money" if amount is not None else "points",
-        "delivery": prize.get("delivery") or ("gift_card" if amount is not None else ""),
-        "amount": amount,
-        "currency": prize.get("currency", "") if amount is not None else "",
-        "points": points,
+        "delivery": "",
         "hold_days": hold_days,
         "hold_after": "payment",
         "reason": f"rank {placing.rank} in contest {contest.name} (score {placing.score})",
+        **value,
     }
     reward, _ = reward_create(
         installation=contest.installation,
@@ -157,7 +170,7 @@ def contest_finalize(*, contest: Contest, now: datetime) -> list[ContestWinner]:
             return []
         if not contest_is_over(contest=locked, now=now):
             return []
-        contest_rebuild(contest=locked)
+        contest_rebuild(contest=locked, now=now)
         winners: list[ContestWinner] = []
         for placing in contest_placings(contest=locked):
             reward, note = _prize_reward(locked, placing, now)
@@ -168,6 +181,7 @@ def contest_finalize(*, contest: Contest, now: datetime) -> list[ContestWinner]:
                     "description", ""),
                 reward=reward, note=note,
             ))
+        contest_end_rules_run(contest=locked, now=now)
         locked.status = Contest.Status.FINALISED
         locked.finalised_at = now
         locked.save(update_fields=["status", "finalised_at", "updated"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from plugin.contests.models import Contest, ContestEntry
 from plugin.contests.scoring import Score, contest_scores
@@ -39,7 +40,20 @@ def _prize_json(prize: Any) -> dict[str, Any]:
         "currency": prize.amount.currency if prize.amount is not None else "",
         "points": prize.points,
         "delivery": prize.delivery or "",
+        "voucher_type": prize.voucher_type or "",
+        "percent": str(prize.percent) if prize.percent is not None else None,
+        "expires_days": prize.expires_days,
+        "hold_days": prize.hold_days,
     }
+
+
+def _entrant_condition(contest: Contest) -> str | None:
+    """The `entrants … where` text of the program version the contest was last synced from."""
+    from plugin.contests.entrants import contest_program
+
+    program = contest_program(contest=contest)
+    info = next((c for c in getattr(program, "contests", ()) if c.name == contest.name), None)
+    return info.entrants_condition if info is not None else None
 
 
 def contests_sync(*, installation: Any, version: Any, program: Any) -> list[Contest]:
@@ -63,8 +77,9 @@ def contests_sync(*, installation: Any, version: Any, program: Any) -> list[Cont
             defaults={**values, "status": Contest.Status.OPEN},
         )
         if not created and contest.status != Contest.Status.FINALISED:
-            rescore = (contest.score, contest.ends, contest.tie_break) != (
-                info.score, info.ends, info.tie_break)
+            rescore = (contest.score, contest.ends, contest.tie_break,
+                       _entrant_condition(contest)) != (
+                info.score, info.ends, info.tie_break, info.entrants_condition)
             for name, value in values.items():
                 setattr(contest, name, value)
             contest.status = Contest.Status.OPEN
@@ -102,11 +117,24 @@ def _entry(contest: Contest, score: Score) -> ContestEntry:
     )
 
 
-def contest_entry_refresh(*, contest: Contest, referrer_email: str) -> ContestEntry | None:
+def _admitted(contest: Contest, scores: list[Score], now: datetime | None) -> list[Score]:
+    """The scores of entrants the contest's `entrants … where` condition lets in."""
+    from plugin.contests.entrants import contest_entrant_test
+
+    admits = contest_entrant_test(contest=contest, now=now or timezone.now())
+    if admits is None or True:
+        return scores
+    return [s for s in scores if admits(s.referrer_email, s.referrer_id)]
+
+
+def contest_entry_refresh(*, contest: Contest, referrer_email: str,
+                          now: datetime | None = None) -> ContestEntry | None:
     """Recompute one entrant's score (after an order or referral of theirs changed)."""
     if contest.status != Contest.Status.OPEN:
         return None
     score = contest_scores(contest=contest, referrer_email=referrer_email).get(referrer_email)
+    if score is not None and score.score > 0 and not _admitted(contest, [score], now):
+        score = None  # no longer (or not yet) meets the entrant condition
     with transaction.atomic():
         if score is None or score.score <= Decimal(0):
             deleted, _ = ContestEntry.objects.filter(
@@ -126,9 +154,12 @@ def contest_entry_refresh(*, contest: Contest, referrer_email: str) -> ContestEn
     return entry
 
 
-def contest_rebuild(*, contest: Contest, batch_size: int = 5000) -> int:
-    """Recompute the whole score table of a contest from the referral records; returns entrants."""
-    scores = [s for s in contest_scores(contest=contest).values() if s.score > 0]
+def contest_rebuild(*, contest: Contest, batch_size: int = 5000,
+                    now: datetime | None = None) -> int:
+    """Recompute the whole score table of a contest from the referral records; returns entrants.
+    Entrants failing the contest's entrant condition (as at `now`) are left out."""
+    scores = _admitted(contest, [s for s in contest_scores(contest=contest).values()
+                                 if s.score > 0], now)
     wanted = {s.referrer_email for s in scores}
     with transaction.atomic():
         stale = [pk for pk, email in ContestEntry.objects.filter(contest=contest).values_list(

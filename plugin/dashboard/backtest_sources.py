@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from plugin.dashboard.recent_orders import orders_pages
 from plugin.referrals import selectors as referral_selectors
+from plugin.referrals import selectors_many
 from plugin.referrals.models import CustomerOrder
 from plugin.referrals.order_lines import stored_order_facts
 from plugin.saleor.mappers.orders import order_facts
@@ -31,7 +32,7 @@ def _referral(installation, referral, *, at, assume_referred: bool) -> ReferralF
 
 def stored_orders(*, installation, count: int, assume_referred: bool) -> Progress:
     """The last `count` paid orders the app recorded from webhooks, oldest first, with their
-    lines; every customer's history comes from one query (`customer_facts_many`)."""
+    lines; customer and referrer histories come from a few queries in all (`selectors_many`)."""
     rows = list(
         CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
         .exclude(status=CustomerOrder.Status.CANCELLED)
@@ -40,15 +41,17 @@ def stored_orders(*, installation, count: int, assume_referred: bool) -> Progres
     )
     rows.reverse()
     total = len(rows)
-    customers = referral_selectors.customer_facts_many(installation=installation, orders=rows)
+    customers = selectors_many.customer_facts_many(installation=installation, orders=rows)
+    referrals = selectors_many.referral_facts_many(installation=installation, orders=rows)
     for row in rows:
         try:
             order = stored_order_facts(row)
         except MoneyError:
             yield total, None
             continue
-        referral = _referral(installation, row.referral, at=row.paid_at,
-                             assume_referred=assume_referred)
+        referral = referrals[row.pk]
+        if not referral.is_referred and assume_referred:
+            referral = ReferralFacts(is_referred=True, days_since=0)
         yield total, Facts(trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
                            currency=row.currency, order=order, customer=customers[row.pk],
                            referral=referral)

@@ -10,7 +10,12 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, Sum
 
-from plugin.contests.selectors import contest_standings, contests_list
+from plugin.contests.selectors import (
+    MONEY_SCORES,
+    contest_standings,
+    contest_winners,
+    contests_list,
+)
 from plugin.programs.reports import to_jsonable
 from plugin.referrals.models import CustomerOrder, Referral
 from plugin.referrals.selectors import referrals_in_review
@@ -79,14 +84,54 @@ def dashboard_review_queue(*, installation) -> list[dict[str, Any]]:
     return items
 
 
-def dashboard_contests(*, installation) -> list[dict[str, Any]]:
-    return [{
-        "id": contest.pk, "name": contest.name, "starts": contest.starts.isoformat(),
-        "ends": contest.ends.isoformat(), "status": contest.status,
-        "standings": [{"rank": s.rank, "referrer": s.public_name or s.referrer_email,
-                       "score": str(s.score), "prize": s.prize or "—"}
-                      for s in contest_standings(installation=installation, contest=contest)],
-    } for contest in contests_list(installation=installation)]
+def masked_email(email: str) -> str:
+    """`a***@x.com`: enough for the merchant to tell entrants apart on a shared screen."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else f"{email[:1]}***"
+
+
+def score_text(contest, score: Decimal | None) -> str | None:
+    """Counts without the stored decimals ("6", not "6.0000"); money scores in cents."""
+    if score is None:
+        return None
+    if contest.score in MONEY_SCORES:
+        return str(score.quantize(Decimal("0.01"), ROUND_HALF_UP))
+    return format(score.normalize(), "f")
+
+
+def _standing_json(contest, standing) -> dict[str, Any]:
+    return {"rank": standing.rank, "referrer": standing.public_name or standing.referrer_email,
+            "name": standing.public_name or masked_email(standing.referrer_email),
+            "public": bool(standing.public_name), "score": score_text(contest, standing.score),
+            "qualifies": standing.qualifies, "prize": standing.prize or "—"}
+
+
+def dashboard_contests(*, installation, limit: int = 50) -> list[dict[str, Any]]:
+    """Running and finished contests, newest first: the top of the table and, once
+    finalised, the winners with what happened to their prize."""
+    shown = []
+    for contest in contests_list(installation=installation):
+        winners = contest_winners(installation=installation, contest=contest)
+        prizes = [w.reward for w in winners if w.reward_id]
+        reward_state = {view.id: view.state for view in reward_views(rewards=prizes)}
+        standings = contest_standings(installation=installation, contest=contest, limit=limit)
+        names = {s.referrer_email: s.public_name for s in standings if s.public_name}
+        shown.append({
+            "id": contest.pk, "name": contest.name, "starts": contest.starts.isoformat(),
+            "ends": contest.ends.isoformat(), "status": contest.status,
+            "score": contest.score_text or contest.score,
+            "minimum": score_text(contest, contest.minimum),
+            "entrants": contest.entrant_count,
+            "finalised_at": contest.finalised_at.isoformat() if contest.finalised_at else None,
+            "standings": [_standing_json(contest, s) for s in standings],
+            "winners": [{
+                "rank": w.rank, "score": score_text(contest, w.score), "prize": w.prize,
+                "name": names.get(w.referrer_email) or masked_email(w.referrer_email),
+                "reward": reward_state.get(w.reward_id),
+                "note": w.note,
+            } for w in winners],
+        })
+    return shown
 
 
 def _percent(part: Decimal, whole: Decimal) -> str | None:

@@ -4,11 +4,15 @@ from django.urls import path
 
 from plugin.dashboard import (
     views_backtest,
+    views_codes,
     views_dev,
     views_editor,
+    views_messages,
     views_page,
+    views_playbook,
     views_program,
     views_referrals,
+    views_settings,
 )
 
 app_name = "dashboard"
@@ -41,6 +45,20 @@ api = [
          {"kind": "referral"}, name="review-referral"),
     path("api/contests", views_referrals.contests, name="contests"),
     path("api/overview", views_referrals.overview, name="overview"),
+    path("api/settings", views_settings.settings_detail, name="settings"),
+    path("api/settings/save", views_settings.settings_update, name="settings-save"),
+    path("api/messages", views_messages.messages_list, name="messages"),
+    path("api/messages/<str:template>/preview", views_messages.message_preview,
+         name="message-preview"),
+    path("api/messages/<str:template>", views_messages.message_save, name="message"),
+    path("api/messages/<str:template>/reset", views_messages.message_reset,
+         name="message-reset"),
+    path("api/sleeping", views_playbook.sleeping, name="sleeping"),
+    path("api/sleeping/rate", views_playbook.sleeping_rate, name="sleeping-rate"),
+    path("api/codes", views_codes.codes_lookup, name="codes"),
+    path("api/codes/<int:code_id>/deactivate", views_codes.code_deactivate,
+         name="code-deactivate"),
+    path("api/codes/<int:code_id>/rotate", views_codes.code_rotate, name="code-rotate"),
 ]
 
 urlpatterns = [

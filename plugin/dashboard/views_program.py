@@ -11,6 +11,12 @@ from plugin.programs.models import ProgramVersion
 from plugin.programs.reports import to_jsonable
 
 PUBLISH_PERMISSIONS = ("MANAGE_DISCOUNTS",)  # a program decides discounts and rewards
+# Audit actions of the settings and playbook pages, which the program's choices do not list.
+AUDIT_LABELS = {
+    "settings_changed": "Settings changed", "code_deactivated": "Code deactivated",
+    "code_rotated": "Code rotated", "message_saved": "Message saved",
+    "message_reset": "Message reset", "return_rate_changed": "Return rate changed",
+}
 
 
 def version_json(version: ProgramVersion, *, live_id: int | None) -> dict:
@@ -122,7 +128,8 @@ def audit_log(request: HttpRequest, *, installation, user) -> JsonResponse:
     entries = selectors.audit_log_list(installation=installation, limit=limit)
     return JsonResponse({"entries": [
         {"at": entry.at.isoformat(), "actor": entry.actor_email, "actor_id": entry.actor_user_id,
-         "action": entry.action, "action_label": entry.get_action_display(),
+         "action": entry.action,
+         "action_label": AUDIT_LABELS.get(entry.action, entry.get_action_display()),
          "object": f"{entry.object_type}:{entry.object_id}", "details": to_jsonable(entry.details)}
         for entry in entries
     ]})

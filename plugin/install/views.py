@@ -10,12 +10,15 @@ from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from plugin.install.manifest import manifest_for
 from plugin.install.services import RegistrationError, installation_register
 
 logger = logging.getLogger(__name__)
 _MAX_REGISTER_BODY = 4096
+# Each register call makes the app call out to a Saleor: cap how often one address may try.
+REGISTER_RATE = "20/m"
 
 
 def app_base_url(request: HttpRequest) -> str:
@@ -50,6 +53,9 @@ def _auth_token_from(request: HttpRequest) -> str:
 def register_view(request: HttpRequest) -> JsonResponse:
     """Saleor's POST to tokenTargetUrl during appInstall (`{"auth_token"}` + Saleor-Api-Url)."""
     saleor_api_url = request.headers.get("Saleor-Api-Url", "").strip()
+    if is_ratelimited(request, group="install.register", key="ip", rate=REGISTER_RATE,
+                      increment=True):
+        return JsonResponse({"error": "too many install attempts, try again later"}, status=429)
     try:
         if not saleor_api_url:
             raise RegistrationError("missing Saleor-Api-Url", 400)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -159,12 +156,12 @@ def customer_facts(
         .order_by("paid_at")
         .values_list("paid_at", "total", "currency")
     )
-    return _facts_of_history(
+    return customer_facts_from_history(
         orders, customer_id=customer_id, email=email, before=before, currency=currency
     )
 
 
-def _facts_of_history(
+def customer_facts_from_history(
     orders: list[tuple[datetime, Decimal, str]],
     *,
     customer_id: str | None,
@@ -195,49 +192,6 @@ def _facts_of_history(
         usual_interval=interval,
         periods_missed=missed,
     )
-
-
-def customer_facts_many(
-    *, installation: Any, orders: Iterable[CustomerOrder]
-) -> dict[int, CustomerFacts]:
-    """`customer_facts` as at each stored order's payment (by the order's pk), for many orders
-    from ONE ordered query: each customer's history is sliced in memory, not re-queried."""
-    wanted = [order for order in orders if order.paid_at is not None]
-    emails = {email_normalise(o.email) for o in wanted if o.email}
-    ids = {o.customer_id for o in wanted if o.customer_id}
-    rows = (
-        paid_orders(installation=installation, customer_id=None, email=None)
-        .filter(Q(email__in=emails) | Q(customer_id__in=ids))
-        .order_by("paid_at", "pk")
-        .values_list("pk", "paid_at", "total", "currency", "email", "customer_id")
-    )
-    by_email: dict[str, list[tuple]] = defaultdict(list)
-    by_customer: dict[str, list[tuple]] = defaultdict(list)
-    for row in rows.iterator(chunk_size=2000):
-        if row[4] in emails:
-            by_email[row[4]].append(row)
-        if row[5] in ids:
-            by_customer[row[5]].append(row)
-    found: dict[int, CustomerFacts] = {}
-    for order in wanted:
-        email = email_normalise(order.email) if order.email else ""
-        history = _earlier(by_email.get(email, []) if email else [], order.paid_at)
-        if order.customer_id:
-            # the same order can match by e-mail and by user id: count it once, keep paid order
-            extra = _earlier(by_customer.get(order.customer_id, []), order.paid_at)
-            history = sorted({row[0]: row for row in (*history, *extra)}.values(),
-                             key=lambda row: (row[1], row[0]))
-        found[order.pk] = _facts_of_history(
-            [(row[1], row[2], row[3]) for row in history],
-            customer_id=order.customer_id or None, email=order.email, before=order.paid_at,
-            currency=order.currency,
-        )
-    return found
-
-
-def _earlier(history: list[tuple], before: datetime) -> list[tuple]:
-    """The rows of a paid_at-ordered history strictly before `before`."""
-    return history[: bisect.bisect_left(history, before, key=lambda row: row[1])]
 
 
 def referrer_facts(*, installation: Any, code: ReferralCode, now: datetime) -> ReferrerFacts:

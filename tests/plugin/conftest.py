@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
 from plugin.install.crypto import token_encrypt
 from plugin.install.http import use_saleor_transport
@@ -19,8 +20,10 @@ CAPTURED_APP_ID = "QXBwOjQ="  # the app installed from a manifest in the capture
 
 @pytest.fixture(autouse=True)
 def _fresh_installation_cache() -> Iterator[None]:
-    """Each test starts with an empty webhook installation cache (rolled-back rows linger)."""
+    """Each test starts with an empty webhook installation cache (rolled-back rows linger)
+    and fresh rate-limit counters."""
     active_installations_forget()
+    cache.clear()
     yield
     active_installations_forget()
 

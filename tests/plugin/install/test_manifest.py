@@ -68,6 +68,13 @@ def test_the_app_checks_catch_a_webhook_whose_query_is_about_another_event():
     assert any("query skips ORDER_PAID" in p.message for p in problems)
 
 
+def test_the_app_checks_catch_a_query_without_the_event_typename():
+    broken = manifest_for(base_url="https://referrals.example.com")
+    broken["webhooks"][0]["query"] = broken["webhooks"][0]["query"].replace("__typename", "", 1)
+    problems = app_manifest_problems(broken, schema=schema())
+    assert any("ask for __typename" in p.message for p in problems)
+
+
 def test_identity_and_permissions():
     assert MANIFEST["id"] and MANIFEST["version"] and MANIFEST["name"]
     assert set(MANIFEST["permissions"]) == REQUIRED_PERMISSIONS

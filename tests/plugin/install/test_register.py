@@ -204,3 +204,13 @@ def test_malformed_requests_get_a_4xx_with_a_reason(client, fake_saleor, db, bod
 
 def test_register_only_takes_post(client, db):
     assert client.get("/api/register").status_code == 405
+
+
+@override_settings(**ALLOW_CAPTURED)
+def test_register_attempts_are_rate_limited_per_address(client, fake_saleor, db):
+    fake_saleor.on("AppWhoami", data={"app": None})
+    statuses = [post_register(client).status_code for _ in range(21)]
+
+    assert statuses[:20] == [403] * 20
+    assert statuses[20] == 429
+    assert len(fake_saleor.calls("AppWhoami")) == 20  # the 21st never reached Saleor

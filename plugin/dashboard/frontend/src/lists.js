@@ -1,4 +1,4 @@
-// Read-only sections from the referral side (referrals, rewards ledger, review queue, contests,
+// Read-only sections from the referral side (referrals, rewards ledger, review queue,
 // headline figures) and the audit log; each a table with filters and a clear empty state.
 
 import { clear, emptyState, errorState, h, money, when } from "./dom.js";
@@ -87,18 +87,6 @@ export function reviewSection(main, ctx) {
     data.items, "review") : emptyState("Nothing to review", "Rewards held for a person's look appear here."));
   clear(main, box);
   load();
-}
-
-export function contestsSection(main, ctx) {
-  const box = h("div");
-  loadInto(box, ctx.api.get("/contests"), (data) => data.contests.length
-    ? data.contests.map((contest) => h("section.contest", {}, h("h2", {}, contest.name),
-        h("p.muted", {}, `${contest.starts} – ${contest.ends}`),
-        contest.standings.length ? table([{ label: "Rank", key: "rank" }, { label: "Referrer", key: "referrer" },
-          { label: "Score", key: "score" }, { label: "Prize", key: "prize" }], contest.standings)
-          : emptyState("No entries yet")))
-    : emptyState("No contests", "Declare a `contest` in the program to rank referrers."));
-  clear(main, box);
 }
 
 export function overviewSection(main, ctx) {

@@ -6,8 +6,13 @@ import { clear, errorState, h, setLocale } from "./dom.js";
 import { programSection } from "./program.js";
 import { backtestSection } from "./backtest.js";
 import { versionsSection } from "./versions.js";
-import { auditSection, contestsSection, overviewSection, referralsSection, reviewSection,
+import { auditSection, overviewSection, referralsSection, reviewSection,
          rewardsSection } from "./lists.js";
+import { contestsSection } from "./contests.js";
+import { codesSection } from "./codes.js";
+import { messagesSection } from "./messages.js";
+import { settingsSection } from "./settings.js";
+import { sleepingSection } from "./sleeping.js";
 
 const SECTIONS = [
   { id: "program", label: "Program", render: programSection },
@@ -18,6 +23,10 @@ const SECTIONS = [
   { id: "rewards", label: "Rewards", render: rewardsSection },
   { id: "review", label: "Review queue", render: reviewSection },
   { id: "contests", label: "Contests", render: contestsSection },
+  { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
+  { id: "codes", label: "Codes", render: codesSection },
+  { id: "messages", label: "Messages", render: messagesSection },
+  { id: "settings", label: "Settings", render: settingsSection },
   { id: "audit", label: "Audit log", render: auditSection },
 ];
 

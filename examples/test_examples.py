@@ -1,0 +1,60 @@
+"""Every example program checks without errors or warnings, explains its practice in a comment
+header, and every `example` block in it passes (evaluated the way the app evaluates)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import rules
+from rules import ast
+from rules.examples import check_expectations, decision_currency, example_facts
+
+PROGRAMS = sorted(Path(__file__).parent.glob("*.rules"))
+
+
+def test_there_are_enough_examples() -> None:
+    assert len(PROGRAMS) >= 8
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_program_checks_cleanly(path: Path) -> None:
+    source = path.read_text()
+    result = rules.check(source, path.name)
+    assert result.ok, result.render(source)
+    # A program that teaches a practice should not teach ignoring the checker's warnings.
+    assert not result.program.warnings, result.render(source)
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_program_explains_its_practice(path: Path) -> None:
+    header = []
+    for line in path.read_text().splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line.lstrip("# ").strip())
+    assert len(header) >= 2 and all(header), "start with a comment on the practice it teaches"
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_every_example_block_passes(path: Path) -> None:
+    program = rules.compile_program(path.read_text(), path.name)
+    results = program.run_examples()
+    assert len(results) >= 2, "each practice needs examples for and against"
+    failed = [f"{path.name}:{r.line} {r.name}: {r.message}" for r in results if not r.passed]
+    assert not failed, "\n".join(failed)
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_examples_hold_on_the_fast_path_too(path: Path) -> None:
+    # `run_examples` explains (the interpreter); the app calls `evaluate` (the compiler).
+    program = rules.compile_program(path.read_text(), path.name)
+    for item in program.node.items:
+        if isinstance(item, ast.Example):
+            decision = program.evaluate(example_facts(program, item))
+            expectations = [x for entry in item.entries if isinstance(entry, ast.ExampleExpect)
+                            for x in entry.expectations if x.hint is None]
+            problems = check_expectations(decision, expectations,
+                                          decision_currency(program, item))
+            assert not problems, f"{path.name}:{item.span.line} {item.name}: {problems}"
