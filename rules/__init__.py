@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rules.decision import Decision, Percent, Reward, TraceStep
 from rules.facts import (
+    ContestFacts,
     CustomerFacts,
     Facts,
     LineFacts,
@@ -31,6 +32,7 @@ def format_source(source: str) -> str:
 
 __all__ = [
     "CheckResult",
+    "ContestFacts",
     "CustomerFacts",
     "Decision",
     "Diagnostic",

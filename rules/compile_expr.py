@@ -13,10 +13,12 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from rules import ast
+from rules.compile_aggregate import LOOPS, Bound, line_total
+from rules.compile_facts import fact_reader
 from rules.decision import Percent
 from rules.facts import Facts
 from rules.money import Money, MoneyError
-from rules.schema import LINE_FIELDS, Missing, fact_named
+from rules.schema import LINE_FIELDS
 from rules.source import EvaluationError
 from rules.values import arithmetic, as_money, compare, negate
 
@@ -24,14 +26,7 @@ Fn = Callable[[Facts, Any], object]
 
 _ORDER = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
           ">": operator.gt, ">=": operator.ge}
-# Sums of money add amounts directly while every amount stays this small: far from the 28
-# digits of the Decimal context, so no partial sum can round (the generic path would raise).
-_SAFE_AMOUNT = Decimal(10) ** 18
 _BOOLEAN_NODES = (ast.Compare, ast.BoolLit)
-
-
-class _Fallback(Exception):
-    """A fast path met a value it does not handle; the generic path recomputes."""
 
 
 class Node(NamedTuple):
@@ -57,12 +52,6 @@ def yields_bool(e: ast.Expr) -> bool:
     return isinstance(e, ast.Aggregate) and e.func in ("any", "all")
 
 
-def _sums_money(item: ast.Expr | None) -> bool:
-    """Whether an empty `sum` is money (as the interpreter decides it)."""
-    return item is None or (isinstance(item, ast.Name)
-                            and item.parts[-1] in ("total", "price", "unit_price"))
-
-
 def _mentions(e: ast.Expr | None, test: Callable[[ast.Expr], bool]) -> bool:
     """Whether any node below `e` satisfies `test`."""
     if e is None:
@@ -79,65 +68,6 @@ def _mentions(e: ast.Expr | None, test: Callable[[ast.Expr], bool]) -> bool:
         case ast.Aggregate(item=item, source=source, where=where):
             return any(_mentions(x, test) for x in (item, source, where))
     return False
-
-
-def _fact_reader(dotted: str) -> Fn:
-    found = fact_named(dotted)
-    if found is None:
-        def unknown(_f, _env):
-            raise EvaluationError(f"unknown name {dotted}")
-        return unknown
-    canonical, fact = found
-    fast = _DIRECT_READERS.get(canonical)
-    if fast is not None:
-        return fast
-    read = fact.read
-    return lambda f, _env: read(f)
-
-
-def _order_money(field: str) -> Fn:
-    getter = operator.attrgetter(field)
-
-    def read(f: Facts, _env: object) -> object:
-        order = f.order
-        if order is None:
-            raise Missing("order")
-        return getter(order)
-    return read
-
-
-def _customer_field(field: str) -> Fn:
-    getter = operator.attrgetter(field)
-
-    def read(f: Facts, _env: object) -> object:
-        customer = f.customer
-        if customer is None:
-            raise Missing("customer")
-        return getter(customer)
-    return read
-
-
-def _customer_is_guest(f: Facts, _env: object) -> bool:
-    customer = f.customer
-    if customer is None:
-        raise Missing("customer")
-    return customer.id is None
-
-
-# The hottest facts read without the schema's extra call; each reads what `schema.FACTS` reads
-# (the agreement property tests compare them with the interpreter on random facts).
-_DIRECT_READERS: dict[str, Fn] = {
-    "order_total": _order_money("total"),
-    "order_subtotal": _order_money("subtotal"),
-    "order_shipping": _order_money("shipping"),
-    "lines": _order_money("lines"),
-    "channel": lambda f, _env: f.channel,
-    "referred": lambda f, _env: f.referral.is_referred,
-    "referrer.orders": lambda f, _env: f.referral.referrer.orders,
-    "customer.orders": _customer_field("orders"),
-    "customer.is_new": _customer_field("is_new"),
-    "customer.is_guest": _customer_is_guest,
-}
 
 
 class ExprCompiler:
@@ -216,7 +146,7 @@ class ExprCompiler:
                 return lambda _f, env: LINE_FIELDS[parts[1]][1](env[head])
             get = field[1]
             return lambda _f, env: get(env[head])
-        return _fact_reader(e.dotted)
+        return fact_reader(e.dotted)
 
     # ---- operators
     def logic(self, e: ast.Binary, scope: frozenset[str], line_var: str | None) -> Fn:
@@ -345,15 +275,15 @@ class ExprCompiler:
         if e.item is not None:
             item = self.compile(e.item, inner_scope, inner_line).fn
         elif e.func == "sum":  # the short form sums the lines' totals
-            item = _line_total if direct else (lambda _f, env: env[var].total_price)
+            item = line_total if direct else (lambda _f, env: env[var].total_price)
         else:
             item = None
-        loop = _LOOPS[e.func](where, item, e)
+        loop = LOOPS[e.func](where, item, e)
         if direct:
             return lambda f, env: loop(f, source(f, env))
 
         def scoped_loop(f, env):
-            return loop(f, _Bound(source(f, env), dict(env), var))
+            return loop(f, Bound(source(f, env), dict(env), var))
         return scoped_loop
 
 
@@ -435,117 +365,6 @@ def _any_of(fns: list[Fn]) -> Fn:
 
 def _is_literal_tree(e: ast.Expr) -> bool:
     return not _mentions(e, lambda n: isinstance(n, ast.Name | ast.Aggregate))
-
-
-def _line_total(_f: Facts, line: Any) -> object:
-    return line.total_price
-
-
-class _Bound:
-    """Lines seen through an env dict: iterating binds the variable and yields the dict, so one
-    loop serves both modes. Iterable again (a sum's fallback walks the lines twice)."""
-
-    __slots__ = ("lines", "scoped", "var")
-
-    def __init__(self, lines: Any, scoped: dict, var: str) -> None:
-        self.lines, self.scoped, self.var = lines, scoped, var
-
-    def __iter__(self):
-        scoped, var = self.scoped, self.var
-        for line in self.lines:
-            scoped[var] = line
-            yield scoped
-
-
-def _any_all(where: Fn | None, item: Fn | None, e: ast.Aggregate):
-    if item is None:  # the short form: the `where` is the test
-        if where is None:
-            if e.func == "any":
-                return lambda _f, lines: next(iter(lines), _NONE) is not _NONE
-            return lambda _f, _lines: True
-        if e.func == "any":
-            def any_where(f, lines):
-                for line in lines:  # noqa: SIM110 (a plain loop is faster than a generator)
-                    if where(f, line):
-                        return True
-                return False
-            return any_where
-
-        def all_where(f, lines):
-            for line in lines:  # noqa: SIM110 (a plain loop is faster than a generator)
-                if not where(f, line):
-                    return False
-            return True
-        return all_where
-    wanted = e.func == "any"
-
-    def long_form(f, lines):
-        for line in lines:
-            if where is not None and not where(f, line):
-                continue
-            if bool(item(f, line)) is wanted:
-                return wanted
-        return not wanted
-    return long_form
-
-
-_NONE = object()
-
-
-def _count(where: Fn | None, item: Fn | None, _e: ast.Aggregate):
-    def count(f, lines):
-        total = 0
-        for line in lines:
-            if where is not None and not where(f, line):
-                continue
-            total += 1 if item is None or item(f, line) else 0
-        return total
-    return count
-
-
-def _sum(where: Fn | None, item: Fn, e: ast.Aggregate):
-    money_when_empty = _sums_money(e.item)
-
-    def generic(f, lines):
-        total: object = None
-        for line in lines:
-            if where is not None and not where(f, line):
-                continue
-            value = item(f, line)
-            total = value if total is None else arithmetic("+", total, value)
-        return total
-
-    def fast(f, lines):
-        amount, currency, single = None, None, None
-        for line in lines:
-            if where is not None and not where(f, line):
-                continue
-            value = item(f, line)
-            if type(value) is not Money or not -_SAFE_AMOUNT < value.amount < _SAFE_AMOUNT:
-                raise _Fallback
-            if amount is None:
-                amount, currency, single = value.amount, value.currency, value
-            elif value.currency != currency:
-                raise _Fallback
-            else:
-                amount += value.amount
-                single = None
-        if amount is None:
-            return None
-        return single if single is not None else Money(amount, currency)  # type: ignore[arg-type]
-
-    def summed(f, lines):
-        try:
-            total = fast(f, lines)
-        except _Fallback:  # not all money of one currency: add the way the interpreter adds
-            total = generic(f, lines)
-        if total is None:
-            return Money.zero(f.currency) if money_when_empty else Decimal(0)
-        return total
-    return summed
-
-
-_LOOPS = {"any": _any_all, "all": _any_all, "count": _count, "sum": _sum}
 
 
 def _min_max(func: str, fns: tuple[Fn, ...]) -> Fn:

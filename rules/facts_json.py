@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules.facts import (
+    ContestFacts,
     CustomerFacts,
     Facts,
     LineFacts,
@@ -98,8 +99,22 @@ def facts_from_json(data: dict[str, Any]) -> Facts:
     if data.get("customer") is not None:
         customer = _customer(_obj(data["customer"], "customer"), currency)
     referral = _referral(_obj(data.get("referral"), "referral"), currency)
+    contest = _contest(_obj(data["contest"], "contest")) if data.get("contest") else None
     return Facts(trigger=trigger, now=now, channel=channel, currency=currency, order=order,
-                 customer=customer, referral=referral)
+                 customer=customer, referral=referral, contest=contest)
+
+
+def _contest(c: dict[str, Any]) -> ContestFacts:
+    if isinstance(c.get("score"), float):
+        raise FactsError("contest.score: floats are refused; write the score as a string")
+    try:
+        score = to_decimal(c.get("score", 0))
+    except (MoneyError, ArithmeticError, TypeError, ValueError) as exc:
+        raise FactsError(f"contest.score: not a number: {c.get('score')!r}") from exc
+    rank = _int(c.get("rank"), "contest.rank", default=1)
+    entrants = _int(c.get("entrants"), "contest.entrants", default=rank)
+    return ContestFacts(name=str(c.get("name", "")), rank=rank or 1, score=score,
+                        entrants=entrants or 0)
 
 
 def _order(o: dict[str, Any], currency: str, channel: str) -> OrderFacts:
@@ -209,4 +224,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
                      "paid_referrals": ref.paid_referrals,
                      "rewards_this_month": ref.rewards_this_month},
     }
+    if facts.contest is not None:
+        k = facts.contest
+        out["contest"] = {"name": k.name, "rank": k.rank, "score": str(k.score),
+                          "entrants": k.entrants}
     return out

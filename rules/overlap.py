@@ -105,9 +105,13 @@ def overlapping_rules(rules: list[ast.Rule]) -> list[Overlap]:
 
 
 def overlap_message(overlap: Overlap) -> tuple[str, str]:
+    """(message, hint): the earlier rule's line goes in the hint, so the message survives
+    reformatting."""
     trigger = overlap.rule.trigger.trigger
     event = "order" if trigger in ORDER_TRIGGERS else f"`{trigger.value}` event"
-    return (f"this rule and the rule at line {overlap.earlier.span.line} can both reward "
-            f"the {overlap.recipient} for the same {event}; their rewards add up",
-            "if only one should apply, make their conditions exclusive or merge them with "
-            "`if … elif`")
+    earlier = overlap.earlier
+    name = f'rule "{earlier.label}"' if earlier.label else "an earlier rule"
+    return (f"this rule and {name} can both reward the {overlap.recipient} for the same "
+            f"{event}; their rewards add up",
+            f"the other rule is at line {earlier.span.line}; if only one should apply, make "
+            "their conditions exclusive or merge them with `if … elif`")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from plugin.contests.entrants import contest_program, entrant_referrer_facts
+from plugin.contests.entrants import contest_program, entrants_referrer_facts
 from plugin.contests.models import Contest, ContestEntry
 from rules.facts import Trigger
 
@@ -49,11 +49,12 @@ def contest_end_rules_run(*, contest: Contest, now: datetime) -> int:
     if program is None or not _has_end_rules(program, contest):
         return 0
     ranked = contest_ranked(contest=contest)
+    standing = entrants_referrer_facts(
+        contest=contest, entrants=[(e.referrer_email, e.referrer_id) for _, e in ranked], now=now)
     decided = 0
     for rank, entry in ranked:
         channel = _channel_of(contest, entry.referrer_email)
-        referrer = entrant_referrer_facts(contest=contest, referrer_email=entry.referrer_email,
-                                          referrer_id=entry.referrer_id, now=now)
+        referrer = standing[entry.referrer_email]
         facts = contest_end_facts(
             currency=program.currency or contest.currency or "USD", contest=contest.name,
             rank=rank, score=entry.score, entrants=len(ranked), referrer=referrer, now=now,

@@ -119,12 +119,14 @@ def _entry(contest: Contest, score: Score) -> ContestEntry:
 
 def _admitted(contest: Contest, scores: list[Score], now: datetime | None) -> list[Score]:
     """The scores of entrants the contest's `entrants … where` condition lets in."""
-    from plugin.contests.entrants import contest_entrant_test
+    from plugin.contests.entrants import contest_entrants_admitted
 
-    admits = contest_entrant_test(contest=contest, now=now or timezone.now())
-    if admits is None or True:
+    admitted = contest_entrants_admitted(
+        contest=contest, entrants=[(s.referrer_email, s.referrer_id) for s in scores],
+        now=now or timezone.now())
+    if admitted is None:
         return scores
-    return [s for s in scores if admits(s.referrer_email, s.referrer_id)]
+    return [s for s in scores if s.referrer_email in admitted]
 
 
 def contest_entry_refresh(*, contest: Contest, referrer_email: str,

@@ -1,4 +1,5 @@
-"""Keeps leaderboards live: after an order event, rescore the order's referrer in open contests.
+"""Keeps leaderboards live: after an order event, rescore the order's referrer in open contests
+(and the buyer, when they are a referrer whose own orders an entrant condition may read).
 
 Registered after the rewards handlers (the app comes later in INSTALLED_APPS), so the customer
 order history this reads is already updated for the delivery.
@@ -20,7 +21,7 @@ def leaderboard_update(delivery) -> None:
     """Rescore the referrer behind this delivery's order, if the order was referred."""
     from plugin.contests.models import Contest
     from plugin.contests.services import contests_refresh_for_referrer
-    from plugin.referrals.models import CustomerOrder, Referral
+    from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
 
     installation = delivery.installation
     order_id = ((delivery.payload or {}).get("order") or {}).get("id")
@@ -36,6 +37,13 @@ def leaderboard_update(delivery) -> None:
         "referrer_email", flat=True).first()
     if referrer:
         contests_refresh_for_referrer(installation=installation, referrer_email=referrer)
+    # The buyer's own standing changed too: an `entrants … where referrer.orders >= 1` contest
+    # may now let them in (or, after a cancellation, leave them out).
+    buyer = CustomerOrder.objects.filter(installation=installation, order_id=order_id).values_list(
+        "email", flat=True).first()
+    if buyer and buyer != referrer and ReferralCode.objects.filter(
+            installation=installation, owner_email=buyer).exists():
+        contests_refresh_for_referrer(installation=installation, referrer_email=buyer)
 
 
 def handlers_register() -> None:

@@ -20,6 +20,7 @@ from plugin.referrals.payloads import money_amount
 
 PAID_CHARGE = {"FULL", "OVERCHARGED"}
 FULFILLED_STATUSES = {"FULFILLED", "PARTIALLY_RETURNED", "RETURNED"}
+END_STATUSES = FULFILLED_STATUSES | {"CANCELED"}  # states an order only reaches by later events
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,20 @@ def _fulfilled_at(order: dict[str, Any]) -> datetime | None:
     return max(moments) if moments else None
 
 
+def _staged(order: dict[str, Any], *, status: str, refunded: Decimal,
+            paid: bool = False) -> dict[str, Any]:
+    """The order as it stood at an earlier event: no later refund or end state on it yet, so
+    the use case does not learn of a refund or a cancellation before its own event."""
+    staged = copy.deepcopy(order)
+    staged["status"] = status
+    currency = (order.get("totalRefunded") or {}).get("currency") or (
+        (order.get("total") or {}).get("currency"))
+    staged["totalRefunded"] = {"amount": str(refunded), "currency": currency}
+    if paid:
+        staged["isPaid"] = True  # Saleor shows a fully refunded order as unpaid
+    return staged
+
+
 def order_replays(
     order: dict[str, Any],
     *,
@@ -75,15 +90,18 @@ def order_replays(
     was_paid = _is_paid(order) or fully_refunded
     fulfilled_at = _fulfilled_at(order) or updated
     is_fulfilled = order.get("status") in FULFILLED_STATUSES
+    early_status = "UNFULFILLED" if order.get("status") in END_STATUSES else order.get("status")
     replays: list[Replay] = []
     if not known:
-        replays.append(Replay("ORDER_CREATED", created, order))
+        replays.append(Replay("ORDER_CREATED", created,
+                              _staged(order, status=early_status, refunded=refunded)))
     if was_paid and not paid:
-        paid_order = order if _is_paid(order) else {**copy.deepcopy(order), "isPaid": True}
         paid_at = min(fulfilled_at, updated) if is_fulfilled else updated
-        replays.append(Replay("ORDER_FULLY_PAID", max(paid_at, created), paid_order))
+        replays.append(Replay("ORDER_FULLY_PAID", max(paid_at, created),
+                              _staged(order, status=early_status, refunded=refunded, paid=True)))
     if is_fulfilled and not fulfilled:
-        replays.append(Replay("ORDER_FULFILLED", max(fulfilled_at, created), order))
+        replays.append(Replay("ORDER_FULFILLED", max(fulfilled_at, created),
+                              _staged(order, status="FULFILLED", refunded=refunded)))
     if refunded_now > refunded:
         event = "ORDER_FULLY_REFUNDED" if fully_refunded and not voided else "ORDER_REFUNDED"
         replays.append(Replay(event, updated, order))

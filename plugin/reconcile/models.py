@@ -45,3 +45,20 @@ class ReconcileRun(models.Model):
     @property
     def fixed(self) -> int:
         return len(self.fixed_order_ids)
+
+
+class ReconciledEvent(models.Model):
+    """One event reconciliation replayed for an order (the inbox holds the delivered ones)."""
+
+    installation = models.ForeignKey("install.Installation", on_delete=models.CASCADE)
+    order_id = models.CharField(max_length=255)
+    event = models.CharField(max_length=64)
+    run = models.ForeignKey(ReconcileRun, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()  # the moment the event was replayed as
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "order_id", "event"], name="reconciled_event_once"
+            )
+        ]

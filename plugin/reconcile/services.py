@@ -1,6 +1,8 @@
 """Reconciling one installation: page through the orders Saleor changed since the watermark and
 replay, through the webhooks' own use case, every event whose effect the app never saw.
 
+What the app saw of an order is its `OrderTrack` (paid, fulfilled, refunded, voided) and, for
+its creation, the ORDER_CREATED in the webhook inbox or an earlier replay (`ReconciledEvent`).
 Idempotent with the webhooks: an order the app already knows in full is left alone, and a
 replayed event goes through `order_event_process`, whose every step is idempotent. The
 watermark only moves after a complete pass, so an outage mid-way resumes from where it was.
@@ -18,9 +20,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from plugin.reconcile.gaps import order_replays
-from plugin.reconcile.models import ReconcileRun, ReconcileState
+from plugin.reconcile.models import ReconciledEvent, ReconcileRun, ReconcileState
 from plugin.rewards.models import OrderTrack
 from plugin.saleor.errors import SaleorError
+from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger("plugin.reconcile")
 
@@ -28,6 +31,7 @@ OVERLAP = timedelta(minutes=10)  # re-read a little before the watermark: clocks
 FIRST_LOOKBACK = timedelta(days=2)  # Saleor gives up on a delivery within minutes
 PAGE_SIZE = 100
 MAX_PAGES = 1000  # 100,000 orders in one pass; the rest waits for the next run
+CLOCK_SKEW = timedelta(hours=1)  # between Saleor's `created` and the app's `received_at`
 
 
 def reconcile_since(*, installation: Any, now: datetime) -> datetime:
@@ -49,7 +53,27 @@ def _watermark_advance(*, installation: Any, to: datetime) -> None:
             state.save()
 
 
-def order_reconcile(*, installation: Any, order: dict[str, Any], run_id: int) -> list[str]:
+def _created_seen(*, installation: Any, orders: list[dict[str, Any]]) -> set[str]:
+    """Ids of these orders whose ORDER_CREATED the app handled: delivered (the inbox) or
+    replayed earlier. One query each for a whole page."""
+    ids = [order["id"] for order in orders]
+    moments = [m for o in orders if (m := parse_datetime(str(o.get("created") or "")))]
+    delivered = WebhookDelivery.objects.filter(
+        installation=installation, event="ORDER_CREATED", status=DeliveryStatus.DONE,
+        payload__order__id__in=ids,
+    )
+    if moments:  # the inbox grows forever: read only deliveries from around these orders
+        delivered = delivered.filter(received_at__gte=min(moments) - CLOCK_SKEW)
+    seen = {str(order_id) for order_id in delivered.values_list("payload__order__id", flat=True)}
+    seen |= set(ReconciledEvent.objects.filter(
+        installation=installation, event="ORDER_CREATED", order_id__in=ids,
+    ).values_list("order_id", flat=True))
+    return seen
+
+
+def order_reconcile(
+    *, installation: Any, order: dict[str, Any], run: ReconcileRun, created_seen: bool
+) -> list[str]:
     """Replays what this order's state implies and the app missed; returns the events replayed."""
     from plugin.use_cases.rewards import order_event_process
 
@@ -59,7 +83,7 @@ def order_reconcile(*, installation: Any, order: dict[str, Any], run_id: int) ->
     track = OrderTrack.objects.filter(installation=installation, order_id=order["id"]).first()
     replays = order_replays(
         order,
-        known=track is not None,
+        known=track is not None and created_seen,
         paid=track is not None and track.paid_at is not None,
         fulfilled=track is not None and track.fulfilled_at is not None,
         refunded=track.refunded if track is not None else Decimal(0),
@@ -70,7 +94,11 @@ def order_reconcile(*, installation: Any, order: dict[str, Any], run_id: int) ->
             installation=installation,
             event=replay.event,
             payload=replay.payload(),
-            delivery_id=f"reconcile:{run_id}",
+            delivery_id=f"reconcile:{run.pk}",
+        )
+        ReconciledEvent.objects.get_or_create(
+            installation=installation, order_id=order["id"], event=replay.event,
+            defaults={"run": run, "at": replay.at},
         )
     return [replay.event for replay in replays]
 
@@ -88,7 +116,8 @@ def orders_reconcile(
     newest: datetime | None = None
     failed: list[str] = []
     try:
-        with client or installation_client(installation=installation) as saleor:
+        saleor_client = client or installation_client(installation=installation)
+        with saleor_client as saleor:
             after = None
             for _ in range(MAX_PAGES):
                 data = saleor.execute("orders_reconcile", {
@@ -96,14 +125,14 @@ def orders_reconcile(
                 })
                 connection = data.get("orders") or {}
                 run.pages += 1
-                for edge in connection.get("edges") or ():
-                    order = edge.get("node") or {}
-                    if not order.get("id"):
-                        continue
+                orders = [edge["node"] for edge in connection.get("edges") or ()
+                          if (edge.get("node") or {}).get("id")]
+                created_seen = _created_seen(installation=installation, orders=orders)
+                for order in orders:
                     run.orders_seen += 1
                     try:
-                        events = order_reconcile(installation=installation, order=order,
-                                                 run_id=run.pk)
+                        events = order_reconcile(installation=installation, order=order, run=run,
+                                                 created_seen=order["id"] in created_seen)
                     except Exception:  # one bad order must not stop the others
                         log.exception("reconcile: order %s could not be replayed", order["id"])
                         failed.append(order["id"])
@@ -121,6 +150,9 @@ def orders_reconcile(
                 after = page.get("endCursor")
     except SaleorError as exc:
         run.error = f"Saleor did not answer: {exc}"[:2000]
+    except Exception as exc:  # e.g. no token any more: the run says why instead of hanging
+        log.exception("reconcile installation %s stopped", installation.pk)
+        run.error = f"reconciliation stopped: {type(exc).__name__}: {exc}"[:2000]
     if failed:
         run.error = (run.error + f" orders not replayed: {', '.join(failed)}").strip()[:2000]
     run.status = ReconcileRun.Status.FAILED if run.error else ReconcileRun.Status.DONE

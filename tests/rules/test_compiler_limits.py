@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from test_compiler_strategies import facts_for, programs
 
 import rules
+import rules.compile_aggregate
 import rules.compile_cost
 import rules.compile_expr
+import rules.compile_facts
 import rules.compile_reward
 import rules.compiler
 from rules import Facts, LineFacts, Money, OrderFacts, ReferralFacts, Trigger
@@ -112,7 +114,8 @@ def test_merchant_text_is_data_never_code() -> None:
 
 
 @pytest.mark.parametrize("module", [rules.compiler, rules.compile_expr, rules.compile_reward,
-                                    rules.compile_cost])
+                                    rules.compile_cost, rules.compile_aggregate,
+                                    rules.compile_facts])
 def test_the_compiler_generates_no_source_text(module) -> None:
     code = inspect.getsource(module)
     builtins = re.search(r"(?<!def )(?<![.\w])(eval|exec|compile)\(|__import__", code)

@@ -394,7 +394,7 @@ def lines_in(draw, currency: str) -> LineFacts:
     )
 
 
-@settings(max_examples=25, deadline=None, database=None,
+@settings(max_examples=10, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(st.lists(programs(), min_size=20, max_size=20))
 def test_generated_programs_almost_always_check(sources: list[str]) -> None:

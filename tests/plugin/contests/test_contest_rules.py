@@ -178,3 +178,56 @@ def test_contest_end_rules_reward_by_rank_and_score_exactly_once(captured_instal
     assert sum(PointsEntry.objects.filter(installation=shop, email="ann@x.com")
                .values_list("points", flat=True)) == 600
     assert credited["bob@x.com"] == 100
+
+
+def test_a_referrers_own_order_webhook_lets_them_in_live(captured_installation):
+    from types import SimpleNamespace
+
+    from plugin.contests.webhook_handlers import leaderboard_update
+    from plugin.referrals.models import CustomerOrder
+
+    shop = captured_installation
+    contest = contest_of(shop, ENTRANTS.format(condition="referrer.orders >= 1"))
+    friends(shop, "ann@x.com", 2)
+    contests_refresh_for_referrer(installation=shop, referrer_email="ann@x.com")
+    assert contest_standings(installation=shop, contest=contest) == []
+
+    own_order(shop, "ann@x.com", "30", day=4)
+    order_id = CustomerOrder.objects.get(installation=shop, email="ann@x.com").order_id
+    leaderboard_update(SimpleNamespace(installation=shop, event="ORDER_FULLY_PAID",
+                                       payload={"order": {"id": order_id}}))
+    assert [(s.referrer_email, s.score) for s in contest_standings(
+        installation=shop, contest=contest)] == [("ann@x.com", Decimal("2"))]
+
+
+def test_entrant_facts_in_bulk_are_those_of_one_entrant_at_a_time(captured_installation):
+    from plugin.contests.entrants import entrant_referrer_facts, entrants_referrer_facts
+    from plugin.referrals.models import ReferralCode
+
+    shop = captured_installation
+    contest = contest_of(shop, ENTRANTS.format(condition="referrer.orders >= 1"))
+    friends(shop, "ann@x.com", 2)
+    friends(shop, "bob@x.com", 1)
+    own_order(shop, "ann@x.com", "40", day=2)
+    own_order(shop, "ann@x.com", "25", day=6)
+    own_order(shop, "bob@x.com", "70", day=3)
+    customer_order_record(installation=shop, order_payload={  # bob's, known by his user id
+        "id": "T3JkZXI6Ym9iLWlk", "number": "7", "userEmail": "robert@other.com",
+        "user": {"id": "user-bob@x.com", "email": "robert@other.com"},
+        "created": at(4).isoformat(), "isPaid": True,
+        "channel": {"slug": "default-channel", "currencyCode": "USD"},
+        "total": {"gross": {"amount": 12.5, "currency": "USD"}},
+    }, status="paid", at=at(4))
+    own_order(shop, "ann@x.com", "99", day=28)  # after `now`: not yet seen
+    ReferralCode.objects.filter(owner_email="bob@x.com").update(active=False)
+    entrants = [("ann@x.com", "user-ann@x.com"), ("bob@x.com", "user-bob@x.com"),
+                ("nobody@x.com", "")]
+    now = at(20)
+    bulk = entrants_referrer_facts(contest=contest, entrants=entrants, now=now)
+    one_by_one = {email: entrant_referrer_facts(contest=contest, referrer_email=email,
+                                                referrer_id=rid, now=now)
+                  for email, rid in entrants}
+    assert bulk == one_by_one
+    assert (bulk["ann@x.com"].orders, bulk["bob@x.com"].orders, bulk["nobody@x.com"].orders) == (
+        2, 2, 0)
+    assert bulk["ann@x.com"].referrals == 2

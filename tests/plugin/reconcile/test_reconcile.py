@@ -142,3 +142,27 @@ def test_orders_placed_before_the_installation_are_history_not_lost_events(story
     story.save()
     run = orders_reconcile(installation=story, since=INSTALLED)
     assert (run.orders_seen, run.fixed, Reward.objects.count()) == (3, 0, 0)
+
+
+LOST_SETS = {
+    "fulfilment": {"ORDER_FULFILLED"},
+    "refunds": {"ORDER_REFUNDED", "ORDER_FULLY_REFUNDED"},
+    "creation": {"ORDER_CREATED"},
+    "every order event": {"ORDER_CREATED", "ORDER_CONFIRMED", "ORDER_UPDATED", "ORDER_PAID",
+                          "ORDER_FULLY_PAID", "ORDER_FULFILLED", "ORDER_CANCELLED",
+                          "ORDER_REFUNDED", "ORDER_FULLY_REFUNDED", "ORDER_METADATA_UPDATED"},
+}
+
+
+@pytest.mark.parametrize("lost", list(LOST_SETS), ids=list(LOST_SETS))
+def test_any_lost_order_events_end_in_the_webhooks_ledger(
+    story, send, lost, django_capture_on_commit_callbacks
+):
+    expected = _ledger_of_every_delivery(story, send)
+    send([d for d in deliveries_in_arrival_order() if d.event not in LOST_SETS[lost]])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = orders_reconcile(installation=story)
+    assert run.status == "done"
+    replayed = {event.split(" ")[0] for event in run.replayed}
+    assert replayed <= LOST_SETS[lost] | {"ORDER_FULLY_PAID"} and replayed
+    assert ledger(story) == expected
