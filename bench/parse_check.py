@@ -111,6 +111,7 @@ def main() -> int:
     print(f"parse {parse_median:.1f} ms + check {check_median:.1f} ms; "
           f"rules.check (parse + check + Program) {median:.1f} ms cold, "
           f"{statistics.median(warm_ms):.1f} ms after a one-line edit")
+    print(f"fastest cold run {min(total_ms):.1f} ms (a shared machine only ever adds time)")
     verdict = "ok" if median < BUDGET_MS else "OVER BUDGET"
     print(f"{median / BUDGET_MS:.2f}x of the {BUDGET_MS:.0f} ms budget: {verdict}")
     return 0 if median < BUDGET_MS else 1

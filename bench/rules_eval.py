@@ -1,7 +1,7 @@
 """Evaluation speed: four rule shapes compiled by us vs the same logic hand-written with Decimal.
 
 Both sides take the same Facts and return the same Decision (asserted before timing), so the
-ratio is the price of the language. Fixed seed; each repeat takes the best of 5 passes per side,
+ratio is the price of the language. Fixed seed; each repeat takes the best of 15 passes per side,
 and the slowdown printed is the median of the repeats' ratios; target <= 2x.
 Run: .venv/bin/python bench/rules_eval.py
 """
@@ -36,7 +36,7 @@ from rules.interpreter import Interpreter
 SEED = 20260301
 FACTS_PER_SHAPE = 200
 REPEATS = 5
-PASSES = 5
+PASSES = 15
 TARGET = 2.0
 USD = "USD"
 CATEGORIES = ["shoes", "hats", "bags", "socks"]

@@ -164,7 +164,7 @@ class _StatementCompiler:
     def rule(self, rule: ast.Rule, info: RuleInfo) -> RuleFn:
         spec = rule.trigger
         periods, channel, contest = spec.periods, spec.channel, spec.contest
-        when = self.condition(rule.when, frozenset()) if rule.when is not None else None
+        when = self.exprs.compile(rule.when, frozenset()).fn if rule.when is not None else None
         body = self.block(rule.body, frozenset(), info)
 
         def run_rule(f: Facts, rewards: list) -> None:
@@ -176,8 +176,12 @@ class _StatementCompiler:
                 return
             if contest is not None and (f.contest is None or f.contest.name != contest):
                 return
-            if when is not None and not when(f, _NO_ENV):
-                return
+            if when is not None:
+                try:
+                    if not when(f, _NO_ENV):
+                        return
+                except Missing:  # a condition that cannot be read does not hold
+                    return
             start = len(rewards)
             hold = body(f, _NO_ENV, rewards)
             if hold is not None:

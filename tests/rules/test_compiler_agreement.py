@@ -42,8 +42,10 @@ def assert_agree(program: Program, facts: Facts) -> None:
     reference = Interpreter(program.node, program.currency, list(program.rules))
     expected = _outcome(lambda f: reference.run(f, record=False,
                                                 program_hash=program.source_hash), facts)
-    actual = _outcome(program.evaluate, facts)
+    actual = _outcome(lambda f: program._compiled.run(f, program.source_hash), facts)
     assert actual == expected, f"{program.source}\n{facts}"
+    if expected[0] == "rewards":  # the public path is the compiled one
+        assert program.evaluate(facts).rewards == expected[1]
 
 
 @_thorough(400)
