@@ -1,27 +1,31 @@
 """Who is asking: the shop from `Saleor-Api-Url`, the shopper from their own Saleor access token.
 
-The token is verified as RS256 against that Saleor's JWKS (refreshed once on an unknown key id);
-its issuer must be the installation's API URL and its type `access`. Nothing else is trusted.
+The token goes through the shared RS256 core (`plugin.saleor.tokens`) against that Saleor's JWKS
+(refreshed once on an unknown key id); its issuer must be the installation's API URL and its type
+`access`. Nothing else is trusted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-import jwt
-from jwt.api_jws import PyJWS
 
 from plugin.install.models import Installation
 from plugin.install.selectors import installation_get_by_api_url
 from plugin.install.services import installation_jwks
 from plugin.saleor.jwks import JWKSUnavailable
-from plugin.saleor.signatures import ALGORITHM, SignatureError, UnknownKeyId, signing_key
+from plugin.saleor.signatures import SignatureError, UnknownKeyId, signing_key
+from plugin.saleor.tokens import MAX_TOKEN_LENGTH, TokenError, claims_user, rs256_claims
 
-LEEWAY = timedelta(seconds=10)
-MAX_TOKEN_LENGTH = 8192
-_jws = PyJWS()
+# The shopper's answer for each check of the shared core that refused the token (None: its reason).
+_REFUSALS: dict[str, tuple[str, str | None]] = {
+    "unreadable": ("INVALID_TOKEN", "the token cannot be read"),
+    "key": ("INVALID_TOKEN", None),
+    "invalid": ("INVALID_TOKEN", "the token's signature or claims are not valid"),
+    "expired": ("TOKEN_EXPIRED", "the token has expired; refresh it with Saleor"),
+    "issuer": ("INVALID_TOKEN", "the token was issued by another Saleor"),
+}
 
 
 class ApiAuthError(Exception):
@@ -42,6 +46,15 @@ class Shopper:
     email: str
     first_name: str = ""
 
+    @property
+    def who(self) -> dict[str, Any]:
+        """The keywords every per-customer selector and service takes: shop, id and e-mail."""
+        return {
+            "installation": self.installation,
+            "customer_id": self.customer_id,
+            "email": self.email,
+        }
+
 
 def installation_from_header(api_url: str | None) -> Installation:
     if not api_url:
@@ -52,20 +65,18 @@ def installation_from_header(api_url: str | None) -> Installation:
     return found
 
 
-def _key_for(token: str, installation: Installation) -> Any:
-    try:
-        header = _jws.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise ApiAuthError("INVALID_TOKEN", "the token cannot be read") from exc
-    try:
-        return signing_key(header, installation_jwks(installation=installation))
-    except UnknownKeyId:
-        try:  # Saleor may have rotated its key: look once more (rate-limited by the selector)
-            return signing_key(header, installation_jwks(installation=installation, refresh=True))
-        except (SignatureError, JWKSUnavailable) as exc:
-            raise ApiAuthError("INVALID_TOKEN", "the token's key is unknown") from exc
-    except SignatureError as exc:
-        raise ApiAuthError("INVALID_TOKEN", exc.reason) from exc
+def _key_for(installation: Installation):
+    def key_for(header: dict[str, Any]) -> Any:
+        try:
+            return signing_key(header, installation_jwks(installation=installation))
+        except UnknownKeyId:
+            try:  # Saleor may have rotated its key: look once more (rate-limited by the selector)
+                refreshed = installation_jwks(installation=installation, refresh=True)
+                return signing_key(header, refreshed)
+            except (SignatureError, JWKSUnavailable) as exc:
+                raise TokenError("the token's key is unknown", kind="key") from exc
+
+    return key_for
 
 
 def shopper_authenticate(
@@ -74,33 +85,25 @@ def shopper_authenticate(
     """The customer behind a Saleor access token issued by this installation's Saleor."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise ApiAuthError("UNAUTHENTICATED", "a customer access token is required")
-    key = _key_for(token, installation)
     try:
-        claims = jwt.decode(
-            token,
-            key=key,
-            algorithms=[ALGORITHM],
-            options={
-                "verify_exp": False,
-                "verify_aud": False,
-                "verify_iss": False,
-                "require": ["exp", "iss", "user_id", "email", "type"],
-            },
+        claims = rs256_claims(
+            token=token,
+            key_for=_key_for(installation),
+            issuer=installation.saleor_api_url,
+            required=("user_id", "email", "type"),
+            now=now,
+            verify_issued_at=True,
         )
-    except jwt.PyJWTError as exc:
-        raise ApiAuthError(
-            "INVALID_TOKEN", "the token's signature or claims are not valid"
-        ) from exc
-    current = now or datetime.now(tz=UTC)
-    if current > datetime.fromtimestamp(claims["exp"], tz=UTC) + LEEWAY:
-        raise ApiAuthError("TOKEN_EXPIRED", "the token has expired; refresh it with Saleor")
-    if str(claims["iss"]).rstrip("/") != installation.saleor_api_url.rstrip("/"):
-        raise ApiAuthError("INVALID_TOKEN", "the token was issued by another Saleor")
+    except TokenError as exc:
+        code, message = _REFUSALS.get(exc.kind, ("INVALID_TOKEN", None))
+        raise ApiAuthError(code, message or exc.reason) from exc
     if claims["type"] != "access":
         raise ApiAuthError("INVALID_TOKEN", "only a customer's access token is accepted")
-    if not isinstance(claims["user_id"], str) or not isinstance(claims["email"], str):
-        raise ApiAuthError("INVALID_TOKEN", "the token names no user")
-    return Shopper(installation=installation, customer_id=claims["user_id"], email=claims["email"])
+    try:
+        customer_id, email = claims_user(claims)
+    except TokenError as exc:
+        raise ApiAuthError("INVALID_TOKEN", "the token names no user") from exc
+    return Shopper(installation=installation, customer_id=customer_id, email=email)
 
 
 def bearer_token(authorization: str | None) -> str:

@@ -70,9 +70,7 @@ def _money(amount: Any, currency: str) -> types.Money:
 def _earnings(shopper: Shopper) -> list[types.Money]:
     selectors = _rewards_module("selectors")
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    views = selectors.rewards_for_customer(
-        installation=shopper.installation, customer_id=shopper.customer_id, email=shopper.email
-    )
+    views = selectors.rewards_for_customer(**shopper.who)
     for view in views:
         if view.state == "issued" and view.amount is not None:
             totals[view.amount.currency] += view.amount.amount
@@ -113,9 +111,7 @@ class Query(graphene.ObjectType):
             shopper = _shopper(info)
         except ApiAuthError as error:
             return _failed(types.MyReferralPayload, error, referral=None)
-        code = referral_code_create(
-            installation=shopper.installation, customer_id=shopper.customer_id, email=shopper.email
-        )
+        code = referral_code_create(**shopper.who)
         errors: list[types.ReferralError] = []
         try:
             earnings = _earnings(shopper)
@@ -141,11 +137,7 @@ class Query(graphene.ObjectType):
     def resolve_my_rewards(self, info: Any) -> Any:
         try:
             shopper = _shopper(info)
-            views = _rewards_module("selectors").rewards_for_customer(
-                installation=shopper.installation,
-                customer_id=shopper.customer_id,
-                email=shopper.email,
-            )
+            views = _rewards_module("selectors").rewards_for_customer(**shopper.who)
         except ApiAuthError as error:
             return _failed(types.MyRewardsPayload, error, rewards=[])
         rewards = [
@@ -167,11 +159,7 @@ class Query(graphene.ObjectType):
     def resolve_points_balance(self, info: Any) -> Any:
         try:
             shopper = _shopper(info)
-            points = _rewards_module("selectors").points_balance(
-                installation=shopper.installation,
-                customer_id=shopper.customer_id,
-                email=shopper.email,
-            )
+            points = _rewards_module("selectors").points_balance(**shopper.who)
         except ApiAuthError as error:
             return _failed(types.PointsBalancePayload, error, points=None)
         return types.PointsBalancePayload(points=points, errors=[])
@@ -240,19 +228,14 @@ class RedeemPoints(graphene.Mutation):
                 types.RedeemPointsPayload,
                 _error("INVALID_INPUT", "points must be positive", "points"),
             )
-        who = {
-            "installation": shopper.installation,
-            "customer_id": shopper.customer_id,
-            "email": shopper.email,
-        }
         try:
-            code = services.points_redeem(**who, points=points)
+            code = services.points_redeem(**shopper.who, points=points)
         except services.RewardError as error:
             reason = str(error)
             kind = "NOT_ENOUGH_POINTS" if "not enough" in reason else "INVALID_INPUT"
             return _failed(types.RedeemPointsPayload, _error(kind, reason, "points"))
         return types.RedeemPointsPayload(
-            voucher_code=code, points=selectors.points_balance(**who), errors=[]
+            voucher_code=code, points=selectors.points_balance(**shopper.who), errors=[]
         )
 
 
@@ -275,15 +258,9 @@ class LeaderboardOptIn(graphene.Mutation):
                 types.LeaderboardOptInPayload,
                 _error("INVALID_INPUT", "a name of 2-40 characters", "name"),
             )
-        code = referral_code_of_customer(
-            installation=shopper.installation, customer_id=shopper.customer_id, email=shopper.email
-        )
+        code = referral_code_of_customer(**shopper.who)
         if code is None:
-            code = referral_code_create(
-                installation=shopper.installation,
-                customer_id=shopper.customer_id,
-                email=shopper.email,
-            )
+            code = referral_code_create(**shopper.who)
         code.leaderboard_name = cleaned
         code.save(update_fields=["leaderboard_name"])
         return types.LeaderboardOptInPayload(leaderboard_name=cleaned or None, errors=[])

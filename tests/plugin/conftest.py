@@ -13,6 +13,8 @@ from plugin.install.models import Installation
 from plugin.saleor.captures import captured_jwks
 from plugin.saleor.fake import FakeSaleor
 from plugin.webhooks.installations import active_installations_forget
+from plugin.webhooks.models import WebhookDelivery
+from tests.plugin.webhooks.replay import post
 
 CAPTURED_API_URL = "http://127.0.0.1:8000/graphql/"
 CAPTURED_APP_ID = "QXBwOjQ="  # the app installed from a manifest in the captures
@@ -46,3 +48,19 @@ def fake_saleor() -> Iterator[FakeSaleor]:
     fake = FakeSaleor(api_url=CAPTURED_API_URL)
     with use_saleor_transport(fake.transport, sleep=lambda _seconds: None):
         yield fake
+
+
+@pytest.fixture
+def send(client, django_capture_on_commit_callbacks):
+    """Post captured deliveries through the real webhook endpoint; inline tasks run as after a
+    real commit, and every delivery must end `done`."""
+
+    def run(deliveries):
+        for delivery in deliveries:
+            with django_capture_on_commit_callbacks(execute=True):
+                response = post(client, delivery)
+            assert response.status_code == 200, (delivery.path, response.content)
+        failed = WebhookDelivery.objects.exclude(status="done").values_list("event", "last_error")
+        assert list(failed) == []
+
+    return run

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_compiler_strategies import facts_for, programs
+from test_compiler_strategies import aggregate_programs, facts_for, programs
 
 import rules
 from rules import ast
 from rules.compiler import CompiledEvaluator
 from rules.examples import example_facts
-from rules.facts import Facts
+from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
 from rules.program import Program
 
@@ -68,6 +68,17 @@ def test_random_programs_agree_on_orders_with_many_lines(source: str, data) -> N
     program = result.program
     triggers = sorted(program.triggers, key=lambda t: t.value)
     assert_agree(program, data.draw(facts_for(program.currency, triggers, max_lines=30)))
+
+
+@_thorough(150)
+@given(aggregate_programs(), st.data())
+def test_aggregates_over_lines_agree(source: str, data) -> None:
+    result = rules.check(source)
+    assume(result.ok)
+    program = result.program
+    for facts in data.draw(st.lists(facts_for(program.currency, [Trigger.ORDER_PAID]),
+                                    min_size=1, max_size=5)):
+        assert_agree(program, facts)
 
 
 def test_the_compiled_path_really_decides() -> None:

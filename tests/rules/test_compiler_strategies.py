@@ -119,9 +119,12 @@ class ProgramWriter:
         if depth <= 0 or self.chance(0.4):
             return str(self.draw(st.integers(0, 12))) if self.chance(0.5) else self.pick(leaves)
         d = depth - 1
-        form = self.draw(st.integers(0, 4))
+        form = self.draw(st.integers(0, 5))
         if form == 0:
             return f"({self.integer(d, line)} + {self.integer(d, line)})"
+        if form == 5 and not line:
+            where = f" where {self.line_bool(d, 'n')}" if self.chance(0.5) else ""
+            return f"count({self.line_bool(d, 'n')} for n in lines{where})"
         if form == 1:
             return f"({self.integer(d, line)} * {self.integer(d, line)})"
         if form == 2 and not line:
@@ -241,7 +244,8 @@ class ProgramWriter:
     def tier(self, indent: str) -> list[str]:
         money_subject = self.chance(0.7)
         subject = self.money(1) if money_subject else self.integer(1)
-        bounds = sorted({int(decimal_text(self.draw, 0, 1500)) for _ in range(self.draw(
+        high = 1500 if money_subject else 12
+        bounds = sorted({int(decimal_text(self.draw, 0, high)) for _ in range(self.draw(
             st.integers(1, 3)))}, reverse=True)
         arms = []
         for b in bounds:
@@ -327,6 +331,32 @@ class ProgramWriter:
         if self.chance(0.2):
             lines.append(f"budget 1000 {self.currency} per month")
         return "\n".join(lines) + "\n"
+
+
+@st.composite
+def aggregate_programs(draw) -> str:
+    """One `order paid` rule whose every reward is worked out from aggregates over the lines."""
+    writer = ProgramWriter(draw, draw(st.sampled_from(list(CURRENCIES))))
+    var = writer.pick(["line", "n"])
+    where = f" where {writer.line_bool(1, var)}" if writer.chance(0.6) else ""
+    counted = writer.pick([f"count(lines where {writer.line_bool(1, 'line')})",
+                           f"count({writer.line_bool(1, var)} for {var} in lines{where})",
+                           f"sum({var}.quantity for {var} in lines{where})"])
+    test = writer.pick([f"any(lines where {writer.line_bool(1, 'line')})",
+                        f"all(lines where {writer.line_bool(1, 'line')})",
+                        f"any({writer.line_bool(1, var)} for {var} in lines{where})",
+                        f"all({writer.line_bool(1, var)} for {var} in lines{where})"])
+    summed = writer.pick([f"sum(lines where {writer.line_bool(1, 'line')})",
+                          f"sum({var}.total for {var} in lines{where})",
+                          f"sum(({var}.price * {var}.quantity) for {var} in lines{where})"])
+    bound = draw(st.integers(0, 6))
+    return "\n".join([
+        f'program "aggregates" currency {writer.currency}',
+        "on order paid:",
+        f"    give referrer ({counted} + 1) points",
+        f"    if {test} give referee {summed} else 1 {writer.currency}",
+        f"    if {counted} >= {bound} give customer {writer.percent(0)} of {summed}",
+    ]) + "\n"
 
 
 @st.composite

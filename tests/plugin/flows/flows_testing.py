@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from plugin.install.manifest import declared_events, webhook_families
+from django.utils import timezone
+
+from plugin.install.manifest import declared_events
+from plugin.install.models import Installation
+from plugin.programs.actors import SystemActor
+from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
+from plugin.referrals.models import ReferralCode
+from plugin.referrals.services import referral_code_create
 from plugin.rewards.models import Reward
 from plugin.rewards.selectors import reward_latest_entry
 from plugin.saleor.captures import CapturedDelivery, captured_deliveries, captures_dir
 
 CAPTURE_TIME = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)  # just after the captured flows ran
-_SKIPPED_HEADERS = {"Content-Length", "Content-Type", "Host"}
+ALICE = ("VXNlcjo0Ng==", "alice.referrer@example.com")  # the referrer of the captured story
 
 STORY_PROGRAM = """\
 program "Story" currency USD
@@ -27,8 +34,37 @@ on order created when referred:
 """
 
 
-def family_of(event: str) -> str:
-    return next(family for family, events in webhook_families().items() if event in events)
+class Clock:
+    """The app's `timezone.now()`, moved by the test (holds are weeks long)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def clock_install(monkeypatch) -> Clock:
+    """The app's clock set to CAPTURE_TIME, for the test to move on."""
+    clock = Clock(CAPTURE_TIME)
+    monkeypatch.setattr(timezone, "now", clock)
+    return clock
+
+
+def story_program_publish(*, installation: Installation) -> Installation:
+    """The story program saved and published for `installation`, as a merchant would."""
+    program = program_get_or_create(installation=installation)
+    program_save_draft(program=program, source=STORY_PROGRAM, actor=SystemActor())
+    program_publish(program=program, actor=SystemActor())
+    return installation
+
+
+def alice_code_create(*, installation: Installation) -> ReferralCode:
+    """Alice's code ALICE-REF, the one Bob types in the captured story."""
+    return referral_code_create(
+        installation=installation, customer_id=ALICE[0], email=ALICE[1], name="Alice",
+        code="ALICE-REF",
+    )
 
 
 def _all_in_arrival_order() -> list[CapturedDelivery]:
@@ -50,21 +86,6 @@ def deliveries_until(event: str, number: int) -> list[CapturedDelivery]:
         if delivery.event == event and delivery.number == number:
             return [d for d in found if d.event in declared_events()]
     raise LookupError(f"{event}/{number} is not captured")
-
-
-def post(client, delivery: CapturedDelivery):
-    """The delivery, bytes and headers as Saleor sent them, to the app's webhook endpoint."""
-    meta = {
-        f"HTTP_{name.upper().replace('-', '_')}": value
-        for name, value in delivery.headers.items()
-        if name not in _SKIPPED_HEADERS
-    }
-    return client.post(
-        f"/api/webhooks/{family_of(delivery.event)}",
-        data=delivery.body,
-        content_type="application/json",
-        **meta,
-    )
 
 
 def ledger(installation) -> list[tuple]:

@@ -5,6 +5,16 @@ from __future__ import annotations
 from plugin.saleor.fake import FakeSaleor
 
 
+def promo_code_added(variables: dict) -> dict:
+    """Saleor's answer when a promo code goes onto a checkout without trouble."""
+    return {
+        "checkoutAddPromoCode": {
+            "checkout": {"id": variables["id"], "voucherCode": variables["promoCode"]},
+            "errors": [],
+        }
+    }
+
+
 def discount_fake(fake: FakeSaleor | None = None) -> FakeSaleor:
     """A fake Saleor that answers the checkout-discount mutations like the captured one."""
     fake = fake or FakeSaleor()
@@ -19,15 +29,7 @@ def discount_fake(fake: FakeSaleor | None = None) -> FakeSaleor:
         "voucher_channel_listing_update",
         lambda v: {"voucherChannelListingUpdate": {"voucher": {"id": v["id"]}, "errors": []}},
     )
-    fake.on(
-        "checkout_add_promo_code",
-        lambda v: {
-            "checkoutAddPromoCode": {
-                "checkout": {"id": v["id"], "voucherCode": v["promoCode"]},
-                "errors": [],
-            }
-        },
-    )
+    fake.on("checkout_add_promo_code", promo_code_added)
     fake.on(
         "checkout_remove_promo_code",
         lambda v: {

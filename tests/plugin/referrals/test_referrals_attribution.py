@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from plugin.referrals.models import Referral, ReferralCode
+from plugin.referrals.models import Referral
 from plugin.referrals.selectors import customer_facts, referral_facts, referral_for_order
 from plugin.referrals.services import (
     customer_order_record,
@@ -20,12 +20,6 @@ from plugin.use_cases.attribution import customer_referral_sync
 
 pytestmark = pytest.mark.django_db
 BOB = "VXNlcjo0Nw=="
-
-
-@pytest.fixture
-def alice(installation, captured):
-    customer_referral_sync(installation=installation, payload=captured("CUSTOMER_CREATED", 1))
-    return ReferralCode.objects.get(installation=installation, code="ALICE-REF")
 
 
 def test_a_users_own_referral_code_metadata_becomes_their_code(alice):

@@ -17,7 +17,7 @@ from plugin.referrals.models import CheckoutDiscount
 from plugin.referrals.services import customer_order_record, referral_attribute
 from plugin.use_cases.attribution import customer_referral_sync
 from plugin.use_cases.checkout_discount import Outcome, checkout_discount_reconcile
-from tests.plugin.referrals.doubles import discount_fake
+from tests.plugin.referrals.doubles import discount_fake, promo_code_added
 
 pytestmark = pytest.mark.django_db
 
@@ -286,15 +286,7 @@ def test_saleor_refusing_the_code_is_final_for_this_delivery(
     assert reconcile(captured("CHECKOUT_UPDATED", 1)) is Outcome.REFUSED
     row = CheckoutDiscount.objects.get()
     assert row.state == "creating" and row.saleor_voucher_id  # the voucher is kept for a retry
-    fake.on(
-        "checkout_add_promo_code",
-        lambda v: {
-            "checkoutAddPromoCode": {
-                "checkout": {"id": v["id"], "voucherCode": v["promoCode"]},
-                "errors": [],
-            }
-        },
-    )
+    fake.on("checkout_add_promo_code", promo_code_added)
     assert reconcile(captured("CHECKOUT_UPDATED", 2)) is Outcome.APPLIED
     assert len(fake.calls("voucher_create")) == 1
     assert {r.variables["promoCode"] for r in fake.calls("checkout_add_promo_code")} == {row.code}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plugin.referrals.fraud import fraud_check
-from plugin.referrals.models import Referral, ReferralCode
+from plugin.referrals.models import Referral
 from plugin.referrals.selectors import referrals_in_review
 from plugin.referrals.services import (
     customer_order_record,
@@ -17,12 +17,6 @@ from plugin.use_cases.attribution import customer_referral_sync
 
 pytestmark = pytest.mark.django_db
 ALICE = "VXNlcjo0Ng=="
-
-
-@pytest.fixture
-def alice(installation, captured):
-    customer_referral_sync(installation=installation, payload=captured("CUSTOMER_CREATED", 1))
-    return ReferralCode.objects.get(installation=installation, code="ALICE-REF")
 
 
 def _checkout_by(captured, *, email, user=None, checkout_id="Q2hlY2tvdXQ6c2VsZg==", address=None):
@@ -98,22 +92,27 @@ def test_a_real_friend_passes(installation, alice, captured):
     assert verdict.ok and verdict.reason == ""
 
 
+def _checkouts_by_many(installation, captured, *, who: str, count: int) -> list[Referral]:
+    """`count` checkouts with ALICE-REF, each by another shopper (`<who><n>@example.com`)."""
+    return [
+        referral_attribute(
+            installation=installation,
+            kind="checkout",
+            payload=_checkout_by(
+                captured, email=f"{who}{n}@example.com", checkout_id=f"Q2hlY2tvdXQ6{n}"
+            ),
+        )
+        for n in range(count)
+    ]
+
+
 def test_velocity_sends_doubtful_referrals_to_review_and_a_person_decides(
     installation, alice, captured
 ):
     referral_settings_update(
         installation=installation, velocity_per_day=3, leaked_referees_per_day=100
     )
-    made = [
-        referral_attribute(
-            installation=installation,
-            kind="checkout",
-            payload=_checkout_by(
-                captured, email=f"friend{n}@example.com", checkout_id=f"Q2hlY2tvdXQ6{n}"
-            ),
-        )
-        for n in range(5)
-    ]
+    made = _checkouts_by_many(installation, captured, who="friend", count=5)
     assert [r.status for r in made] == ["attributed"] * 3 + ["review"] * 2
     queue = list(referrals_in_review(installation=installation))
     assert [r.pk for r in queue] == [made[3].pk, made[4].pk] and queue[
@@ -138,16 +137,8 @@ def test_a_leaked_code_used_by_many_strangers_goes_to_review(installation, alice
     referral_settings_update(
         installation=installation, velocity_per_day=1000, leaked_referees_per_day=2
     )
-    statuses = [
-        referral_attribute(
-            installation=installation,
-            kind="checkout",
-            payload=_checkout_by(
-                captured, email=f"stranger{n}@example.com", checkout_id=f"Q2hlY2tvdXQ6{n}"
-            ),
-        ).status
-        for n in range(3)
-    ]
+    made = _checkouts_by_many(installation, captured, who="stranger", count=3)
+    statuses = [referral.status for referral in made]
     assert statuses == ["attributed", "attributed", "review"]
     assert Referral.objects.get(status="review").review_reason == "leaked_code"
 

@@ -22,8 +22,8 @@ class WorkerKilled(BaseException):
     """The process dies: nothing below it runs, no error handling, the lease stays taken."""
 
 
-def _released(make_reward, installation, **reward_options):
-    reward = make_reward(hold_after="payment", **reward_options)
+def _paid_at_t0(installation, reward) -> None:
+    """The reward's order is paid at T0 and reconciled: its hold starts."""
     order_track_update(
         installation=installation,
         order_id=reward.order_id,
@@ -32,6 +32,11 @@ def _released(make_reward, installation, **reward_options):
         paid_at=T0,
     )
     order_rewards_reconcile(installation=installation, order_id=reward.order_id, now=T0)
+
+
+def _released(make_reward, installation, **reward_options):
+    reward = make_reward(hold_after="payment", **reward_options)
+    _paid_at_t0(installation, reward)
     assert reward_latest_entry(reward=reward).state == RewardState.HELD
     assert rewards_release(installation=installation, now=T0 + timedelta(seconds=1)) == [reward]
     expected = RewardState.ISSUED if reward.kind == "points" else RewardState.ISSUING
@@ -161,14 +166,7 @@ def test_release_command_issues_due_rewards(make_reward, shop, captured_installa
     from django.core.management import call_command
 
     reward = make_reward(hold_after="payment", hold_days=14)
-    order_track_update(
-        installation=captured_installation,
-        order_id=reward.order_id,
-        currency="USD",
-        total=Decimal("84.99"),
-        paid_at=T0,
-    )
-    order_rewards_reconcile(installation=captured_installation, order_id=reward.order_id, now=T0)
+    _paid_at_t0(captured_installation, reward)
     out = StringIO()
     call_command("rewards_release", now="2026-12-01T00:00:00+00:00", stdout=out)
     assert out.getvalue().strip() == "released 0, issued 0, failed 0"  # hold not over yet

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.core.management.base import BaseCommand
+
+from plugin.commands import command_installation, command_now
 
 
 class Command(BaseCommand):
@@ -16,18 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         from plugin.contests.finalize import contests_finalize_due
-        from plugin.install.models import Installation
 
-        now = timezone.now()
-        if options.get("now"):
-            now = parse_datetime(options["now"])
-            if now is None or now.tzinfo is None:
-                raise CommandError("--now needs an ISO date-time with a UTC offset")
-        installation = None
-        if options.get("installation") is not None:
-            installation = Installation.objects.filter(pk=options["installation"]).first()
-            if installation is None:
-                raise CommandError(f"no installation {options['installation']}")
+        now = command_now(options.get("now"))
+        installation = command_installation(options.get("installation"))
         result = contests_finalize_due(now=now, installation=installation)
         self.stdout.write(f"finalised {result['finalised']} contest(s), "
                           f"{result['winners']} prize winner(s)")

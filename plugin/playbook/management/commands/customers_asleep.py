@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.core.management.base import BaseCommand
+
+from plugin.commands import command_now
 
 
 class Command(BaseCommand):
@@ -21,11 +21,7 @@ class Command(BaseCommand):
         from plugin.playbook.selectors import customers_asleep, lost_revenue_estimate
         from plugin.playbook.win_back import win_back_run
 
-        now = timezone.now()
-        if options.get("now"):
-            now = parse_datetime(options["now"])
-            if now is None or now.tzinfo is None:
-                raise CommandError("--now needs an ISO date-time with a UTC offset")
+        now = command_now(options.get("now"))
         for installation in Installation.objects.filter(is_active=True):
             if options["dry_run"]:
                 asleep = customers_asleep(installation=installation, now=now)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.core.management.base import BaseCommand
+
+from plugin.commands import command_installation, command_now
 
 
 class Command(BaseCommand):
@@ -20,21 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        from plugin.install.models import Installation
         from plugin.rewards.tasks import rewards_tick_run
 
-        now = timezone.now()
-        if options["now"]:
-            now = parse_datetime(options["now"])
-            if now is None or now.tzinfo is None:
-                raise CommandError(
-                    "--now needs an ISO date-time with a zone, e.g. 2026-12-31T00:00:00+00:00"
-                )
-        installation = None
-        if options["installation"] is not None:
-            installation = Installation.objects.filter(pk=options["installation"]).first()
-            if installation is None:
-                raise CommandError(f"no installation {options['installation']}")
+        now = command_now(options.get("now"))
+        installation = command_installation(options.get("installation"))
         if options["retry_dead"]:
             from plugin.rewards.outbox import outbox_requeue_dead
 
