@@ -4,16 +4,19 @@ reward the same recipient. Rewards of such rules add up, which is often not what
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rules import ast
-from rules.analysis import Ranges, narrow
+from rules.analysis import Range, Ranges, narrow
 from rules.contests import gives_in
 from rules.facts import Trigger
 from rules.schema import ORDER_TRIGGERS, fact_named
 
-# Past this many rules on one trigger the pairwise comparison is skipped (it is quadratic).
+# Past this many rules on one trigger the comparison is skipped (pairs can still add up).
 MAX_COMPARED = 200
 
 
@@ -90,18 +93,81 @@ def overlapping_rules(rules: list[ast.Rule]) -> list[Overlap]:
     for rule in rules:
         by_trigger.setdefault(rule.trigger.trigger, []).append(rule)
     found: list[Overlap] = []
-    for trigger, group in by_trigger.items():
+    for group in by_trigger.values():
         if len(group) < 2 or len(group) > MAX_COMPARED:
             continue
         recipients = [_recipients(rule) for rule in group]
-        for index in range(1, len(group)):
-            for earlier in range(index - 1, -1, -1):
-                shared = recipients[index] & recipients[earlier]
-                if shared and _both_can_hold(group[earlier], group[index]):
-                    found.append(Overlap(group[index], group[earlier], sorted(shared)[0]))
+        index = _BandIndex(group)
+        for later in range(1, len(group)):
+            for earlier in index.candidates(later):
+                shared = recipients[later] & recipients[earlier]
+                if shared and _both_can_hold(group[earlier], group[later]):
+                    found.append(Overlap(group[later], group[earlier], sorted(shared)[0]))
                     break
-        del trigger
     return found
+
+
+class _BandIndex:
+    """Which earlier rules could hold together with a later one, nearest first, without trying
+    every pair: rules are often bands of one amount (`order_total >= 100 USD and order_total <
+    200 USD`), and two rules whose bands of a name cannot meet never both hold (`narrow` only
+    ever intersects ranges). Rules whose condition never holds meet nothing. Only a pruning:
+    every candidate still goes through `_both_can_hold`, in the order of the plain scan."""
+
+    def __init__(self, group: list[ast.Rule]) -> None:
+        own = [narrow({}, rule.when, True) if rule.when is not None else {} for rule in group]
+        counts: dict[str, int] = {}
+        for ranges in own:
+            for name in ranges or ():
+                counts[name] = counts.get(name, 0) + 1
+        key = max(counts, key=lambda name: counts[name]) if counts else None
+        self.bands: list[Range | None] = [  # None: this rule never fires
+            None if ranges is None else ranges.get(key, _ANY) if key else _ANY
+            for ranges in own]
+        self.wide: list[int] = []  # open-ended bands: always looked at
+        finite: list[tuple[Decimal, int]] = []
+        self.widest = Decimal(0)  # the widest closed band: how far back a band can reach
+        for position, band in enumerate(self.bands):
+            if band is None:
+                continue
+            if band.lo is None or band.hi is None:
+                self.wide.append(position)
+            else:
+                finite.append((band.lo, position))
+                self.widest = max(self.widest, band.hi - band.lo)
+        finite.sort()
+        self.finite_lows = [low for low, _ in finite]
+        self.finite = [position for _, position in finite]
+
+    def _meets(self, first: int, second: int) -> bool:
+        a, b = self.bands[first], self.bands[second]
+        if a is None or b is None:
+            return False
+        met = a if b.lo is None else a.above(b.lo, b.lo_open)
+        met = met if b.hi is None else met.below(b.hi, b.hi_open)
+        return not met.empty()
+
+    def candidates(self, later: int) -> Iterator[int]:
+        """Earlier rules whose band meets the later one's, nearest (highest index) first."""
+        band = self.bands[later]
+        if band is None:
+            return iter(())
+        near: list[int] = []  # finite bands that can reach this one: few when bands are disjoint
+        stop = bisect.bisect_right(self.finite_lows, band.hi) if band.hi is not None else len(
+            self.finite)
+        reach = band.lo - self.widest if band.lo is not None else None
+        for slot in range(stop - 1, -1, -1):
+            if reach is not None and self.finite_lows[slot] < reach:
+                break  # even the widest band starting here ends before this one starts
+            position = self.finite[slot]
+            if position < later and self._meets(position, later):
+                near.append(position)
+        near.sort(reverse=True)
+        wide = (p for p in reversed(self.wide) if p < later and self._meets(p, later))
+        return heapq.merge(near, wide, reverse=True)
+
+
+_ANY = Range()
 
 
 def overlap_message(overlap: Overlap) -> tuple[str, str]:

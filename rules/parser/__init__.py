@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -79,29 +80,17 @@ def _split_items(source: str) -> list[tuple[int, str]]:
 
 
 _CONTINUES_ITEM = ("elif", "else", "#")
-_BRACKETS = {"(": 1, "[": 1, ")": -1, "]": -1}
 
 
 def _bracket_balance(raw: str) -> int:
     """Opened minus closed brackets on a line, outside strings and comments."""
-    if '"' not in raw and "#" not in raw:  # the common line: just count
-        return raw.count("(") + raw.count("[") - raw.count(")") - raw.count("]")
-    balance, in_string, escaped = 0, False, False
-    for char in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "#":
-            break
-        else:
-            balance += _BRACKETS.get(char, 0)
-    return balance
+    if '"' in raw or "#" in raw:
+        raw = _STRING_OR_COMMENT.sub("", raw)
+    return raw.count("(") + raw.count("[") - raw.count(")") - raw.count("]")
+
+
+# A string (to its closing quote, or the end of the line when unclosed) or a comment.
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*')
 
 
 ChunkResult = tuple[ast.ProgramNode | None, Diagnostic | None]

@@ -278,7 +278,7 @@ class _ToAst(_DeclarationsToAst, Transformer):
         return ast.BoolLit(False, _span(c[0]))
 
     def path(self, c):
-        return ast.Name(tuple(str(t) for t in c), _cover(c[0], c[-1]))
+        return ast.Name(tuple(map(str, c)), _cover(c[0], c[-1]))
 
     def paren(self, c):
         return c[1]
