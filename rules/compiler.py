@@ -8,23 +8,22 @@ Its meaning is the interpreter's: property tests compare the two on random progr
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Callable
-from dataclasses import fields, replace
-from decimal import Decimal
+from dataclasses import replace
 from typing import Any
 
 from rules import ast
+from rules.caps import cap_limit, rewards_capped
 from rules.compile_cost import expr_steps, most_lines, rule_steps
 from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
 from rules.compile_reward import reward_maker
-from rules.decision import Decision, Percent, Reward
+from rules.decision import Decision, Reward
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
 from rules.printer import give_value_text
 from rules.program_data import RuleInfo
 from rules.schema import Missing
-from rules.values import as_money, compare
+from rules.values import compare
 
 # A statement: (facts, env, rewards so far) -> the `hold` it set, if any.
 StmtFn = Callable[[Facts, dict, list], Any]
@@ -88,45 +87,12 @@ class CompiledEvaluator:
         """Per-order caps (`limit reward at most 10% of order_total`), in written order."""
         for cap_decl, cap_fn in self._caps:
             try:
-                cap_value = cap_fn(facts, {})
+                limit = cap_limit(cap_fn(facts, {}), facts, facts.currency)
             except Missing:
                 continue
-            if isinstance(cap_value, Percent):
-                if facts.order is None:
-                    continue
-                cap_value = facts.order.total.percent(cap_value.value)
-            remaining = as_money(cap_value, facts.currency)
-            kept = []
-            last = len(rewards) - 1
-            for index, reward in enumerate(rewards):
-                counts = reward.amount is not None and reward.kind != "points" and (
-                    cap_decl.recipient in (None, reward.recipient))
-                if not counts:
-                    kept.append(reward)
-                    continue
-                allowed = min(reward.amount, remaining) if remaining.amount > 0 else None
-                if allowed is None or allowed.amount <= 0:
-                    continue
-                if allowed != reward.amount:
-                    reward = _with_amount(reward, allowed)
-                if index < last or not -_SAFE < remaining.amount < _SAFE:
-                    remaining = remaining - allowed  # only later rewards read what is left
-                kept.append(reward)
-            rewards = kept
+            if limit is not None:
+                rewards = rewards_capped(rewards, limit=limit, recipient=cap_decl.recipient)
         return rewards
-
-
-_REWARD_FIELDS = tuple(field.name for field in fields(Reward))
-_read_reward = operator.attrgetter(*_REWARD_FIELDS)
-_AMOUNT_AT = _REWARD_FIELDS.index("amount")
-_SAFE = Decimal(10) ** 18  # far below the Decimal context's 28 digits: subtracting cannot fail
-
-
-def _with_amount(reward: Reward, amount: object) -> Reward:
-    """`dataclasses.replace(reward, amount=amount)`, without its per-call introspection."""
-    values = list(_read_reward(reward))
-    values[_AMOUNT_AT] = amount
-    return Reward(*values)
 
 
 def _sum_steps(polys) -> tuple[int, ...]:

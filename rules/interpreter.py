@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from rules import ast
+from rules.caps import cap_limit, rewards_capped
 from rules.decision import Decision, Percent, Reward, TraceStep
 from rules.explain import Explanations
 from rules.facts import Facts
@@ -220,31 +221,13 @@ class Interpreter(Explanations):
     def apply_caps(self, run: _Run) -> None:
         for cap_decl in self.caps:
             try:
-                cap_value = self.eval(run, cap_decl.cap, {})
+                limit = cap_limit(self.eval(run, cap_decl.cap, {}), run.facts, run.currency)
             except Missing:
                 continue
-            if isinstance(cap_value, Percent):
-                if run.facts.order is None:
-                    continue
-                cap_value = run.facts.order.total.percent(cap_value.value)
-            remaining = as_money(cap_value, run.currency)
-            kept = []
-            for reward in run.rewards:
-                counts = reward.amount is not None and reward.kind != "points" and (
-                    cap_decl.recipient in (None, reward.recipient))
-                if not counts:
-                    kept.append(reward)
-                    continue
-                allowed = min(reward.amount, remaining) if remaining.amount > 0 else None
-                if allowed is None or allowed.amount <= 0:
-                    run.note(cap_decl, "cap", f"{reward.describe()}: dropped, cap reached")
-                    continue
-                if allowed != reward.amount:
-                    run.note(cap_decl, "cap", f"{reward.describe()}: cut to {allowed}")
-                    reward = replace(reward, amount=allowed)
-                remaining = remaining - allowed
-                kept.append(reward)
-            run.rewards = kept
+            if limit is not None:
+                run.rewards = rewards_capped(
+                    run.rewards, limit=limit, recipient=cap_decl.recipient,
+                    note=lambda text, decl=cap_decl: run.note(decl, "cap", text))
 
     # ---- expressions
     def tick(self, run: _Run) -> None:

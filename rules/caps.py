@@ -1,0 +1,63 @@
+"""Per-order caps (`limit reward at most 10% of order_total`): one meaning for both evaluators."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+
+from rules.decision import Percent, Reward
+from rules.facts import Facts
+from rules.money import Money
+from rules.values import as_money
+
+_REWARD_FIELDS = tuple(field.name for field in fields(Reward))
+_read_reward = operator.attrgetter(*_REWARD_FIELDS)
+_AMOUNT_AT = _REWARD_FIELDS.index("amount")
+
+
+def reward_with_amount(reward: Reward, amount: Money) -> Reward:
+    """`dataclasses.replace(reward, amount=amount)`, without its per-call introspection."""
+    values = list(_read_reward(reward))
+    values[_AMOUNT_AT] = amount
+    return Reward(*values)
+
+
+def cap_limit(value: object, facts: Facts, currency: str) -> Money | None:
+    """The cap as money: a percent is of the order total; None when there is no order."""
+    if isinstance(value, Percent):
+        if facts.order is None:
+            return None
+        value = facts.order.total.percent(value.value)
+    return as_money(value, currency)
+
+
+def rewards_capped(
+    rewards: Sequence[Reward],
+    *,
+    limit: Money,
+    recipient: str | None,
+    note: Callable[[str], None] | None = None,
+) -> list[Reward]:
+    """Rewards in written order, each cut to what the cap leaves; money-valued rewards of the
+    capped recipient (or of anyone) count, points never do. `note` hears each cut and drop."""
+    remaining = limit
+    kept: list[Reward] = []
+    for reward in rewards:
+        counts = reward.amount is not None and reward.kind != "points" and (
+            recipient in (None, reward.recipient))
+        if not counts:
+            kept.append(reward)
+            continue
+        allowed = min(reward.amount, remaining) if remaining.amount > 0 else None
+        if allowed is None or allowed.amount <= 0:
+            if note:
+                note(f"{reward.describe()}: dropped, cap reached")
+            continue
+        if allowed != reward.amount:
+            if note:
+                note(f"{reward.describe()}: cut to {allowed}")
+            reward = reward_with_amount(reward, allowed)
+        remaining = remaining - allowed
+        kept.append(reward)
+    return kept
