@@ -122,7 +122,13 @@ def reward_message_send(*, reward, template: str, **extra: Any) -> bool:
     from plugin.rewards.selectors import reward_view
 
     view = reward_view(reward=reward)
-    context = {"reward": view, "amount": view.amount, "points": view.points, **extra}
+    context = {
+        "reward": view,
+        "amount": view.amount,
+        "points": view.points,
+        "product": getattr(reward, "product", ""),  # a free-product voucher's product slug
+        **extra,
+    }
     return message_send(
         installation=reward.installation,
         key=f"reward:{reward.pk}:{template}",

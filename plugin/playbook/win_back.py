@@ -83,6 +83,7 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
                     "delivery": reward.delivery or "",
                     "voucher_type": reward.voucher_type or "",
                     "percent": reward.percent,
+                    "product": reward.product or "",
                     "amount": reward.amount.amount if reward.amount is not None else None,
                     "currency": reward.amount.currency if reward.amount is not None else "",
                     "points": reward.points,

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 
@@ -21,6 +22,39 @@ def _gid(type_name: str, pk: int) -> str:
 
 def _money(amount: Decimal, currency: str) -> dict[str, Any]:
     return {"amount": float(amount), "currency": currency}
+
+
+def _products_in(value: Any, found: dict[str, dict[str, Any]]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _products_in(item, found)
+    elif isinstance(value, dict):
+        product_id = value.get("id")
+        if isinstance(product_id, str) and isinstance(value.get("slug"), str):
+            try:
+                is_product = base64.b64decode(product_id).startswith(b"Product:")
+            except ValueError:
+                is_product = False
+            if is_product:
+                found[value["slug"]] = {k: value[k] for k in ("id", "name", "slug") if k in value}
+        for item in value.values():
+            _products_in(item, found)
+
+
+@cache
+def _captured_products() -> tuple[tuple[tuple[str, Any], ...], ...]:
+    from plugin.saleor.captures import captured_deliveries
+
+    found: dict[str, dict[str, Any]] = {}
+    for delivery in captured_deliveries():
+        if delivery.event.startswith("ORDER_"):
+            _products_in(delivery.payload, found)
+    return tuple(tuple(found[slug].items()) for slug in sorted(found))
+
+
+def captured_products() -> list[dict[str, Any]]:
+    """The products (id, name, slug) the captured Saleor's order webhooks mention."""
+    return [dict(product) for product in _captured_products()]
 
 
 @dataclass
@@ -38,6 +72,7 @@ class RewardsSaleorState:
             }
         ]
     )
+    products: list[dict[str, Any]] = field(default_factory=captured_products)
     gift_cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     vouchers: dict[str, dict[str, Any]] = field(default_factory=dict)
     sent_to: list[tuple[str, str]] = field(default_factory=list)  # (e-mail, gift card id)
@@ -50,6 +85,7 @@ class RewardsSaleorState:
         fake.on("gift_card_create", self.gift_card_create)
         fake.on("gift_card_update", self.gift_card_update)
         fake.on("vouchers_by_code", self.vouchers_by_code)
+        fake.on("products_by_slug", self.products_by_slug)
         fake.on("voucher_create", self.voucher_create)
         fake.on("voucher_channel_listing_update", self.voucher_channel_listing_update)
         fake.on("channels", lambda _variables: {"channels": self.channels})
@@ -137,6 +173,12 @@ class RewardsSaleorState:
     def balance(self, gift_card_id: str) -> Decimal:
         return Decimal(str(self.gift_cards[gift_card_id]["currentBalance"]["amount"]))
 
+    # --- catalogue --------------------------------------------------------------------------
+    def products_by_slug(self, variables: dict[str, Any]) -> dict[str, Any]:
+        known_channel = any(c["slug"] == variables.get("channel") for c in self.channels)
+        found = [p for p in self.products if known_channel and p["slug"] == variables["slug"]]
+        return {"products": {"edges": [{"node": product} for product in found[:1]]}}
+
     # --- vouchers -------------------------------------------------------------------------
     def _codes(self, voucher: dict[str, Any]) -> list[str]:
         return [edge["node"]["code"] for edge in voucher["codes"]["edges"]]
@@ -176,6 +218,8 @@ class RewardsSaleorState:
             "singleUse": bool(data.get("singleUse")),
             "usageLimit": data.get("usageLimit"),
             "applyOncePerCustomer": False,
+            "applyOncePerOrder": bool(data.get("applyOncePerOrder")),
+            "products": list(data.get("products") or []),
             "codes": {
                 "totalCount": len(codes),
                 "edges": [

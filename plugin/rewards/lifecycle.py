@@ -325,15 +325,21 @@ def _issue_payload(*, reward: Reward, amount: Decimal | None, now: datetime) -> 
             "expiry_date": expiry,
             "note": f"Referral reward, order {reward.order_number} ({reward.rule_label})".strip(),
         }
-    value = reward.percent if reward.voucher_type == "percent" else amount
+    if reward.voucher_type == "free_product":
+        value: Decimal | None = Decimal(100)  # one unit of the product, at 100 %
+    else:
+        value = reward.percent if reward.voucher_type == "percent" else amount
     return {
         "code": redemption_code(key=f"reward:{reward.installation_id}:{reward.pk}"),
         "name": f"Referral reward for order {reward.order_number}".strip(),
-        "value_type": "PERCENTAGE" if reward.voucher_type == "percent" else "FIXED",
+        "value_type": "PERCENTAGE"
+        if reward.voucher_type in ("percent", "free_product")
+        else "FIXED",
         "voucher_type": reward.voucher_type or "fixed",
         "value": str(value) if value is not None else "0",
         "currency": reward.currency,
         "channel": reward.channel,
         "end_date": expiry,
         "email": reward.recipient_email,
+        "product": reward.product,
     }

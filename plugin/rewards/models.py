@@ -80,6 +80,7 @@ class Reward(AppendOnly):
     delivery = models.CharField(max_length=20, blank=True, default="")  # gift_card | store_credit
     voucher_type = models.CharField(max_length=20, blank=True, default="")
     percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    product = models.CharField(max_length=255, blank=True, default="")  # free_product: slug
     amount = models.DecimalField(**MONEY, null=True, blank=True)  # as decided, before refunds
     currency = models.CharField(max_length=3, blank=True, default="")
     points = models.IntegerField(null=True, blank=True)

@@ -22,6 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from plugin.rewards.models import EntryAction, OutboxItem, OutboxStatus, RewardState
+from plugin.rewards.voucher_products import (
+    RewardUndeliverable,
+    free_product_voucher_input,
+    outbox_give_up,
+    product_id_for_slug,
+)
 from rules.money import Money
 
 log = logging.getLogger("plugin.rewards.outbox")
@@ -82,6 +88,9 @@ def outbox_process(
             checkpoint("before_done")
             _complete(item=item, result=result, now=now)
             run.done.append(item.pk)
+        except RewardUndeliverable as exc:  # final: retrying cannot help, the reward is voided
+            outbox_give_up(item=item, reason=str(exc), now=now)
+            run.failed.append(item.pk)
         except Exception as exc:  # retried later; a dying worker (BaseException) keeps the lease
             _failed(item=item, error=exc, now=now)
             run.failed.append(item.pk)
@@ -224,24 +233,27 @@ def voucher_issue(*, client, payload: dict, checkpoint: Callable[[str], None]) -
     code = payload["code"]
     voucher = _voucher_with_code(client, code)
     checkpoint("after_lookup")
+    kind = payload.get("voucher_type")
     if voucher is None:
-        voucher_type = (
-            "SHIPPING" if payload.get("voucher_type") == "free_shipping" else "ENTIRE_ORDER"
-        )
         voucher_input: dict[str, Any] = {
             "name": payload.get("name") or "Referral reward",
-            "type": voucher_type,
+            "type": "SHIPPING" if kind == "free_shipping" else "ENTIRE_ORDER",
             "discountValueType": payload.get("value_type", "FIXED"),
             "addCodes": [code],
             "singleUse": True,
         }
+        if kind == "free_product":
+            product_id = product_id_for_slug(
+                client, slug=payload.get("product") or "", channel=payload["channel"]
+            )
+            voucher_input.update(free_product_voucher_input(product_id=product_id))
         if payload.get("end_date"):
             voucher_input["endDate"] = f"{payload['end_date']}T23:59:59+00:00"
         voucher = client.execute_mutation(
             "voucher_create", {"input": voucher_input}, "voucherCreate"
         )["voucher"]
     checkpoint("after_create")
-    listing_value = "100" if payload.get("voucher_type") == "free_shipping" else payload["value"]
+    listing_value = "100" if kind in ("free_shipping", "free_product") else payload["value"]
     client.execute_mutation(
         "voucher_channel_listing_update",
         {

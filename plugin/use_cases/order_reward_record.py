@@ -71,6 +71,7 @@ def reward_record(
         "delivery": reward.delivery or "",
         "voucher_type": reward.voucher_type or "",
         "percent": reward.percent,
+        "product": getattr(reward, "product", None) or "",
         "amount": amount,
         "currency": currency,
         "points": reward.points,

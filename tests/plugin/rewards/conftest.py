@@ -41,6 +41,7 @@ def make_reward(captured_installation):
         customer_id: str = "VXNlcjo0Ng==",
         voucher_type: str = "",
         expires_days: int | None = None,
+        product: str = "",
     ):
         fields = {
             "order_id": order_id,
@@ -61,6 +62,7 @@ def make_reward(captured_installation):
             "hold_days": hold_days,
             "hold_after": hold_after,
             "expires_days": expires_days,
+            "product": product,
         }
         reward, created = reward_create(
             installation=captured_installation,
