@@ -1,4 +1,4 @@
-"""The fake Saleor and the capture reader: what other engineers' tests stand on."""
+"""The fake Saleor and the capture reader: what the app's other tests stand on."""
 
 from __future__ import annotations
 
