@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from rules import ast
 from rules.facts import Trigger
 from rules.money import is_currency, minor_units
-from rules.printer import expr_text
 from rules.schema import (
     ALIASES,
     CONTEST_FACTS,
@@ -396,6 +395,3 @@ def _fold(op: str, left: Decimal | None, right: Decimal | None) -> Decimal | Non
         return None
     return None
 
-
-def condition_text(e: ast.Expr) -> str:
-    return expr_text(e)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from facts_strategies import facts_for
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_compiler_strategies import aggregate_programs, facts_for, programs
+from rules_strategies import aggregate_programs, programs
 
 import rules
 from rules import ast

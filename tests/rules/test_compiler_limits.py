@@ -9,9 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
+from facts_strategies import facts_for
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_compiler_strategies import facts_for, programs
+from rules_strategies import programs
 
 import rules
 import rules.compile_aggregate

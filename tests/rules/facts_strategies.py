@@ -1,0 +1,79 @@
+"""Hypothesis strategies for random facts in a program's currency (or, rarely, another one)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import strategies as st
+from rules_strategies import CATEGORIES, CHANNELS, CURRENCIES, SKUS, decimal_text
+
+from rules.facts import (
+    CustomerFacts,
+    Facts,
+    LineFacts,
+    OrderFacts,
+    ReferralFacts,
+    ReferrerFacts,
+    Trigger,
+)
+from rules.money import Money
+from rules.schema import ORDER_TRIGGERS
+
+
+def money(draw, currency: str, high: int = 3000) -> Money:
+    return Money.of(decimal_text(draw, CURRENCIES.get(currency, 2), high), currency)
+
+
+@st.composite
+def facts_for(draw, currency: str, triggers: list[Trigger], max_lines: int = 6) -> Facts:
+    """Random facts of one event, mostly for one of `triggers`, mostly in `currency`."""
+    trigger = draw(st.sampled_from(triggers)) if triggers and draw(st.integers(0, 9)) else (
+        draw(st.sampled_from(list(Trigger))))
+    if not draw(st.integers(0, 14)):
+        currency = draw(st.sampled_from([c for c in CURRENCIES if c != currency]))
+    channel = draw(st.sampled_from(CHANNELS))
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=draw(st.integers(0, 400)))
+    order = None
+    if draw(st.integers(0, 9)) < (9 if trigger in ORDER_TRIGGERS else 3):
+        lines = tuple(draw(st.lists(lines_in(currency), max_size=max_lines)))
+        order = OrderFacts(
+            id="o1", currency=currency, total=money(draw, currency),
+            subtotal=money(draw, currency), shipping=money(draw, currency, 40), channel=channel,
+            lines=lines, refunded=draw(st.none() | st.just(money(draw, currency, 100))),
+            is_paid=draw(st.booleans()),
+        )
+    customer = None
+    if draw(st.integers(0, 4)):
+        last = draw(st.none() | st.dates(date(2025, 1, 1), date(2026, 3, 1)))
+        customer = CustomerFacts(
+            email="c@example.com", id=draw(st.none() | st.just("u1")),
+            is_new=draw(st.booleans()), orders=draw(st.integers(0, 12)),
+            total_spent=draw(st.none() | st.just(money(draw, currency, 9000))),
+            last_order=last, usual_interval=draw(st.none() | st.just(timedelta(days=30))),
+            periods_missed=draw(st.integers(0, 4)),
+        )
+    referrer = ReferrerFacts(
+        orders=draw(st.integers(0, 12)), referrals=draw(st.integers(0, 20)),
+        paid_referrals=draw(st.integers(0, 10)),
+        total_spent=draw(st.none() | st.just(money(draw, currency, 9000))),
+    )
+    referral = ReferralFacts(
+        is_referred=draw(st.booleans()), code=draw(st.sampled_from([None, "FRIEND", "X"])),
+        days_since=draw(st.none() | st.integers(0, 60)), referrer=referrer,
+    )
+    return Facts(trigger=trigger, now=now, channel=channel, currency=currency, order=order,
+                 customer=customer, referral=referral)
+
+
+@st.composite
+def lines_in(draw, currency: str) -> LineFacts:
+    quantity = draw(st.integers(1, 5))
+    unit = money(draw, currency, 400)
+    total = unit * quantity if draw(st.integers(0, 4)) else money(draw, currency, 900)
+    return LineFacts(
+        product=draw(st.sampled_from(["p1", "p2", "p3"])), quantity=quantity, unit_price=unit,
+        total_price=total, sku=draw(st.sampled_from([None, *SKUS])),
+        category=draw(st.sampled_from([None, *CATEGORIES])),
+        collections=tuple(draw(st.lists(st.sampled_from(["sale", "new"]), max_size=2,
+                                        unique=True))),
+    )
