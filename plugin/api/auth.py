@@ -13,9 +13,9 @@ from typing import Any
 
 from plugin.install.models import Installation
 from plugin.install.selectors import installation_get_by_api_url
-from plugin.install.services import installation_jwks
+from plugin.install.services import installation_jwks_for_kid
 from plugin.saleor.jwks import JWKSUnavailable
-from plugin.saleor.signatures import SignatureError, UnknownKeyId, signing_key
+from plugin.saleor.signatures import UnknownKeyId, signing_key
 from plugin.saleor.tokens import MAX_TOKEN_LENGTH, TokenError, claims_user, rs256_claims
 
 # The shopper's answer for each check of the shared core that refused the token (None: its reason).
@@ -68,13 +68,10 @@ def installation_from_header(api_url: str | None) -> Installation:
 def _key_for(installation: Installation):
     def key_for(header: dict[str, Any]) -> Any:
         try:
-            return signing_key(header, installation_jwks(installation=installation))
-        except UnknownKeyId:
-            try:  # Saleor may have rotated its key: look once more (rate-limited by the selector)
-                refreshed = installation_jwks(installation=installation, refresh=True)
-                return signing_key(header, refreshed)
-            except (SignatureError, JWKSUnavailable) as exc:
-                raise TokenError("the token's key is unknown", kind="key") from exc
+            jwks = installation_jwks_for_kid(installation=installation, kid=header.get("kid"))
+            return signing_key(header, jwks)
+        except (UnknownKeyId, JWKSUnavailable) as exc:
+            raise TokenError("the token's key is unknown", kind="key") from exc
 
     return key_for
 

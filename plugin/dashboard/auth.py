@@ -15,7 +15,8 @@ import jwt
 from django.http import HttpRequest, HttpResponse
 
 from plugin.dashboard.http import BadRequest, error_response
-from plugin.install.selectors import installation_get_by_api_url, installation_jwks
+from plugin.install.selectors import installation_get_by_api_url
+from plugin.install.services import installation_jwks_for_kid
 from plugin.saleor.jwks import JWKSUnavailable
 from plugin.saleor.tokens import TokenError, verify_dashboard_token
 
@@ -32,10 +33,6 @@ def _token_kid(token: str) -> str | None:
         return None
 
 
-def _known_kids(jwks: dict[str, Any]) -> set[str]:
-    return {key.get("kid") for key in jwks.get("keys", []) if isinstance(key, dict)}
-
-
 def authenticate(request: HttpRequest, *, required_permissions: Iterable[str] = ()):
     """(installation, staff user) for a request, or TokenError with 401/403."""
     token = request.headers.get(TOKEN_HEADER, "").strip()
@@ -47,15 +44,11 @@ def authenticate(request: HttpRequest, *, required_permissions: Iterable[str] = 
     installation = installation_get_by_api_url(saleor_api_url=api_url)
     if installation is None or not installation.is_active:
         raise TokenError("the app is not installed for this Saleor", 403)
-    jwks = installation_jwks(installation=installation)
-    kid = _token_kid(token)
-    if kid and kid not in _known_kids(jwks):
-        # Saleor may have rotated its key: fetch its JWKS again (rate-limited by the selector).
-        try:
-            jwks = installation_jwks(installation=installation, refresh=True)
-        except JWKSUnavailable as exc:
-            # Unverifiable is refused: a token no known key signed never gets through.
-            raise TokenError("token is signed by a key this Saleor does not publish", 401) from exc
+    try:
+        jwks = installation_jwks_for_kid(installation=installation, kid=_token_kid(token))
+    except JWKSUnavailable as exc:
+        # Unverifiable is refused: a token no known key signed never gets through.
+        raise TokenError("token is signed by a key this Saleor does not publish", 401) from exc
     user = verify_dashboard_token(
         token=token,
         jwks=jwks,

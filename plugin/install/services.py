@@ -173,3 +173,19 @@ def installation_jwks(
     installation.jwks, installation.jwks_fetched_at = jwks, now
     logger.info("installation %s: JWKS refreshed", installation.pk)
     return jwks
+
+
+def installation_jwks_for_kid(*, installation: Installation, kid: str | None) -> dict[str, Any]:
+    """The key set to check something signed with `kid`: the stored one, refreshed once (within
+    the per-minute limit) when it lacks that kid, since Saleor may have rotated its key.
+
+    Raises `JWKSUnavailable` when that refresh fails.
+    """
+    jwks = installation_jwks(installation=installation)
+    if kid and kid not in jwks_kids(jwks):
+        jwks = installation_jwks(installation=installation, refresh=True)
+    return jwks
+
+
+def jwks_kids(jwks: dict[str, Any]) -> set[str]:
+    return {key.get("kid") for key in jwks.get("keys", []) if isinstance(key, dict)}

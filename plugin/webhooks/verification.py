@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from plugin.install.models import Installation
-from plugin.install.services import installation_jwks
+from plugin.install.services import installation_jwks, installation_jwks_for_kid
 from plugin.saleor.jwks import JWKSUnavailable
 from plugin.saleor.signatures import (
     SignatureError,
@@ -51,9 +51,8 @@ def _verify_jws(*, installation: Installation, body: bytes, signature: str) -> N
         jwks = installation_jwks(installation=installation)
         try:
             verify_webhook_signature(body=body, signature=signature, jwks=jwks)
-        except UnknownKeyId:
-            # Saleor may have rotated its key: refetch (at most once a minute), then try again.
-            fresh = installation_jwks(installation=installation, refresh=True)
+        except UnknownKeyId as unknown:
+            fresh = installation_jwks_for_kid(installation=installation, kid=unknown.kid)
             verify_webhook_signature(body=body, signature=signature, jwks=fresh)
     except JWKSUnavailable as error:
         raise DeliveryRefused(f"JWKS unavailable: {error.reason}", 503) from error
