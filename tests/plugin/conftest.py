@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -28,6 +29,16 @@ def _fresh_installation_cache() -> Iterator[None]:
     cache.clear()
     yield
     active_installations_forget()
+
+
+@pytest.fixture
+def frozen_rate_window(monkeypatch) -> None:
+    """Rate limits count per clock-aligned window: hold the limiter's clock still so a test's
+    requests cannot straddle two windows and see fresh counters half-way."""
+    import django_ratelimit.core
+
+    still = SimpleNamespace(time=lambda: 1_800_000_000.0)
+    monkeypatch.setattr(django_ratelimit.core, "time", still)
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_code_validation_is_public(gql, shop):
     }
 
 
-def test_code_validation_is_rate_limited_per_client(gql, shop, settings):
+def test_code_validation_is_rate_limited_per_client(gql, shop, settings, frozen_rate_window):
     answers = [
         gql(VALIDATE, {"c": f"GUESS-{n:04d}"})["data"]["referralCodeValidate"] for n in range(25)
     ]

@@ -207,7 +207,9 @@ def test_register_only_takes_post(client, db):
 
 
 @override_settings(**ALLOW_CAPTURED)
-def test_register_attempts_are_rate_limited_per_address(client, fake_saleor, db):
+def test_register_attempts_are_rate_limited_per_address(
+    client, fake_saleor, db, frozen_rate_window
+):
     fake_saleor.on("AppWhoami", data={"app": None})
     statuses = [post_register(client).status_code for _ in range(21)]
 
