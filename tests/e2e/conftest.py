@@ -135,11 +135,43 @@ def dashboard_server() -> Iterator[_DashboardServer]:
     server.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what the app showed: which section was open, its text,
+    and the page's script errors and console messages, so a failure elsewhere explains itself."""
+    report = yield
+    pages = getattr(item, "dashboard_pages", [])
+    if report.when == "call" and report.failed and pages:
+        for number, page in enumerate(pages, start=1):
+            report.sections.append((f"dashboard page {number}", _describe(page)))
+    return report
+
+
+def _describe(page) -> str:
+    lines = [f"page errors: {page.errors or 'none'}", f"console: {page.console[-20:] or 'none'}"]
+    frame = next((f for f in page.frames if f is not page.main_frame), None)
+    if frame is None:
+        return "\n".join([*lines, "no app frame"])
+    try:
+        state = frame.evaluate("""() => ({
+            url: location.href,
+            selected: [...document.querySelectorAll('[role=tab][aria-selected=true]')]
+                .map((tab) => tab.textContent),
+            section: (document.getElementById('section') || document.body).innerText.slice(0, 1500),
+        })""")
+    except Exception as error:  # the frame may be gone; say so rather than hide the failure
+        return "\n".join([*lines, f"app frame unreadable: {error}"])
+    return "\n".join([*lines, f"frame url: {state['url']}", f"selected tabs: {state['selected']}",
+                      "section text:", state["section"]])
+
+
 @pytest.fixture
-def open_dashboard(chromium, live_server, bundle, shop, fake_saleor, signer, dashboard_server):
+def open_dashboard(request, chromium, live_server, bundle, shop, fake_saleor, signer,
+                   dashboard_server):
     """Opens the app inside the stand-in dashboard with `token` (a fresh valid one by default);
     returns (page, app frame)."""
     contexts = []
+    request.node.dashboard_pages = []
 
     def open_(token: str | None = None, *, theme: str = "light", width: int = 1360,
               height: int = 900):
@@ -151,6 +183,11 @@ def open_dashboard(chromium, live_server, bundle, shop, fake_saleor, signer, das
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.errors = errors
+        page.console = []
+        page.on("console", lambda message: page.console.append(f"{message.type}: {message.text}"))
+        page.on("response", lambda response: response.status >= 400 and page.console.append(
+            f"http {response.status}: {response.request.method} {response.url}"))
+        request.node.dashboard_pages.append(page)
         html = harness_html(app_base=live_server.url, token=token, theme=theme)
         page.goto(dashboard_server.serve(html))
         frame = page.frame_locator("#app-frame")

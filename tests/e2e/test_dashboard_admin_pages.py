@@ -15,6 +15,7 @@ from plugin.contests.models import Contest, ContestEntry, ContestWinner
 from plugin.playbook.models import MessageCopy, PlaybookSettings, WinBackOffer
 from plugin.referrals.models import ReferralCode, ReferralSettings
 from plugin.referrals.services import customer_order_record, referral_code_create
+from tests.e2e.steps import open_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +56,7 @@ def _seed(shop) -> ReferralCode:
 
 def test_settings_errors_inline_then_saved(open_dashboard, shop, shot):
     page, app = open_dashboard()
-    app.get_by_role("tab", name="Settings").click()
+    open_section(app, "Settings")
     url = app.get_by_label("Storefront URL")
     url.fill("http://shop.example.com/")
     app.get_by_label("Attribution window (days)").fill("0")
@@ -77,7 +78,7 @@ def test_settings_errors_inline_then_saved(open_dashboard, shop, shot):
 
 def test_messages_preview_error_position_save_and_reset(open_dashboard, shop, shot):
     page, app = open_dashboard()
-    app.get_by_role("tab", name="Messages").click()
+    open_section(app, "Messages")
     expect(app.locator("#preview-text")).to_contain_text("Thank you for your order!")
     body = app.get_by_label("Body")
     body.fill("Hello $name,\nyour link: $lnk\n\nStop: $unsubscribe_url")
@@ -105,7 +106,7 @@ def test_messages_preview_error_position_save_and_reset(open_dashboard, shop, sh
 def test_sleeping_contests_and_code_rotation(open_dashboard, shop, shot):
     code = _seed(shop)
     page, app = open_dashboard()
-    app.get_by_role("tab", name="Sleeping customers").click()
+    open_section(app, "Sleeping customers")
     cards = app.locator("#sleeping-cards")
     expect(cards).to_contain_text("36.00 USD")  # (20 + 100) x 30 %
     expect(app.locator("#sleeping")).to_contain_text("weekly@x.com")
@@ -122,7 +123,7 @@ def test_sleeping_contests_and_code_rotation(open_dashboard, shop, shot):
     assert PlaybookSettings.objects.get(installation=shop).expected_return_rate == Decimal("0.5")
     shot(page, "23-sleeping")
 
-    app.get_by_role("tab", name="Contests").click()
+    open_section(app, "Contests")
     spring = app.locator("[data-contest]").filter(has_text="Spring referrals")
     expect(spring.locator(".standings")).to_contain_text("Alice B.")
     expect(spring.locator(".standings")).to_contain_text("b***@example.org")
@@ -131,7 +132,7 @@ def test_sleeping_contests_and_code_rotation(open_dashboard, shop, shot):
         "No entries yet")
     shot(page, "24-contests")
 
-    app.get_by_role("tab", name="Codes").click()
+    open_section(app, "Codes")
     app.get_by_label("Code or customer e-mail").fill("alice@example.com")
     app.get_by_role("button", name="Find").click()
     expect(app.locator("#codes")).to_contain_text(code.code)
@@ -156,7 +157,7 @@ def test_new_pages_in_the_dark_theme(open_dashboard, shop, shot):
                              ("Sleeping customers", "#sleeping", "sleeping"),
                              ("Contests", ".standings", "contests"),
                              ("Codes", "#code-search", "codes")]:
-        app.get_by_role("tab", name=tab, exact=True).click()
+        open_section(app, tab)
         expect(app.locator(ready).first).to_be_visible()
         shot(page, f"27-dark-{name}")
     assert page.errors == []

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from plugin.programs.models import AuditLog, ProgramVersion
 from plugin.referrals.models import CustomerOrder
 from plugin.saleor.testing import TestSigner
+from tests.e2e.steps import open_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +62,7 @@ def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, sh
     # Fixed: no error left; the sandbox runs the draft on the form's facts.
     replace_source(page, app, FIXED)
     expect(app.locator(".cm-lintRange-error")).to_have_count(0, timeout=10_000)
-    app.get_by_role("tab", name="Sandbox").click()
+    open_section(app, "Sandbox")
     app.locator("#f-order-total").fill("600.00")
     app.locator("#run-sandbox").click()
     decision = app.locator("#decision")
@@ -75,12 +76,12 @@ def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, sh
     expect(app.locator("#f-order-total")).not_to_have_value("600.00")
     expect(app.locator("#decision")).to_be_visible()
 
-    app.get_by_role("tab", name="Examples").click()
+    open_section(app, "Examples")
     app.locator("#run-examples").click()
     expect(app.locator(".examples-list")).to_contain_text("1 of 1 examples pass")
 
     # Publish: static figures first, then version 1 goes live; the dashboard gets a toast.
-    app.get_by_role("tab", name="Publish").click()
+    open_section(app, "Publish")
     expect(app.locator("#static-report")).to_contain_text("on order paid")
     app.locator("#publish").click()
     expect(app.locator("#publish-result")).to_contain_text("version 1 is live")
@@ -94,7 +95,7 @@ def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, sh
     expect(app.locator("#publish-result")).to_contain_text("version 2 is live")
 
     # Versions: roll back to 1 and see the diff between them.
-    app.get_by_role("tab", name="Versions").click()
+    open_section(app, "Versions")
     expect(app.locator("#versions tr[data-version='2']")).to_contain_text("live")
     app.get_by_role("button", name="Roll back to v1").click()
     confirm = app.get_by_role("group", name="Make v1 live again?")
@@ -113,7 +114,7 @@ def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, sh
         CustomerOrder.objects.create(
             installation=shop, order_id=f"O-{index}", email=f"c{index}@x.com", total=Decimal(total),
             currency="USD", status=CustomerOrder.Status.PAID, paid_at=now - timedelta(days=index))
-    app.get_by_role("tab", name="Backtest").click()
+    open_section(app, "Backtest")
     app.locator("#backtest-assume").check()
     app.locator("#run-backtest").click()
     expect(app.locator("#backtest-result")).to_be_visible(timeout=20_000)
@@ -121,7 +122,7 @@ def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, sh
     expect(app.locator("svg.chart rect.bar.draft")).not_to_have_count(0)
     shot(page, "6-backtest-chart")
 
-    app.get_by_role("tab", name="Audit log").click()
+    open_section(app, "Audit log")
     expect(app.locator("#audit")).to_contain_text("Rolled back")
     shot(page, "7-audit-log")
     actions = set(AuditLog.objects.filter(installation=shop).values_list("actor_email", flat=True))

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
 from plugin.rewards.models import EntryAction, RewardEntry, RewardState
 from plugin.rewards.services import reward_create
+from tests.e2e.steps import open_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,11 +36,11 @@ def test_review_queue_reject_with_reason_then_ledger_and_overview(open_dashboard
                 "amount": Decimal("40.00"), "currency": "USD"})
 
     page, app = open_dashboard()
-    app.get_by_role("tab", name="Overview").click()
+    open_section(app, "Overview")
     expect(app.locator("#overview")).to_contain_text("10.0%")  # 40 of 400 USD
     shot(page, "11-overview")
 
-    app.get_by_role("tab", name="Review queue").click()
+    open_section(app, "Review queue")
     expect(app.locator("#review")).to_contain_text("40.00 USD")
     app.get_by_role("button", name="Reject…").click()
     reason = app.get_by_role("textbox", name="Reason for rejecting")
@@ -50,9 +51,9 @@ def test_review_queue_reject_with_reason_then_ledger_and_overview(open_dashboard
     latest = RewardEntry.objects.filter(reward=reward).order_by("-seq").first()
     assert latest.state == "voided" and latest.actor == "ann@shop-e2e.example.com"
 
-    app.get_by_role("tab", name="Rewards").click()
+    open_section(app, "Rewards")
     app.locator("#reward-state").select_option("voided")
     expect(app.locator("#rewards")).to_contain_text("ann@x.com")
-    app.get_by_role("tab", name="Referrals").click()
+    open_section(app, "Referrals")
     expect(app.locator("#referrals")).to_contain_text("bo@x.com")
     shot(page, "13-referrals")
