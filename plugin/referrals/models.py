@@ -22,7 +22,8 @@ class ReferralSettings(models.Model):
     # other referees of the same referrer at one shipping address before it looks like a farm
     shared_address_referees = models.PositiveIntegerField(default=3)
     # The value a typed referral code has in Saleor until the app swaps in the referee's code.
-    code_voucher_percent = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    # Saleor refuses a voucher worth nothing, so 0 means "codes are shared by link only".
+    code_voucher_percent = models.DecimalField(max_digits=6, decimal_places=2, default=5)
     updated_at = models.DateTimeField(auto_now=True)
 
 
@@ -39,6 +40,10 @@ class ReferralCode(models.Model):
     owner_address_fingerprint = models.CharField(max_length=64, blank=True, default="")
     leaderboard_name = models.CharField(max_length=60, blank=True, default="")  # "" = not opted in
     saleor_voucher_id = models.CharField(max_length=128, blank=True, default="")
+    # the value the voucher is listed at in Saleor's channels; None: not listed yet
+    saleor_voucher_percent = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True
+    )
     active = models.BooleanField(default=True)
     rotated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rotated_to"

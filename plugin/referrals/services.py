@@ -43,11 +43,18 @@ class ReferralCodeError(ValueError):
 
 
 def referral_settings_update(*, installation: Any, **fields: Any) -> ReferralSettings:
+    """Save the knobs; a new typed-code value re-prices every code's voucher after commit."""
+    from plugin.referrals.tasks import referral_codes_resync_task
+    from plugin.tasks import task_enqueue
+
     settings, _ = ReferralSettings.objects.get_or_create(installation=installation)
+    typed_value_before = settings.code_voucher_percent
     for name, value in fields.items():
         setattr(settings, name, value)
     settings.full_clean(exclude=["installation"])
     settings.save()
+    if settings.code_voucher_percent != typed_value_before:
+        task_enqueue(referral_codes_resync_task, installation_id=installation.pk)
     return settings
 
 

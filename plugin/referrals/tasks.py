@@ -23,3 +23,19 @@ def referral_code_sync_task(code_id: int) -> None:
         referral_code_publish(code=code, client=client)
     else:
         referral_code_unpublish(code=code, client=client)
+
+
+@shared_task(
+    name="referrals.codes_resync", autoretry_for=(Exception,), retry_backoff=10, max_retries=5
+)
+def referral_codes_resync_task(installation_id: int) -> None:
+    """Bring every active code's voucher to the merchant's new typed value (resumable)."""
+    from plugin.install.models import Installation
+    from plugin.install.services import installation_client
+    from plugin.referrals.saleor_sync import referral_codes_resync
+
+    installation = Installation.objects.filter(pk=installation_id, is_active=True).first()
+    if installation is None:
+        return
+    referral_codes_resync(installation=installation,
+                          client=installation_client(installation=installation))

@@ -1,7 +1,8 @@
 """Free-product vouchers: finding the product in Saleor; giving up on what Saleor cannot take.
 
 A slug Saleor does not sell in the order's channel will not appear by retrying, so it is a
-final failure: the outbox item is closed and the reward voided with the reason, once.
+final failure: the outbox item is closed and the reward voided with the reason, once; the
+recipient is told in plain words, without the shop's channel names.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def free_product_voucher_input(*, product_id: str) -> dict[str, Any]:
     }
 
 
+def shopper_reason(reward: Any) -> str:
+    """Why, in the recipient's words: the ledger keeps the merchant's detail (slug, channel)."""
+    if reward.voucher_type == "free_product" and reward.product:
+        return f'the free product "{reward.product}" is no longer available'
+    return "it could not be issued"
+
+
 def outbox_give_up(*, item: OutboxItem, reason: str, now: datetime) -> None:
     """Close the item for good and void its reward with `reason` (one transaction, once)."""
     from plugin.rewards.services import reward_transition, reward_usage_release
@@ -74,7 +82,7 @@ def outbox_give_up(*, item: OutboxItem, reason: str, now: datetime) -> None:
 
                 transaction.on_commit(
                     lambda: reward_message_send(
-                        reward=reward, template="reward_voided", reason=reason
+                        reward=reward, template="reward_voided", reason=shopper_reason(reward)
                     )
                 )
     log.warning("outbox item %s (%s) given up: %s", item.pk, item.key, reason)

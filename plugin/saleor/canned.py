@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import copy
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -88,9 +89,26 @@ def _since(items: list[dict[str, Any]], since: str | None, key: str) -> list[dic
     return [item for item in ordered if not since or (item.get(key) or "") >= since]
 
 
+def _listing_refusal(variables: dict[str, Any]) -> dict[str, Any] | None:
+    """Saleor 3.24 refuses a new channel listing without a value, and a zero value counts as
+    none (its `voucherChannelListingUpdate` checks `not discount_value` for new listings)."""
+    empty = [
+        listing.get("channelId")
+        for listing in (variables.get("input") or {}).get("addChannels") or []
+        if not Decimal(str(listing.get("discountValue") or 0))
+    ]
+    if not empty:
+        return None
+    error = {"field": "discountValue", "code": "REQUIRED",
+             "message": "Value is required for voucher.", "channels": empty}
+    return {"voucherChannelListingUpdate": {"voucher": None, "errors": [error]}}
+
+
 def answer(operation: str, variables: dict[str, Any]) -> dict[str, Any] | None:
     """The canned `data` for an operation, or None when the captures have no answer."""
     objects = _latest_objects()
+    if operation == "VoucherChannelListingUpdate" and (refused := _listing_refusal(variables)):
+        return refused
     if operation in _TRANSCRIPT_ANSWERS:
         return copy.deepcopy(_transcript_data()[operation])
     if operation == "OrderGet":

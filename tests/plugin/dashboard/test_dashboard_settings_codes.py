@@ -19,7 +19,7 @@ def test_settings_show_defaults_before_anything_is_saved(dash):
     assert body["saved"] is False
     assert body["settings"]["attribution_days"] == 30
     assert body["settings"]["storefront_url"] == ""
-    assert body["settings"]["code_voucher_percent"] == "0"
+    assert body["settings"]["code_voucher_percent"] == "5"
 
 
 def test_settings_save_changes_and_audits_only_what_changed(dash, shop):

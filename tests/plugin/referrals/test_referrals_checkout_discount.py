@@ -214,13 +214,10 @@ def test_a_typed_referral_code_is_swapped_for_the_referees_code(
 def test_a_typed_referral_code_with_a_value_comes_off_when_nothing_is_due(
     bob_signed_up, installation, reconcile, fake, captured
 ):
-    from plugin.referrals.services import referral_settings_update
-
     small = captured("CHECKOUT_CREATED", 1)  # 41.99 USD: the program gives nothing
-    small["checkout"]["voucherCode"] = "ALICE-REF"
-    assert reconcile(small) is Outcome.NOTHING and fake.mutations() == []  # worth 0%: harmless
-    referral_settings_update(installation=installation, code_voucher_percent=5)
+    small["checkout"]["voucherCode"] = "ALICE-REF"  # worth the default 5% in Saleor
     reconcile(small)
+    assert [m.operation_name for m in fake.mutations()] == ["CheckoutRemovePromoCode"]
     removed = fake.calls("checkout_remove_promo_code")
     assert [r.variables["promoCode"] for r in removed] == ["ALICE-REF"]
 

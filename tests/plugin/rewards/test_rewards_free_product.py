@@ -171,4 +171,5 @@ def test_voided_free_product_tells_the_recipient_once(
     assert [(m.template, m.to) for m in sent] == [("reward_voided", "alice.referrer@example.com")]
     (voided_mail,) = [m for m in mail.outbox if m.subject == sent.get().subject]
     assert voided_mail.to == ["alice.referrer@example.com"]
-    assert "orange-juice" in voided_mail.body
+    assert 'the free product "orange-juice" is no longer available' in voided_mail.body
+    assert "default-channel" not in voided_mail.body  # the shop's channel names stay inside

@@ -17,7 +17,7 @@ const FIELDS = [
   { name: "shared_address_referees", label: "Referees at one address", type: "number",
     help: "Friends of one referrer shipping to the same address before review." },
   { name: "code_voucher_percent", label: "Typed-code discount (%)", type: "text", inputmode: "decimal",
-    help: "The value of a referral code typed at checkout until the app applies the friend's reward." },
+    help: "What a referral code typed at checkout is worth until the app applies the friend's own reward (once per shopper). 0 keeps codes out of Saleor: friends then come by link only." },
 ];
 
 export function settingsSection(main, ctx) {
