@@ -64,4 +64,7 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
         problems.append("DEMO_SALEOR must be off")
     if not environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must point at PostgreSQL")
+    if environ.get("RATE_LIMIT_STORE", "database").strip().lower() != "database":
+        # per-process counters would let N web workers allow N times every limit
+        problems.append("RATE_LIMIT_STORE must be 'database' (one count for all workers)")
     return problems

@@ -107,6 +107,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Rate-limit counters (install attempts, storefront code checks). In production they live in the
+# database so every web worker counts against one limit; `memory` keeps them per process.
+RATE_LIMIT_STORE = os.environ.get(
+    "RATE_LIMIT_STORE", "database" if APP_ENV == "production" else "memory"
+).strip().lower()
+if RATE_LIMIT_STORE not in ("database", "memory"):
+    raise ImproperlyConfigured("RATE_LIMIT_STORE must be 'database' or 'memory'")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rate_limits": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+         "LOCATION": "referrals_rate_limits"}
+        if RATE_LIMIT_STORE == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "LOCATION": "rate-limits"}
+    ),
+}
+RATELIMIT_USE_CACHE = "rate_limits"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"

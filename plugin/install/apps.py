@@ -10,6 +10,12 @@ class InstallConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from plugin.install.cache_tables import cache_tables_create
+
+        post_migrate.connect(cache_tables_create, sender=self,
+                             dispatch_uid="referrals.cache_tables")
         if settings.DEMO_SALEOR:
             # `make run`: the demo installation's Saleor calls are answered in-process.
             from plugin.install import http

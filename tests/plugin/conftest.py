@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from plugin.install.crypto import token_encrypt
 from plugin.install.http import use_saleor_transport
@@ -26,7 +26,8 @@ def _fresh_installation_cache() -> Iterator[None]:
     """Each test starts with an empty webhook installation cache (rolled-back rows linger)
     and fresh rate-limit counters."""
     active_installations_forget()
-    cache.clear()
+    for alias in ("default", "rate_limits"):
+        caches[alias].clear()
     yield
     active_installations_forget()
 

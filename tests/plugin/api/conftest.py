@@ -6,7 +6,7 @@ import time
 
 import jwt
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from plugin.install.models import Installation
 from plugin.saleor.testing import TestSigner
@@ -21,7 +21,7 @@ def signer():
 
 @pytest.fixture
 def shop(db, signer):
-    cache.clear()  # rate-limit counters from earlier tests
+    caches["rate_limits"].clear()  # rate-limit counters from earlier tests
     return Installation.objects.create(
         saleor_api_url=SALEOR_API_URL, app_id="QXBwOjE=", jwks=signer.jwks
     )

@@ -216,3 +216,34 @@ def test_register_attempts_are_rate_limited_per_address(
     assert statuses[:20] == [403] * 20
     assert statuses[20] == 429
     assert len(fake_saleor.calls("AppWhoami")) == 20  # the 21st never reached Saleor
+
+
+DATABASE_COUNTERS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rate_limits": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                    "LOCATION": "referrals_rate_limits"},
+}
+
+
+@override_settings(**ALLOW_CAPTURED, CACHES=DATABASE_COUNTERS)
+def test_in_production_the_counters_are_shared_by_every_worker(
+    client, fake_saleor, db, frozen_rate_window
+):
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    from plugin.install.cache_tables import cache_tables_create
+
+    cache_tables_create()  # what every `migrate` runs
+    call_command("createcachetable", verbosity=0)  # a second run changes nothing
+    fake_saleor.on("AppWhoami", data={"app": None})
+    statuses = [post_register(client).status_code for _ in range(15)]
+    # A fresh connection to the store, as another worker process has: the same table.
+    caches["rate_limits"].close()
+    del caches["rate_limits"]
+    statuses += [post_register(client).status_code for _ in range(6)]
+
+    assert statuses[:20] == [403] * 20 and statuses[20] == 429
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM referrals_rate_limits")
+        assert cursor.fetchone()[0] >= 1

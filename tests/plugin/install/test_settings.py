@@ -23,10 +23,11 @@ SAFE = {
 }
 
 
-def start_django(env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in SAFE and k != "DEBUG"}
+def start_django(env: dict[str, str], show: str = "") -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items()
+            if k not in SAFE and k not in ("DEBUG", "RATE_LIMIT_STORE")}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); print('started'); {show}"],
         cwd=REPO, env={**base, "DJANGO_SETTINGS_MODULE": "plugin.settings", **env},
         capture_output=True, text=True, timeout=60,
     )
@@ -50,6 +51,7 @@ def test_a_safe_production_configuration_has_no_problems():
         ({"ALLOW_PRIVATE_SALEOR_URLS": "1"}, "ALLOW_PRIVATE_SALEOR_URLS must be off"),
         ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "must point at PostgreSQL"),
         ({"DEMO_SALEOR": "1"}, "DEMO_SALEOR must be off"),
+        ({"RATE_LIMIT_STORE": "memory"}, "RATE_LIMIT_STORE must be 'database'"),
     ],
 )
 def test_each_unsafe_setting_is_named(change, problem):
@@ -67,9 +69,18 @@ def test_production_refuses_to_start_with_debug_and_missing_keys():
 
 
 def test_production_starts_when_configured():
-    result = start_django(SAFE)
+    show = ("from django.conf import settings; "
+            "print(settings.CACHES[settings.RATELIMIT_USE_CACHE]['BACKEND'])")
+    result = start_django(SAFE, show)
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+    assert "DatabaseCache" in result.stdout  # rate limits count across workers
+
+
+def test_an_unknown_rate_limit_store_is_refused():
+    result = start_django({"RATE_LIMIT_STORE": "redis"})
+    assert result.returncode != 0
+    assert "RATE_LIMIT_STORE must be 'database' or 'memory'" in result.stderr
 
 
 def test_development_starts_on_defaults(tmp_path):
