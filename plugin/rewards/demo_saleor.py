@@ -1,8 +1,9 @@
 """A small in-memory Saleor for what rewards create (gift cards, vouchers), behind FakeSaleor.
 
 It answers the documents the outbox sends the way the captured Saleor did (tags filter, a
-repeated voucher code gives ALREADY_EXISTS, balances never below zero), keeping state between
-calls, so the demo and the tests can check what exists in "Saleor" after a run.
+repeated voucher code gives ALREADY_EXISTS, balances never below zero; `giftCardBalanceAdjust`
+as the 3.24 schema describes it), keeping state between calls, so the demo and the tests can
+check what exists in "Saleor" after a run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from rules.money import minor_units
+
 
 def _gid(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
@@ -22,6 +25,15 @@ def _gid(type_name: str, pk: int) -> str:
 
 def _money(amount: Decimal, currency: str) -> dict[str, Any]:
     return {"amount": float(amount), "currency": currency}
+
+
+def _error(mutation: str, field: str, code: str, message: str) -> dict[str, Any]:
+    return {
+        mutation: {
+            "giftCard": None,
+            "errors": [{"field": field, "code": code, "message": message}],
+        }
+    }
 
 
 def _products_in(value: Any, found: dict[str, dict[str, Any]]) -> None:
@@ -84,6 +96,7 @@ class RewardsSaleorState:
         fake.on("gift_card_get", self.gift_card_get)
         fake.on("gift_card_create", self.gift_card_create)
         fake.on("gift_card_update", self.gift_card_update)
+        fake.on("gift_card_balance_adjust", self.gift_card_balance_adjust)
         fake.on("vouchers_by_code", self.vouchers_by_code)
         fake.on("products_by_slug", self.products_by_slug)
         fake.on("voucher_create", self.voucher_create)
@@ -136,6 +149,7 @@ class RewardsSaleorState:
             "initialBalance": _money(amount, currency),
             "currentBalance": _money(amount, currency),
             "metadata": [],
+            "events": [],
         }
         self.gift_cards[card["id"]] = card
         if data.get("userEmail") and data.get("channel"):
@@ -145,30 +159,65 @@ class RewardsSaleorState:
     def gift_card_update(self, variables: dict[str, Any]) -> dict[str, Any]:
         card = self.gift_cards.get(variables["id"])
         if card is None:
-            return {
-                "giftCardUpdate": {
-                    "giftCard": None,
-                    "errors": [
-                        {
-                            "field": "id",
-                            "code": "NOT_FOUND",
-                            "message": "Couldn't resolve to a node",
-                        }
-                    ],
-                }
-            }
+            return _error("giftCardUpdate", "id", "NOT_FOUND", "Couldn't resolve to a node")
         data = variables["input"]
         if data.get("balanceAmount") is not None:
             card["currentBalance"]["amount"] = float(Decimal(str(data["balanceAmount"])))
+        removed = set(data.get("removeTags") or [])
+        card["tags"] = [tag for tag in card["tags"] if tag["name"] not in removed]
         for tag in data.get("addTags") or []:
             card["tags"].append({"name": tag})
         return {"giftCardUpdate": {"giftCard": card, "errors": []}}
 
+    def gift_card_balance_adjust(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """A signed delta (Saleor applies it under a row lock): a deduction below zero clamps the
+        balance to zero, a top-up past the initial balance raises it, zero is refused."""
+        card = self.gift_cards.get(variables["id"])
+        if card is None:
+            return _error("giftCardBalanceAdjust", "id", "NOT_FOUND", "Couldn't resolve to a node")
+        amount = Decimal(str(variables["amount"]))
+        currency = card["currentBalance"]["currency"]
+        if amount == 0:
+            return _error(
+                "giftCardBalanceAdjust", "amount", "INVALID", "Adjustment amount cannot be zero."
+            )
+        places = minor_units(currency)
+        if -amount.normalize().as_tuple().exponent > places:
+            return _error(
+                "giftCardBalanceAdjust",
+                "amount",
+                "INVALID",
+                f"Value cannot have more than {places} decimal places.",
+            )
+        old = self.balance(card["id"])
+        new = max(old + amount, Decimal(0))
+        card["currentBalance"] = _money(new, currency)
+        if new > Decimal(str(card["initialBalance"]["amount"])):
+            card["initialBalance"] = _money(new, currency)
+        self._event(card, "BALANCE_ADJUSTED", old=old, new=new)
+        return {"giftCardBalanceAdjust": {"giftCard": card, "errors": []}}
+
+    def _event(self, card: dict[str, Any], kind: str, *, old: Decimal, new: Decimal) -> None:
+        currency = card["currentBalance"]["currency"]
+        card["events"].append(
+            {
+                "id": _gid("GiftCardEvent", self._new_pk()),
+                "type": kind,
+                "date": datetime.now(UTC).isoformat(),
+                "balance": {
+                    "currentBalance": _money(new, currency),
+                    "oldCurrentBalance": _money(old, currency),
+                },
+            }
+        )
+
     def spend(self, gift_card_id: str, amount: Decimal) -> None:
-        """The shopper pays with the card (for clawback tests)."""
+        """The shopper pays with the card in an order (for clawback tests)."""
         card = self.gift_cards[gift_card_id]
-        left = Decimal(str(card["currentBalance"]["amount"])) - amount
-        card["currentBalance"]["amount"] = float(max(left, Decimal(0)))
+        old = self.balance(gift_card_id)
+        new = max(old - amount, Decimal(0))
+        card["currentBalance"]["amount"] = float(new)
+        self._event(card, "USED_IN_ORDER", old=old, new=new)
 
     def balance(self, gift_card_id: str) -> Decimal:
         return Decimal(str(self.gift_cards[gift_card_id]["currentBalance"]["amount"]))
@@ -241,6 +290,14 @@ class RewardsSaleorState:
 
     def voucher_channel_listing_update(self, variables: dict[str, Any]) -> dict[str, Any]:
         voucher = self.vouchers[variables["id"]]
+        listed = {item["channel"]["id"] for item in voucher["channelListings"]}
+        empty = [add["channelId"] for add in variables["input"].get("addChannels") or []
+                 if add["channelId"] not in listed
+                 and not Decimal(str(add.get("discountValue") or 0))]
+        if empty:  # as Saleor: a new listing needs a value, and zero counts as none
+            error = {"field": "discountValue", "code": "REQUIRED",
+                     "message": "Value is required for voucher.", "channels": empty}
+            return {"voucherChannelListingUpdate": {"voucher": None, "errors": [error]}}
         for add in variables["input"].get("addChannels") or []:
             channel = next(c for c in self.channels if c["id"] == add["channelId"])
             voucher["channelListings"] = [

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plugin.rewards.gift_card_clawback import gift_card_clawback
 from plugin.rewards.models import EntryAction, OutboxItem, OutboxStatus, RewardState
 from plugin.rewards.voucher_products import (
     RewardUndeliverable,
@@ -28,7 +29,6 @@ from plugin.rewards.voucher_products import (
     outbox_give_up,
     product_id_for_slug,
 )
-from rules.money import Money
 
 log = logging.getLogger("plugin.rewards.outbox")
 
@@ -126,7 +126,7 @@ def _perform(*, item: OutboxItem, client, checkpoint: Callable[[str], None]) -> 
         return voucher_issue(client=client, payload=item.payload, checkpoint=checkpoint)
     if item.action == "gift_card_clawback":
         return gift_card_clawback(
-            client=client, key=item.key, payload=item.payload, checkpoint=checkpoint
+            client=client, tag=outbox_tag(item.key), payload=item.payload, checkpoint=checkpoint
         )
     raise ValueError(f"unknown outbox action {item.action!r}")
 
@@ -165,43 +165,6 @@ def gift_card_issue(*, client, key: str, payload: dict, checkpoint: Callable[[st
         "amount": payload["amount"],
         "currency": payload["currency"],
     }
-
-
-def gift_card_clawback(
-    *, client, key: str, payload: dict, checkpoint: Callable[[str], None]
-) -> dict:
-    """Lower a gift card's balance by up to `amount`, once: the same mutation tags the card."""
-    tag = outbox_tag(key)
-    card = (client.execute("gift_card_get", {"id": payload["gift_card_id"]}) or {}).get("giftCard")
-    checkpoint("after_lookup")
-    if card is None:
-        return {"recovered": "0", "debt": payload["amount"], "note": "gift card no longer exists"}
-    for existing in card.get("tags") or []:
-        name = existing.get("name", "")
-        if name.startswith(tag + "-"):
-            recovered = Decimal(name.rsplit("-", 1)[1]) / 1000  # done before we could record it
-            return {
-                "recovered": str(recovered),
-                "debt": str(Decimal(payload["amount"]) - recovered),
-            }
-    currency = card["currentBalance"]["currency"]
-    balance = Money.of(str(card["currentBalance"]["amount"]), currency).amount
-    wanted = Money.of(payload["amount"], currency).amount
-    recovered = min(balance, wanted)
-    # Balance and tag change in one mutation: a retry sees the tag and does not take twice.
-    client.execute_mutation(
-        "gift_card_update",
-        {
-            "id": payload["gift_card_id"],
-            "input": {
-                "balanceAmount": str(balance - recovered),
-                "addTags": [f"{tag}-{int(recovered * 1000)}"],
-            },
-        },
-        "giftCardUpdate",
-    )
-    checkpoint("after_update")
-    return {"recovered": str(recovered), "debt": str(wanted - recovered)}
 
 
 _CHANNEL_IDS: dict[tuple[int, str], str] = {}
