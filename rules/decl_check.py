@@ -26,6 +26,7 @@ from rules.schema import (
     Type,
     fact_named,
 )
+from rules.source import Span
 
 EXAMPLE_LINE_ATTRS = {
     "sku": Type.STRING, "product": Type.STRING, "name": Type.STRING, "category": Type.STRING,
@@ -176,19 +177,26 @@ class DeclarationChecker(ExprChecker):
     def prize_info(self, prize: ast.Prize) -> PrizeInfo | None:
         """The prize as data the app can issue, or None after an error saying why not."""
         give, spec = prize.give, prize.give.reward
-        if not isinstance(spec, ast.RewardSpec) or spec.kind in ("discount", "free_product"):
+        if not isinstance(spec, ast.RewardSpec) or spec.kind == "discount":
             self.error(give.span, "a prize is money, points or a voucher off the next order",
-                       "e.g. `prize 1: 100 USD`, `prize 1: 500 points` or "
-                       "`prize 1: 30% off next order`")
+                       "e.g. `prize 1: 100 USD`, `prize 1: 500 points`, "
+                       "`prize 1: 30% off next order` or `prize 1: free product \"tote-bag\"`")
             return None
         if give.recipient != "referrer":
             self.error(give.span, "prizes go to the entrant: write `prize 1: 100 USD`")
+            return None
+        if give.max_amount is not None:
+            # A prize is issued as written; a cap would be silently dropped on the way.
+            self.error(give.max_amount.span, "a prize is a fixed value: `max` cannot cap it",
+                       "a capped voucher is a fixed one: e.g. `prize 1: 20 USD off next order`")
             return None
         extra = {"description": give_value_text(give), "expires_days": give.expires_days,
                  "hold_days": give.hold_days}
         if spec.kind == "free_shipping":
             return PrizeInfo(prize.first, prize.last, "voucher", voucher_type="free_shipping",
                              **extra)
+        if spec.kind == "free_product":
+            return self.free_product_prize(prize, spec, extra)
         typed = self.expr(spec.value) if spec.value is not None else ERROR
         if typed.type is Type.ERROR:
             return None
@@ -222,6 +230,21 @@ class DeclarationChecker(ExprChecker):
                              voucher_type="fixed", **extra)
         return PrizeInfo(prize.first, prize.last, "money", amount=amount,
                          delivery=give.delivery or "gift_card", **extra)
+
+    def free_product_prize(self, prize: ast.Prize, spec: ast.RewardSpec,
+                           extra: dict) -> PrizeInfo | None:
+        """A voucher for one unit of the product `spec.product` (its slug in Saleor)."""
+        slug = (spec.product or "").strip()
+        if not slug:
+            # The slug is the last token of the spec: point at its opening quote.
+            width = len(spec.product or "") + 2
+            where = Span(spec.span.end_line, max(1, spec.span.end_column - width),
+                         spec.span.end_line, spec.span.end_column)
+            self.error(where, "a free product prize needs the product's slug",
+                       'e.g. `prize 1: free product "tote-bag"`')
+            return None
+        return PrizeInfo(prize.first, prize.last, "voucher", voucher_type="free_product",
+                         product=slug, **extra)
 
     def check_contest_names(self, contests: list[ContestInfo], node: ast.ProgramNode) -> None:
         seen: set[str] = set()

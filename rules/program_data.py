@@ -54,7 +54,8 @@ class BudgetInfo:
 class PrizeInfo:
     """What ranks `first_rank..last_rank` win, checked: money (`amount`, paid as `delivery`),
     points, or a voucher off the next order (`voucher_type` percent with `percent`, fixed with
-    `amount`, or free_shipping). `expires_days` / `hold_days` as written, else None."""
+    `amount`, free_shipping, or free_product with the product's slug in `product`).
+    `expires_days` / `hold_days` as written, else None."""
 
     first_rank: int
     last_rank: int
@@ -63,10 +64,11 @@ class PrizeInfo:
     amount: Money | None = None
     points: int | None = None
     delivery: str | None = None
-    voucher_type: str | None = None  # percent | fixed | free_shipping (kind voucher only)
+    voucher_type: str | None = None  # percent | fixed | free_shipping | free_product (vouchers)
     percent: Decimal | None = None  # 30 for `30% off next order`
     expires_days: int | None = None
     hold_days: int | None = None
+    product: str | None = None  # product slug of a free_product voucher
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,25 +85,29 @@ def _prize_value(contest: Contest, placing: Placing) -> dict[str, Any] | None:
         return {"kind": "points", "points": total_points // placing.share_of}
     if first["kind"] == "voucher" and first.get("voucher_type"):
         fixed = first["amount"] is not None
+        product = first.get("product") or ""
         return {"kind": "voucher", "voucher_type": first["voucher_type"],
                 "percent": Decimal(first["percent"]) if first.get("percent") else None,
                 "amount": Decimal(first["amount"]) if fixed else None,
                 "currency": first["currency"] if fixed else contest.currency,
+                "product": product if first["voucher_type"] == "free_product" else "",
                 "expires_days": first.get("expires_days")}
     return None
 
 
 def _channel_of(contest: Contest, email: str) -> str:
+    """The channel of the winner's latest order; a referrer who never ordered gets the channel
+    of the latest order they referred (where their friends shop). "" when neither exists."""
     from plugin.referrals.models import CustomerOrder
 
-    latest = (
-        CustomerOrder.objects.filter(installation_id=contest.installation_id, email=email)
-        .exclude(channel="")
-        .order_by("-created")
-        .values_list("channel", flat=True)
-        .first()
-    )
-    return latest or ""
+    orders = CustomerOrder.objects.filter(installation_id=contest.installation_id).exclude(
+        channel="").order_by("-created", "-pk").values_list("channel", flat=True)
+    return (orders.filter(email=email).first()
+            or orders.filter(referral__referrer_email=email).first() or "")
+
+
+NO_CHANNEL = ("not issued: no order of the winner or of the friends they referred names a sales "
+              "channel, and a Saleor voucher must belong to one; issue this prize by hand")
 
 
 def _prize_reward(contest: Contest, placing: Placing, now: datetime) -> tuple[Any, str]:
@@ -149,6 +153,14 @@ def _prize_reward(contest: Contest, placing: Placing, now: datetime) -> tuple[An
         cause_event="CONTEST_END",
         cause_id=str(contest.pk),
     )
+    if value["kind"] == "voucher" and not fields["channel"]:
+        # Saleor lists a voucher per channel: without one the outbox could only fail later.
+        reward_transition(
+            reward=reward, from_states=[RewardState.PENDING], action=EntryAction.VOIDED,
+            state=RewardState.VOIDED, now=now, cause_event="CONTEST_END",
+            cause_id=str(contest.pk), reason=NO_CHANNEL,
+        )
+        return reward, NO_CHANNEL
     due = now + timedelta(days=hold_days)
     reward_transition(
         reward=reward, from_states=[RewardState.PENDING], action=EntryAction.HELD,

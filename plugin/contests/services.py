@@ -44,6 +44,7 @@ def _prize_json(prize: Any) -> dict[str, Any]:
         "percent": str(prize.percent) if prize.percent is not None else None,
         "expires_days": prize.expires_days,
         "hold_days": prize.hold_days,
+        "product": prize.product or "",  # free_product vouchers: the slug
     }
 
 
