@@ -18,7 +18,7 @@ from rules.overlap import overlap_message, overlapping_rules
 from rules.printer import expr_text, reward_text
 from rules.program_data import RuleInfo
 from rules.schema import NUMERIC, ORDER_TRIGGERS, Type, fact_named
-from rules.source import Diagnostic
+from rules.source import Diagnostic, Span
 
 
 @dataclass
@@ -228,6 +228,9 @@ class Checker(DeclarationChecker):
         self.flag_exceeding(give, f"{reward_text(spec)} can exceed the order total{sure}")
 
     def reward(self, spec: ast.RewardSpec, give: ast.Give, ranges: Ranges) -> Cost:
+        if spec.kind == "free_product" and not (spec.product or "").strip():
+            self.error(product_slug_span(spec), "a free product needs the product's slug",
+                       'e.g. `free product "tote-bag"`')
         if spec.kind in ("free_shipping", "free_product"):
             return Cost(unbounded=True)
         errors_before = len(self.diagnostics)
@@ -316,3 +319,9 @@ def typed_is_money(typed: Typed) -> bool:
 def _canonical(dotted: str) -> str | None:
     found = fact_named(dotted)
     return found[0] if found else None
+
+def product_slug_span(spec: ast.RewardSpec) -> Span:
+    """Where a free product's slug is written: its string is the spec's last token."""
+    width = len(spec.product or "") + 2
+    return Span(spec.span.end_line, max(1, spec.span.end_column - width),
+                spec.span.end_line, spec.span.end_column)

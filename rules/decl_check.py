@@ -26,7 +26,6 @@ from rules.schema import (
     Type,
     fact_named,
 )
-from rules.source import Span
 
 EXAMPLE_LINE_ATTRS = {
     "sku": Type.STRING, "product": Type.STRING, "name": Type.STRING, "category": Type.STRING,
@@ -236,13 +235,7 @@ class DeclarationChecker(ExprChecker):
         """A voucher for one unit of the product `spec.product` (its slug in Saleor)."""
         slug = (spec.product or "").strip()
         if not slug:
-            # The slug is the last token of the spec: point at its opening quote.
-            width = len(spec.product or "") + 2
-            where = Span(spec.span.end_line, max(1, spec.span.end_column - width),
-                         spec.span.end_line, spec.span.end_column)
-            self.error(where, "a free product prize needs the product's slug",
-                       'e.g. `prize 1: free product "tote-bag"`')
-            return None
+            return None  # the reward check has said so at the slug
         return PrizeInfo(prize.first, prize.last, "voucher", voucher_type="free_product",
                          product=slug, **extra)
 

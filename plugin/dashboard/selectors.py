@@ -29,9 +29,24 @@ COSTING_STATES = (RewardState.PENDING, RewardState.REVIEW, RewardState.HELD,
 
 
 def reward_text(view: RewardView) -> str:
+    """What the reward is, as the merchant would say it."""
+    if view.kind == "voucher":
+        return _voucher_text(view)
     if view.points is not None and view.amount is None:
         return f"{view.points} points"
     return f"{view.amount.amount} {view.amount.currency}" if view.amount else view.kind
+
+
+def _voucher_text(view: RewardView) -> str:
+    if view.voucher_type == "free_product":
+        return f'free product "{view.product}"'
+    if view.voucher_type == "free_shipping":
+        return "free shipping voucher"
+    if view.voucher_type == "percent" and view.percent is not None:
+        return f"{view.percent.normalize():f}% off voucher"
+    if view.amount is not None:
+        return f"{view.amount.amount} {view.amount.currency} off voucher"
+    return "voucher"
 
 
 def reward_json(view: RewardView) -> dict[str, Any]:

@@ -43,6 +43,9 @@ class RewardView:
     created_at: datetime
     updated_at: datetime
     details: dict
+    voucher_type: str = ""  # percent | fixed | free_shipping | free_product (kind voucher)
+    percent: Decimal | None = None
+    product: str = ""  # a free product's slug
 
 
 def reward_latest_entry(*, reward: Reward) -> RewardEntry | None:
@@ -67,6 +70,9 @@ def reward_view(*, reward: Reward, latest: RewardEntry | None = None) -> RewardV
         created_at=reward.created_at,
         updated_at=latest.created_at if latest else reward.created_at,
         details=dict(latest.details) if latest else {},
+        voucher_type=reward.voucher_type,
+        percent=reward.percent,
+        product=reward.product,
     )
 
 

@@ -15,6 +15,8 @@ from plugin.contests.models import Contest, ContestEntry, ContestWinner
 from plugin.playbook.models import MessageCopy, PlaybookSettings, WinBackOffer
 from plugin.referrals.models import ReferralCode, ReferralSettings
 from plugin.referrals.services import customer_order_record, referral_code_create
+from plugin.rewards.models import EntryAction, RewardState
+from plugin.rewards.services import reward_create
 from tests.e2e.steps import open_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +51,14 @@ def _seed(shop) -> ReferralCode:
     ContestWinner.objects.create(contest=contest, rank=1, referrer_email="alice@example.com",
                                  score=Decimal(6), prize="100 USD gift card",
                                  note="waiting for a gift card channel")
+    voided, _ = reward_create(
+        installation=shop, key="contest:spring:rank:2", now=now, action=EntryAction.VOIDED,
+        state=RewardState.VOIDED, reason="no sales channel known",
+        fields={"recipient_role": "referrer", "recipient_email": "bob@example.org",
+                "kind": "voucher", "voucher_type": "free_product", "product": "tote-bag"})
+    ContestWinner.objects.create(contest=contest, rank=2, referrer_email="bob@example.org",
+                                 score=Decimal(1), prize='free product "tote-bag"', reward=voided,
+                                 note="no sales channel known; issue this prize by hand")
     Contest.objects.create(installation=shop, name="Summer sprint", starts=date(2026, 6, 1),
                            ends=date(2026, 6, 30), score="referrals")
     return code
@@ -128,6 +138,9 @@ def test_sleeping_contests_and_code_rotation(open_dashboard, shop, shot):
     expect(spring.locator(".standings")).to_contain_text("Alice B.")
     expect(spring.locator(".standings")).to_contain_text("b***@example.org")
     expect(spring.locator(".winners")).to_contain_text("waiting for a gift card channel")
+    voided_row = spring.locator(".winners tr").filter(has_text='free product "tote-bag"')
+    expect(voided_row).to_contain_text("voided")
+    expect(voided_row).to_contain_text("issue this prize by hand")
     expect(app.locator("[data-contest]").filter(has_text="Summer sprint")).to_contain_text(
         "No entries yet")
     shot(page, "24-contests")

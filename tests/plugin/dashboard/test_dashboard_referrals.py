@@ -60,6 +60,24 @@ def test_referrals_list_with_rewards_and_status_filter(dash, book):
     assert dash.get("referrals", status="bogus").status_code == 400
 
 
+@pytest.mark.parametrize(("fields", "shown"), [
+    ({"voucher_type": "free_product", "product": "tote-bag"}, 'free product "tote-bag"'),
+    ({"voucher_type": "free_shipping"}, "free shipping voucher"),
+    ({"voucher_type": "percent", "percent": Decimal("20.000")}, "20% off voucher"),
+    ({"voucher_type": "fixed", "amount": Decimal("15.00"), "currency": "USD"},
+     "15.00 USD off voucher"),
+])
+def test_the_ledger_names_each_voucher_as_the_merchant_would(dash, shop, fields, shown):
+    reward_create(
+        installation=shop, key="O-9/order paid/4/referrer", now=timezone.now(),
+        action=EntryAction.DECIDED, state=RewardState.HELD, reason="voucher reward",
+        fields={"order_id": "O-9", "rule_line": 4, "trigger": "order paid",
+                "recipient_role": "referrer", "recipient_email": "ann@x.com", "kind": "voucher",
+                **fields})
+    [row] = dash.get("rewards").json()["rewards"]
+    assert row["reward"] == shown
+
+
 def test_rewards_ledger_filters_by_state_and_email(dash, book):
     assert len(dash.get("rewards").json()["rewards"]) == 1
     assert dash.get("rewards", state="review").json()["rewards"][0]["cause"] == "big order"

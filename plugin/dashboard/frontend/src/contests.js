@@ -26,7 +26,14 @@ function winnersList(contest) {
       .map(([c, cls]) => h("th", { class: cls }, c)))),
   h("tbody", {}, contest.winners.map((w) => h("tr", {},
     h("td.num", {}, String(w.rank)), h("td", {}, w.name), h("td.num", {}, w.score), h("td", {}, w.prize),
-    h("td", {}, w.reward ? h("span.badge", { class: w.reward }, w.reward) : h("span.muted", {}, w.note || "—")))))));
+    h("td", {}, rewardCell(w)))))));
+}
+
+// The reward's state, and why when the app could not issue it (e.g. no sales channel known).
+function rewardCell(winner) {
+  const note = winner.note ? h("span.muted", {}, winner.note) : null;
+  if (!winner.reward) return note || h("span.muted", {}, "—");
+  return [h("span.badge", { class: winner.reward }, winner.reward), note ? " " : null, note];
 }
 
 export function contestsSection(main, ctx) {
