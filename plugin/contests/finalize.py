@@ -205,14 +205,19 @@ def contest_finalize(*, contest: Contest, now: datetime) -> list[ContestWinner]:
 
 def _winner_tell(*, contest: Contest, winner: ContestWinner) -> None:
     from plugin.messages.services import message_send
+    from plugin.rewards.models import RewardState
+    from plugin.rewards.selectors import reward_latest_entry
 
+    latest = reward_latest_entry(reward=winner.reward) if winner.reward else None
+    # a prize the app cannot issue is handed over by the shop: promise nothing automatic
+    by_hand = latest is None or latest.state == RewardState.VOIDED
     message_send(
         installation=contest.installation,
         key=f"contest:{contest.pk}:winner:{winner.referrer_email}",
         template="contest_winner",
         to=winner.referrer_email,
         context={"contest": contest.name, "rank": winner.rank, "score": winner.score,
-                 "prize": winner.prize, "ends": contest.ends},
+                 "prize": winner.prize, "ends": contest.ends, "by_hand": by_hand},
     )
 
 

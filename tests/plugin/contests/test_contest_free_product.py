@@ -71,6 +71,7 @@ def test_a_free_product_prize_is_held_then_issued_as_one_product_voucher(
     assert (view.state, view.due_at) == (RewardState.HELD, ENDED + timedelta(days=2))
     (ann_mail,) = [m for m in mail.outbox if m.to == ["ann@x.com"]]
     assert 'free product "apple-juice"' in ann_mail.body
+    assert "on its way" in ann_mail.body
 
     released, run = _issue(shop, fake_saleor, ENDED + timedelta(days=1))
     assert prize not in released and saleor.vouchers == {}  # still held
@@ -118,14 +119,17 @@ def test_tied_winners_under_split_each_get_the_product(
 
 @pytest.mark.parametrize("prize", [FREE_JUICE, "30% off next order"])
 def test_a_winner_without_a_channel_gets_a_voided_prize_with_the_reason(
-        prize, captured_installation, saleor, fake_saleor):
+        prize, captured_installation, saleor, fake_saleor, django_capture_on_commit_callbacks):
     shop = captured_installation
     contest = _contest(shop, prize=prize)
     referred_order(shop, referrer="ann@x.com", referee="f1@x.com", total="30", paid=at(5))
     CustomerOrder.objects.filter(installation=shop).update(channel="")
 
-    (winner,) = contest_finalize(contest=contest, now=ENDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        (winner,) = contest_finalize(contest=contest, now=ENDED)
     assert winner.note == NO_CHANNEL
+    (ann_mail,) = [m for m in mail.outbox if m.to == ["ann@x.com"]]
+    assert "The shop will be in touch" in ann_mail.body and "on its way" not in ann_mail.body
     view = reward_view(reward=winner.reward)
     assert view.state == RewardState.VOIDED and "issue this prize by hand" in view.reason
     released, _ = _issue(shop, fake_saleor, ENDED + timedelta(days=5))
