@@ -38,13 +38,18 @@ def fake():
     return fake
 
 
-def test_a_new_code_is_published_after_commit_and_once(
-    installation, fake, django_capture_on_commit_callbacks, monkeypatch
-):
+@pytest.fixture
+def tasks_reach_fake(fake, monkeypatch):
+    """Background tasks talk to the fake Saleor."""
     monkeypatch.setattr(
         "plugin.install.services.installation_client",
         lambda *, installation: fake.client(retries=0),
     )
+
+
+def test_a_new_code_is_published_after_commit_and_once(
+    installation, fake, django_capture_on_commit_callbacks, tasks_reach_fake
+):
     with django_capture_on_commit_callbacks(execute=True):
         code = referral_code_create(
             installation=installation,
@@ -118,12 +123,8 @@ def test_saleor_refuses_a_voucher_worth_nothing_so_zero_means_link_only(installa
 
 
 def test_a_new_typed_value_reprices_every_active_code_once(
-    installation, fake, django_capture_on_commit_callbacks, monkeypatch
+    installation, fake, django_capture_on_commit_callbacks, tasks_reach_fake
 ):
-    monkeypatch.setattr(
-        "plugin.install.services.installation_client",
-        lambda *, installation: fake.client(retries=0),
-    )
     with django_capture_on_commit_callbacks(execute=True):
         alice = referral_code_create(installation=installation, customer_id="", email="a@x.com")
         bob = referral_code_create(installation=installation, customer_id="", email="b@x.com")

@@ -73,6 +73,20 @@ def _owed(installation, reward) -> Money:
     return debt_outstanding(installation=installation, email=reward.recipient_email, currency="USD")
 
 
+def _assert_only_done_mark(shop, card_id, reward, recovered) -> None:
+    """The done mark says what was taken; the intent mark is gone."""
+    tag = outbox_tag(OutboxItem.objects.get(reward=reward, action="gift_card_clawback").key)
+    done = f"{tag}-{int(Decimal(recovered) * 1000)}"
+    assert [t for t in _tags(shop, card_id) if t.startswith(tag)] == [done]
+
+
+def _assert_taken(shop, card_id, installation, reward, *, balance_after, recovered, debt):
+    """The card ends at `balance_after`; the ledger and the debt table say what was taken."""
+    assert shop.balance(card_id) == Decimal(balance_after)
+    assert _clawback_result(reward) == {"recovered": recovered, "debt": debt}
+    assert _owed(installation, reward) == Money.of(debt, "USD")
+
+
 @pytest.mark.parametrize(
     ("spent", "balance_after", "recovered", "debt"),
     [("4.00", "11.00", "5.00", "0.00"), ("18.00", "0.00", "2.00", "3.00")],
@@ -93,18 +107,14 @@ def test_clawback_after_a_spend_takes_what_is_owed_or_what_is_left(
     _refund_a_quarter(captured_installation, reward)
     outbox_process(client_for=client_for, now=REFUND_AT)
 
-    assert shop.balance(card_id) == Decimal(balance_after)
-    assert _clawback_result(reward) == {"recovered": recovered, "debt": debt}
-    assert _owed(captured_installation, reward) == Money.of(debt, "USD")
+    _assert_taken(shop, card_id, captured_installation, reward,
+                  balance_after=balance_after, recovered=recovered, debt=debt)
     (adjust,) = fake_saleor.calls("gift_card_balance_adjust")
     assert adjust.variables["amount"] == "-5.00"
     assert not any(
         "balanceAmount" in call.variables["input"] for call in fake_saleor.calls("gift_card_update")
     )  # the balance is never written back whole
-    tag = outbox_tag(OutboxItem.objects.get(reward=reward, action="gift_card_clawback").key)
-    assert [t for t in _tags(shop, card_id) if t.startswith(tag)] == [
-        f"{tag}-{int(Decimal(recovered) * 1000)}"
-    ]  # the done mark only; the intent mark is gone
+    _assert_only_done_mark(shop, card_id, reward, recovered)
 
 
 @pytest.mark.parametrize(
@@ -131,10 +141,9 @@ def test_a_spend_between_our_read_and_our_adjust_stays_spent(
     outbox_process(client_for=client_for, now=REFUND_AT, checkpoint=shopper_pays)
 
     # Writing back "20.00 read - 5.00 owed" would have left 15.00 and undone the spend.
-    assert shop.balance(card_id) == Decimal(balance_after)
     assert shop.balance(card_id) != Decimal("15.00")
-    assert _clawback_result(reward) == {"recovered": recovered, "debt": debt}
-    assert _owed(captured_installation, reward) == Money.of(debt, "USD")
+    _assert_taken(shop, card_id, captured_installation, reward,
+                  balance_after=balance_after, recovered=recovered, debt=debt)
 
 
 def _die_at(step):
@@ -175,18 +184,14 @@ def test_worker_killed_at_any_step_adjusts_the_card_once(
     assert outbox_process(client_for=client_for, now=later).done != []
     assert outbox_process(client_for=client_for, now=later + LEASE * 2).done == []  # replay
 
-    assert shop.balance(card_id) == Decimal(balance_after)
     assert len(_adjustments(shop, card_id)) == 1
     assert len(fake_saleor.calls("gift_card_balance_adjust")) == 1
-    assert _clawback_result(reward) == {"recovered": recovered, "debt": debt}
-    assert _owed(captured_installation, reward) == Money.of(debt, "USD")
+    _assert_taken(shop, card_id, captured_installation, reward,
+                  balance_after=balance_after, recovered=recovered, debt=debt)
     latest = reward_latest_entry(reward=reward)
     assert (latest.action, latest.amount) == ("clawed_back", Decimal("15.000"))
     assert latest.details["recovered"] == recovered
-    tag = outbox_tag(OutboxItem.objects.get(reward=reward, action="gift_card_clawback").key)
-    assert [t for t in _tags(shop, card_id) if t.startswith(tag)] == [
-        f"{tag}-{int(Decimal(recovered) * 1000)}"
-    ]  # the done mark only; the intent mark is gone
+    _assert_only_done_mark(shop, card_id, reward, recovered)
 
 
 def test_retry_counts_what_the_dead_attempt_took_not_the_balance_now(
