@@ -96,7 +96,8 @@ def _customers_per_order(*, installation, orders):
 
     return {order.pk: customer_facts(installation=installation,
                                       customer_id=order.customer_id or None, email=order.email,
-                                      before=order.paid_at, currency=order.currency)
+                                      before=order.paid_at, currency=order.currency,
+                                      channel=order.channel)
             for order in orders}
 
 

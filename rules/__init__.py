@@ -7,6 +7,7 @@ immutable `Program`; `Program.evaluate(facts)` returns a `Decision`.
 from __future__ import annotations
 
 from rules.decision import Decision, Percent, Reward, TraceStep
+from rules.expr_types import ExprType, expression_types
 from rules.facts import (
     ContestFacts,
     CustomerFacts,
@@ -38,6 +39,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "ExampleResult",
+    "ExprType",
     "Facts",
     "FactsError",
     "LineFacts",
@@ -55,6 +57,7 @@ __all__ = [
     "Trigger",
     "check",
     "compile_program",
+    "expression_types",
     "facts_from_json",
     "facts_to_json",
     "format_source",

@@ -130,6 +130,7 @@ def _customer(values: dict[str, object], now: datetime) -> CustomerFacts:
         email=str(values.get("customer.email", "customer@example.com")),
         id=None if values.get("customer.is_guest") else "example-customer",
         is_new=bool(values.get("customer.is_new", orders == 0)), orders=orders,
+        orders_in_channel=_int(values.get("customer.orders_in_channel")) or 0,
         total_spent=values.get("customer.total_spent"), first_order=values.get(
             "customer.first_order"), last_order=last,
         usual_interval=values.get("customer.usual_interval"),

@@ -71,6 +71,7 @@ class CustomerFacts:
     id: str | None = None  # Saleor user id; None for guests
     is_new: bool = True  # no earlier paid order for this user or normalised e-mail
     orders: int = 0  # earlier paid orders
+    orders_in_channel: int = 0  # earlier paid orders in this event's channel
     total_spent: Money | None = None
     first_order: date | None = None
     last_order: date | None = None

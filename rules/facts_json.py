@@ -160,6 +160,7 @@ def _customer(c: dict[str, Any], currency: str) -> CustomerFacts:
     return CustomerFacts(
         email=str(c.get("email", "")), id=c.get("id"),
         is_new=bool(c.get("is_new", orders == 0)), orders=orders,
+        orders_in_channel=_int(c.get("orders_in_channel"), "customer.orders_in_channel"),
         total_spent=_opt_money(c.get("total_spent"), currency, "customer.total_spent"),
         first_order=_date(c.get("first_order"), "customer.first_order"),
         last_order=_date(c.get("last_order"), "customer.last_order"),
@@ -209,7 +210,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         c = facts.customer
         out["customer"] = {
             "email": c.email, "id": c.id, "is_new": c.is_new, "orders": c.orders,
-            "total_spent": _m(c.total_spent),
+            "orders_in_channel": c.orders_in_channel, "total_spent": _m(c.total_spent),
             "first_order": c.first_order.isoformat() if c.first_order else None,
             "last_order": c.last_order.isoformat() if c.last_order else None,
             "usual_interval_days": c.usual_interval.days if c.usual_interval else None,

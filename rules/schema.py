@@ -112,6 +112,10 @@ FACTS: dict[str, Fact] = {
     "customer.is_new": Fact(Type.BOOL, lambda f: _customer(f).is_new),
     "customer.is_guest": Fact(Type.BOOL, lambda f: _customer(f).id is None),
     "customer.orders": Fact(Type.INT, lambda f: _customer(f).orders, doc="earlier paid orders"),
+    "customer.orders_in_channel": Fact(
+        Type.INT, lambda f: _customer(f).orders_in_channel,
+        doc="earlier paid orders in this event's channel",
+    ),
     "customer.total_spent": Fact(
         Type.MONEY, lambda f: _money_or_zero(_customer(f).total_spent, f)
     ),

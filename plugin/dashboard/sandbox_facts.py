@@ -108,10 +108,15 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
 
     customer_data = _object(form.get("customer"), "customer")
     earlier = _count(customer_data.get("orders"), "earlier orders")
+    in_channel = _count(customer_data.get("orders_in_channel"), "earlier orders in this channel")
+    if in_channel > earlier:
+        raise BadRequest(f"earlier orders in this channel: {in_channel} is more than the "
+                         f"{earlier} earlier orders in all channels")
     customer = CustomerFacts(
         email=_text(customer_data.get("email") or "customer@example.com", "customer e-mail"),
         is_new=earlier == 0,
         orders=earlier,
+        orders_in_channel=in_channel,
         total_spent=_money(customer_data.get("total_spent"), currency, "total spent"),
         periods_missed=_count(customer_data.get("periods_missed"), "periods missed"),
     )
@@ -154,7 +159,7 @@ def form_from_order(order: OrderFacts, *, email: str = "") -> dict[str, Any]:
                 for line in order.lines
             ],
         },
-        "customer": {"email": email, "orders": 0, "total_spent": "0"},
+        "customer": {"email": email, "orders": 0, "orders_in_channel": 0, "total_spent": "0"},
         "referral": {"is_referred": False, "code": "", "days_since": 0,
                      "referrer": {"email": "", "orders": 0, "paid_referrals": 0, "referrals": 0}},
     }

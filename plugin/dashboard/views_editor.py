@@ -17,6 +17,7 @@ from plugin.programs.services import MAX_SOURCE_CHARS
 from rules import EvaluationError, RulesError
 
 logger = logging.getLogger(__name__)
+MAX_TYPES = 5_000
 
 
 def _source(data: dict) -> str:
@@ -28,7 +29,22 @@ def _source(data: dict) -> str:
 
 @dashboard_api(methods=["POST"])
 def check(request: HttpRequest, *, installation, user) -> JsonResponse:
-    return JsonResponse(language.check_source(_source(json_body(request))))
+    source = _source(json_body(request))
+    payload = language.check_source(source)
+    payload.update(_types_json(source))
+    return JsonResponse(payload)
+
+
+def _types_json(source: str) -> dict:
+    """The type (and constant value) of each expression, for the editor's hover: none while the
+    program has syntax errors; at most MAX_TYPES so a huge program cannot swell the response."""
+    found = rules.expression_types(source, language.FILENAME, limit=MAX_TYPES + 1)
+    return {
+        "types": [{"from": {"line": t.span.line, "column": t.span.column},
+                   "to": {"line": t.span.end_line, "column": t.span.end_column},
+                   "type": t.type, "value": t.value} for t in found[:MAX_TYPES]],
+        "types_truncated": len(found) > MAX_TYPES,
+    }
 
 
 @dashboard_api(methods=["POST"])

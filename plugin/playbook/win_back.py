@@ -33,7 +33,8 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
     from plugin.referrals.selectors import customer_facts
 
     customer = customer_facts(installation=installation, customer_id=rhythm.customer_id or None,
-                              email=rhythm.email, before=now, currency=rhythm.currency)
+                              email=rhythm.email, before=now, currency=rhythm.currency,
+                              channel=rhythm.last_channel)
     return Facts(trigger=Trigger.CUSTOMER_ASLEEP, now=now, channel=rhythm.last_channel,
                  currency=rhythm.currency, customer=customer)
 

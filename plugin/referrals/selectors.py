@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -148,34 +149,52 @@ def customer_facts(
     email: str,
     before: datetime,
     currency: str | None = None,
+    channel: str | None = None,
 ) -> CustomerFacts:
-    """The customer's history of paid orders strictly before `before`."""
+    """The customer's history of paid orders strictly before `before`; `channel` is the event's
+    channel slug, for `orders_in_channel`."""
     orders = list(
         paid_orders(installation=installation, customer_id=customer_id, email=email)
         .filter(paid_at__lt=before)
         .order_by("paid_at")
-        .values_list("paid_at", "total", "currency")
+        .values_list("paid_at", "total", "currency", "channel")
     )
     return customer_facts_from_history(
-        orders, customer_id=customer_id, email=email, before=before, currency=currency
+        orders, customer_id=customer_id, email=email, before=before, currency=currency,
+        channel=channel,
     )
+
+
+# (paid_at, total, currency, channel slug, ...) of one earlier paid order; the channel (and any
+# further fields) may be left out when no event channel is asked about
+HistoryRow = tuple[Any, ...]
+
+
+def _orders_in_channel(orders: Sequence[HistoryRow], channel: str | None) -> int:
+    """Rows in `channel`; an unknown event channel (None or "") matches nothing, so stored
+    orders without a channel are never counted as "this channel"."""
+    if not channel:
+        return 0
+    return [row[3] for row in orders].count(channel)
 
 
 def customer_facts_from_history(
-    orders: list[tuple[datetime, Decimal, str]],
+    orders: Sequence[HistoryRow],
     *,
     customer_id: str | None,
     email: str,
     before: datetime,
     currency: str | None,
+    channel: str | None = None,
 ) -> CustomerFacts:
-    """CustomerFacts from (paid_at, total, currency) of earlier paid orders, oldest first."""
+    """CustomerFacts from (paid_at, total, currency, channel, ...) rows of earlier paid orders,
+    oldest first; rows need the channel only when `channel` is given."""
     if not orders:
         zero = Money.zero(currency) if currency and is_currency(currency) else None
         return CustomerFacts(email=email_normalise(email), id=customer_id or None, total_spent=zero)
     money_currency = currency or orders[-1][2]
-    spent = sum((total for _, total, cur in orders if cur == money_currency), Decimal(0))
-    times = [paid_at for paid_at, _, _ in orders]
+    spent = sum([row[1] for row in orders if row[2] == money_currency], Decimal(0))
+    times = [row[0] for row in orders]
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     interval = statistics.median(gaps) if gaps else None
     missed = 0
@@ -186,6 +205,7 @@ def customer_facts_from_history(
         id=customer_id or None,
         is_new=False,
         orders=len(orders),
+        orders_in_channel=_orders_in_channel(orders, channel),
         total_spent=Money.of(spent, money_currency) if is_currency(money_currency) else None,
         first_order=times[0].date(),
         last_order=times[-1].date(),

@@ -259,6 +259,7 @@ def _facts(
             email=email or referral.referee_email,
             before=now,
             currency=order.currency,
+            channel=order.channel,
         ),
         referral=referral_facts(installation=installation, referral=referral, now=now),
     )

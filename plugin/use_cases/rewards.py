@@ -190,6 +190,7 @@ def _facts(
         customer_id=user.get("id") or None,
         email=order.get("userEmail") or user.get("email") or "",
         before=created,
+        channel=order_facts.channel,
     )
     return Facts(
         trigger=trigger,

@@ -62,6 +62,17 @@ def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, sh
     # Fixed: no error left; the sandbox runs the draft on the form's facts.
     replace_source(page, app, FIXED)
     expect(app.locator(".cm-lintRange-error")).to_have_count(0, timeout=10_000)
+    expect(app.locator(".ok-state")).to_contain_text("No problems", timeout=10_000)
+
+    # Hover tells the type (and value) of the expression under the pointer, innermost first.
+    rule_line = app.locator(".cm-line").nth(3)
+    rule_line.get_by_text("order_total").hover()
+    expect(app.locator(".cm-type-tooltip")).to_contain_text("order_total: Money (USD)")
+    rule_line.get_by_text("500", exact=True).hover()
+    expect(app.locator(".cm-type-tooltip")).to_have_text("500 USD: Money (USD)")
+    rule_line.get_by_text(">", exact=True).hover()
+    expect(app.locator(".cm-type-tooltip")).to_have_text("order_total > 500 USD: Bool")
+    shot(page, "2b-editor-hover-type")
     open_section(app, "Sandbox")
     app.locator("#f-order-total").fill("600.00")
     app.locator("#run-sandbox").click()
@@ -201,6 +212,16 @@ def test_editor_completes_fact_names_shows_types_and_formats(open_dashboard, sho
 
     app.locator(".cm-line").nth(2).get_by_text("referred").hover()
     expect(app.locator(".cm-fact-tooltip")).to_contain_text("referred: Bool")
+
+    # Once the program checks, hover shows an expression's type and the value folded from it.
+    replace_source(page, app, 'program "x" currency USD\n\non order paid when order_total > '
+                              '20 USD:\n    give referrer 10% of 50 USD\n')
+    expect(app.locator(".ok-state")).to_contain_text("No problems", timeout=10_000)
+    app.locator(".cm-line").nth(3).get_by_text("of", exact=True).hover()
+    tooltip = app.locator(".cm-type-tooltip")
+    expect(tooltip.locator("code")).to_have_text("10% of 50 USD: Money (USD)")
+    expect(tooltip).to_contain_text("= 5 USD")
+    page.mouse.move(0, 0)
 
     replace_source(page, app, 'program "x"   currency USD\non order paid when referred:\n'
                               '  give referrer 5 USD max 5 USD\n')

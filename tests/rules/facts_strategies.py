@@ -48,6 +48,7 @@ def facts_for(draw, currency: str, triggers: list[Trigger], max_lines: int = 6) 
         customer = CustomerFacts(
             email="c@example.com", id=draw(st.none() | st.just("u1")),
             is_new=draw(st.booleans()), orders=draw(st.integers(0, 12)),
+            orders_in_channel=draw(st.integers(0, 12)),
             total_spent=draw(st.none() | st.just(money(draw, currency, 9000))),
             last_order=last, usual_interval=draw(st.none() | st.just(timedelta(days=30))),
             periods_missed=draw(st.integers(0, 4)),

@@ -28,8 +28,9 @@ TRIGGER_TEXT = {
 }
 MONEY_FACTS = ["order_total", "order_subtotal", "order_shipping", "customer.total_spent",
                "referrer.total_spent", "order.refunded"]
-INT_FACTS = ["customer.orders", "referrer.orders", "referrer.referrals", "referrer.paid_referrals",
-             "customer.periods_missed", "customer.days_since_last_order", "referral.days_since"]
+INT_FACTS = ["customer.orders", "customer.orders_in_channel", "referrer.orders",
+             "referrer.referrals", "referrer.paid_referrals", "customer.periods_missed",
+             "customer.days_since_last_order", "referral.days_since"]
 BOOL_FACTS = ["referred", "customer.is_new", "customer.is_guest", "order.is_paid"]
 
 

@@ -1,6 +1,7 @@
 """The batched selectors (`customer_facts_many`, `referral_facts_many`) give exactly the per-order
 selectors' facts, from one and two queries, on a generated history with customers, guests,
-refunds, cancellations and referrals in every status."""
+refunds, cancellations, several channels (and orders stored without one) and referrals in every
+status."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from plugin.referrals.selectors_many import customer_facts_many, referral_facts_
 pytestmark = pytest.mark.django_db
 START = datetime(2026, 1, 1, tzinfo=UTC)
 STATUSES = ["paid"] * 6 + ["fulfilled"] * 3 + ["refunded", "cancelled", "created"]
+CHANNELS = ["web"] * 5 + ["mobile-app"] * 3 + ["eu", ""]  # "": stored before channels were kept
 
 
 def _generate(installation, seed: int) -> list[CustomerOrder]:
@@ -35,7 +37,8 @@ def _generate(installation, seed: int) -> list[CustomerOrder]:
         status = rng.choice(STATUSES)
         rows.append(CustomerOrder(
             installation=installation, order_id=f"O-{seed}-{index}", customer_id=customer_id,
-            email=email, channel="default", total=Decimal(rng.randint(100, 50_000)) / 100,
+            email=email, channel=rng.choice(CHANNELS),
+            total=Decimal(rng.randint(100, 50_000)) / 100,
             currency=rng.choice(["USD"] * 9 + ["EUR"]), status=status, created=moment,
             paid_at=None if status == "created" else moment + timedelta(minutes=5)))
     orders = CustomerOrder.objects.bulk_create(rows)
@@ -67,13 +70,16 @@ def test_batched_facts_equal_the_per_order_selector(installation, seed, django_a
         batched = customer_facts_many(installation=installation, orders=orders)
     paid = [o for o in orders if o.paid_at is not None]
     assert set(batched) == {o.pk for o in paid}
-    returning = 0
+    returning = elsewhere_too = 0
     for order in paid:
         one = customer_facts(installation=installation, customer_id=order.customer_id or None,
-                             email=order.email, before=order.paid_at, currency=order.currency)
+                             email=order.email, before=order.paid_at, currency=order.currency,
+                             channel=order.channel)
         assert batched[order.pk] == one, order.order_id
         returning += not one.is_new
+        elsewhere_too += 0 < one.orders_in_channel < one.orders
     assert returning > len(paid) // 2  # the histories are long enough to test something
+    assert elsewhere_too > len(paid) // 4  # and mix channels: the channel count is tested
 
 
 def test_a_guest_without_email_has_no_history(installation):

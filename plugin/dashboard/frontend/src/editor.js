@@ -1,5 +1,6 @@
 // The rules editor: CodeMirror 6 with highlighting, inline diagnostics from the app's checker
-// (debounced while typing), completion of fact names, hover for their types, and the formatter.
+// (debounced while typing), completion of fact names, hover for the type (and constant value) of
+// the expression under the pointer from the last check, and the formatter.
 
 import { autocompletion, closeBrackets, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
@@ -75,11 +76,57 @@ function wordAt(doc, pos) {
   return { from: line.from + start, to: line.from + end, text: text.slice(start, end) };
 }
 
+// The last check's expression types as document ranges, for the document they were computed on.
+function typeRanges(doc, types) {
+  return (types || []).map((t) => {
+    const from = offsetOf(doc, t.from?.line, t.from?.column);
+    const to = Math.max(from, offsetOf(doc, t.to?.line, t.to?.column));
+    return { from, to, type: t.type, value: t.value ?? null };
+  });
+}
+
+// The innermost recorded expression holding the character beside `pos` that the pointer is on
+// (`side` < 0: the one before it), the shortest range winning.
+export function innermostAt(ranges, pos, side = 1) {
+  const at = side < 0 ? pos - 1 : pos;
+  let best = null;
+  for (const range of ranges) {
+    if (range.from <= at && at < range.to
+        && (!best || range.to - range.from < best.to - best.from)) best = range;
+  }
+  return best;
+}
+
+const MAX_TOOLTIP_CODE = 80;
+
+function shortText(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TOOLTIP_CODE ? `${flat.slice(0, MAX_TOOLTIP_CODE - 1)}…` : flat;
+}
+
+function tooltipDom(className, head, lines) {
+  const dom = document.createElement("div");
+  dom.className = className;
+  const code = document.createElement("code");
+  code.textContent = head;
+  dom.append(code);
+  for (const line of lines) {
+    const text = document.createElement("div");
+    text.textContent = line;
+    dom.append(text);
+  }
+  return dom;
+}
+
 export function createEditor({ parent, doc, vocabulary, check, onChange, onDiagnostics, onFormat }) {
   const byName = new Map(vocabulary.facts.map((fact) => [fact.name, fact]));
   const completions = vocabulary.facts.map((fact) => ({
     label: fact.name, type: "variable", detail: fact.type, info: fact.doc || undefined,
   })).concat(vocabulary.keywords.map((word) => ({ label: word, type: "keyword" })));
+
+  // Types belong to the exact document they were checked on; any edit makes them stale until the
+  // next check, and the hover falls back to the fact names meanwhile.
+  let checkedTypes = { doc: null, ranges: [] };
 
   const checkLinter = linter(async (view) => {
     const source = view.state.doc.toString();
@@ -91,29 +138,35 @@ export function createEditor({ parent, doc, vocabulary, check, onChange, onDiagn
       return [];
     }
     if (view.state.doc.toString() !== source) return []; // typed on meanwhile: a newer check comes
+    checkedTypes = { doc: view.state.doc, ranges: typeRanges(view.state.doc, result.types) };
     onDiagnostics?.(result, null);
     return toCodeMirrorDiagnostics(view.state.doc, result.diagnostics || []);
   }, { delay: CHECK_DELAY_MS });
 
-  const hover = hoverTooltip((view, pos) => {
-    const word = wordAt(view.state.doc, pos);
+  const factTooltip = (word) => {
     const fact = word && byName.get(word.text);
     if (!fact) return null;
     return {
       pos: word.from, end: word.to, above: true,
-      create() {
-        const dom = document.createElement("div");
-        dom.className = "cm-fact-tooltip";
-        const head = document.createElement("code");
-        head.textContent = `${fact.name}: ${fact.type}`;
-        dom.append(head);
-        if (fact.doc) {
-          const text = document.createElement("div");
-          text.textContent = fact.doc;
-          dom.append(text);
-        }
-        return { dom };
-      },
+      create: () => ({ dom: tooltipDom("cm-fact-tooltip", `${fact.name}: ${fact.type}`,
+                                       fact.doc ? [fact.doc] : []) }),
+    };
+  };
+
+  const hover = hoverTooltip((view, pos, side) => {
+    const doc = view.state.doc;
+    const word = wordAt(doc, pos);
+    const typed = checkedTypes.doc === doc ? innermostAt(checkedTypes.ranges, pos, side) : null;
+    if (!typed) return factTooltip(word);
+    const text = doc.sliceString(typed.from, typed.to);
+    const fact = byName.get(text);
+    const lines = [];
+    if (typed.value !== null && typed.value !== text.trim()) lines.push(`= ${typed.value}`);
+    if (fact?.doc) lines.push(fact.doc);
+    return {
+      pos: typed.from, end: typed.to, above: true,
+      create: () => ({ dom: tooltipDom(fact ? "cm-type-tooltip cm-fact-tooltip" : "cm-type-tooltip",
+                                       `${shortText(text)}: ${typed.type}`, lines) }),
     };
   });
 

@@ -11,7 +11,7 @@ export function defaultFacts() {
     trigger: "order paid", channel: "default-channel", currency: "USD",
     order: { total: "120.00", subtotal: "110.00", shipping: "10.00", voucher_code: "",
              lines: [{ product: "t-shirt", sku: "TS-1", category: "apparel", quantity: 2, unit_price: "55.00" }] },
-    customer: { email: "friend@example.com", orders: 0, total_spent: "0.00" },
+    customer: { email: "friend@example.com", orders: 0, orders_in_channel: 0, total_spent: "0.00" },
     referral: { is_referred: true, code: "ANN10", days_since: 3,
                 referrer: { email: "ann@example.com", orders: 4, paid_referrals: 1, referrals: 2 } },
   };
@@ -70,6 +70,9 @@ function factsForm(container, facts, onChange) {
       input("Customer e-mail", facts.customer.email, set((v) => { facts.customer.email = v; })),
       input("Earlier orders", facts.customer.orders, set((v) => { facts.customer.orders = numberOr(v); }),
         { type: "number", min: "0" }),
+      input("Earlier orders in this channel", facts.customer.orders_in_channel, set((v) => {
+        facts.customer.orders_in_channel = numberOr(v);
+      }), { type: "number", min: "0" }),
       input("Total spent", facts.customer.total_spent, set((v) => { facts.customer.total_spent = v; }),
         { inputmode: "decimal" }),
       input("Periods missed", facts.customer.periods_missed, set((v) => {
