@@ -14,6 +14,8 @@ from plugin.rewards.selectors import email_normalise
 from plugin.rewards.services import reward_create
 from rules.facts import Trigger
 
+PAID_ORDER_TRIGGERS = (Trigger.ORDER_PAID, Trigger.FIRST_ORDER_IN_CHANNEL)
+
 
 def reward_recipient(reward, *, order: dict, referral) -> tuple[str, str] | None:
     """(deliverable e-mail, Saleor user id) of whoever a reward goes to, or None when unknown.
@@ -76,8 +78,9 @@ def reward_record(
         "currency": currency,
         "points": reward.points,
         "hold_days": reward.hold_days or 0,
+        # a reward for a paid order waits for its fulfilment (and return window) by default
         "hold_after": reward.hold_after
-        or ("payment" if trigger != Trigger.ORDER_PAID else "fulfillment"),
+        or ("fulfillment" if trigger in PAID_ORDER_TRIGGERS else "payment"),
         "expires_days": reward.expires_days,
         "reason": reward.reason or "",
     }

@@ -139,18 +139,25 @@ def order_event_process(
         else "fully refunded",
     )
     trigger = EVENT_TRIGGERS[event]
-    if trigger != Trigger.ORDER_PAID or _is_paid(order):
+    paid = trigger == Trigger.ORDER_PAID and _is_paid(order)
+    if paid:  # a paid order is also the moment of `first order in channel`, when it is the first
+        fired_triggers = [trigger, Trigger.FIRST_ORDER_IN_CHANNEL]
+    elif trigger == Trigger.ORDER_PAID:
+        fired_triggers = []  # a partial payment: the order is not paid yet
+    else:
+        fired_triggers = [trigger]
+    for fired in fired_triggers:
         order_rewards_decide(
             installation=installation,
             order=order,
-            trigger=trigger,
+            trigger=fired,
             referral=referral,
             payload=payload,
             at=at,
             deps=deps,
             cause=cause,
         )
-    if trigger == Trigger.ORDER_PAID and _is_paid(order) and referral is not None:
+    if paid and referral is not None:
         version, program = _program(installation, deps)
         if program is not None:
             late_discount_make_good(
@@ -203,6 +210,12 @@ def _facts(
     )
 
 
+def _first_in_channel(facts: Facts) -> bool:
+    """No earlier paid order of this customer in the order's (known) channel."""
+    customer = facts.customer
+    return bool(facts.channel) and customer is not None and customer.orders_in_channel == 0
+
+
 def _program(installation, deps: RewardDeps):
     published = deps.program_published(installation=installation)
     if published is None:
@@ -225,21 +238,17 @@ def order_rewards_decide(
     version, program = _program(installation, deps)
     if program is None or trigger not in getattr(program, "triggers", {trigger}):
         return
+    facts = _facts(
+        installation=installation, order=order, trigger=trigger, referral=referral, at=at, deps=deps
+    )
+    if trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not _first_in_channel(facts):
+        return
     verdict = None
     if referral is not None:
         verdict = deps.fraud_check(
             installation=installation, referral=referral, order_payload=payload, now=at
         )
-    decision = program.evaluate(
-        _facts(
-            installation=installation,
-            order=order,
-            trigger=trigger,
-            referral=referral,
-            at=at,
-            deps=deps,
-        )
-    )
+    decision = program.evaluate(facts)
     for index, reward in enumerate(decision.rewards):
         if reward.kind == "discount":
             continue  # checkout discounts are applied by the checkout use case

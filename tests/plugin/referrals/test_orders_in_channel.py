@@ -125,3 +125,30 @@ def test_app_checkout_discount_for_a_web_regular_but_not_on_a_second_app_order(
                           at=timezone.now() - timedelta(minutes=1))
     assert reconcile("second") is Outcome.NOTHING  # one paid app order now
     assert CheckoutDiscount.objects.count() == 1
+
+
+FIRST_IN_APP = """program "App launch" currency USD
+
+rule "first app order" on first order in channel "mobile-app":
+    give customer 300 points
+"""
+
+
+def test_a_paid_first_order_in_a_channel_fires_its_trigger_once(web_regular, order_in):
+    program = program_get_or_create(installation=web_regular)
+    program_save_draft(program=program, actor=SystemActor(), source=FIRST_IN_APP)
+    program_publish(program=program, actor=SystemActor())
+    web = order_in("web", created=T21)  # a third web order: not a first anywhere
+    first = order_in("mobile-app", created=T21 + timedelta(days=1))
+    second = order_in("mobile-app", created=T21 + timedelta(days=8))
+    for payload in (web, first, second):  # each paid ten minutes after it was placed
+        created = datetime.fromisoformat(payload["order"]["created"])
+        payload["issuedAt"] = (created + timedelta(minutes=10)).isoformat()
+
+    for payload in (web, first, first, second):  # the first app order's delivery comes twice
+        order_event_process(installation=web_regular, event="ORDER_FULLY_PAID", payload=payload)
+
+    (reward,) = Reward.objects.filter(installation=web_regular, rule_label="first app order")
+    assert (reward.order_id, reward.points, reward.trigger) == (
+        first["order"]["id"], 300, "first order in channel")
+    assert reward.hold_after == "fulfillment"  # like any reward for a paid order
