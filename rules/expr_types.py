@@ -11,7 +11,6 @@ from decimal import Decimal
 from rules import ast
 from rules.checker import Checker
 from rules.expr_check import Typed
-from rules.expr_spans import SourceText
 from rules.money import is_currency, minor_units
 from rules.parser import parse_recovering
 from rules.program import MAX_SOURCE_CHARS
@@ -63,13 +62,9 @@ def expression_types(source: str, filename: str = "program.rules",
     except RecursionError:
         return []
     currency = outcome.currency if outcome.currency and is_currency(outcome.currency) else None
-    text = SourceText(source)
-    found: dict[Span, ExprType] = {}
-    for span, typed in recorder.recorded.items():
-        whole = text.with_parentheses(span)
-        if whole not in found:
-            found[whole] = ExprType(whole, type_name(typed, currency), value_text(typed, currency))
-    return sorted(found.values(), key=lambda t: (t.span.line, t.span.column, -t.span.end_line,
+    found = [ExprType(span, type_name(typed, currency), value_text(typed, currency))
+             for span, typed in recorder.recorded.items()]
+    return sorted(found, key=lambda t: (t.span.line, t.span.column, -t.span.end_line,
                                                  -t.span.end_column))
 
 

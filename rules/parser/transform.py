@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from lark import Transformer
@@ -281,26 +282,24 @@ class _ToAst(_DeclarationsToAst, Transformer):
         return ast.Name(tuple(map(str, c)), _cover(c[0], c[-1]))
 
     def paren(self, c):
-        return c[1]
+        # the brackets belong to what they enclose: errors and hovers cover `(a + b)` whole
+        return replace(c[1], span=_cover(c[0], c[2]))
 
     def list(self, c):
-        items = tuple(c[1:])
-        return ast.ListLit(items, _cover(c[0], items[-1] if items else c[0]))
+        return ast.ListLit(tuple(c[1:-1]), _cover(c[0], c[-1]))
 
     def aggregate_for(self, c):
-        func, item, _for, var, _in, source, *where = c
-        end = where[0] if where else source
+        func, item, _for, var, _in, source, *where, close = c
         return ast.Aggregate(
-            str(func), item, str(var), source, where[0] if where else None, _cover(func, end)
+            str(func), item, str(var), source, where[0] if where else None, _cover(func, close)
         )
 
     def aggregate_short(self, c):
-        func, source, *where = c
-        end = where[0] if where else source
+        func, source, *where, close = c
         return ast.Aggregate(
-            str(func), None, "line", source, where[0] if where else None, _cover(func, end)
+            str(func), None, "line", source, where[0] if where else None, _cover(func, close)
         )
 
     def call(self, c):
-        func, *args = c
-        return ast.Call(str(func), tuple(args), _cover(func, args[-1]))
+        func, *args, close = c
+        return ast.Call(str(func), tuple(args), _cover(func, close))

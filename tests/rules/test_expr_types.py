@@ -130,7 +130,7 @@ def test_recording_is_off_by_default():
     assert recorder.diagnostics == plain.diagnostics
 
 
-def test_spans_take_in_the_parentheses_written_around_and_inside():
+def test_spans_take_in_the_brackets_written_around_and_inside():
     source = ('program "x" currency USD\n\n'
               'on order paid when (order_total + 5 USD) * 2 >= max(2 USD, (3 USD)):\n'
               '    give referrer 5 USD\n')
@@ -138,4 +138,5 @@ def test_spans_take_in_the_parentheses_written_around_and_inside():
     assert found["(order_total + 5 USD) * 2"] == ("Money (USD)", None)
     assert found["max(2 USD, (3 USD))"] == ("Money (USD)", "3 USD")
     assert found["(order_total + 5 USD) * 2 >= max(2 USD, (3 USD))"] == ("Bool", None)
-    assert found["order_total + 5 USD"] == ("Money (USD)", None)
+    assert found["(order_total + 5 USD)"] == ("Money (USD)", None)
+    assert "order_total + 5 USD" not in found  # the brackets belong to what they enclose
