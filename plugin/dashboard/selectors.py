@@ -4,11 +4,26 @@ reward and contest selectors; only lists they do not offer are queried here, rea
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from plugin.contests.selectors import (
     MONEY_SCORES,
@@ -155,17 +170,85 @@ def _percent(part: Decimal, whole: Decimal) -> str | None:
     return str((part * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-def dashboard_overview(*, installation) -> dict[str, Any]:
-    """Referred orders, their average value against the others, and reward cost as a share of
-    referred revenue; in the shop's main currency (amounts are never added across currencies)."""
+MONTHS_SHOWN = 6
+
+
+def _month_starts(now: datetime, count: int) -> list[datetime]:
+    """The first instants of the last `count` calendar months (this one last), then the next."""
+    local = timezone.localtime(now)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts = []
+    for back in range(count - 1, -2, -1):
+        month_index = first.year * 12 + first.month - 1 - back
+        starts.append(first.replace(year=month_index // 12, month=month_index % 12 + 1))
+    return starts
+
+
+def _customer_figures(paid: QuerySet, *, referred_q: Q, months: list[datetime]) -> dict[str, Any]:
+    """One aggregate over one row per customer (the stored, already normalised e-mail): how many
+    customers, repeaters and how much revenue in each group, and new referred ones per month.
+
+    A customer is referred when their first paid order was: the earliest referred order is the
+    earliest order (on a tie in time the referral wins)."""
+    per_customer = (
+        paid.exclude(email="").values("email")
+        .annotate(orders=Count("id"), revenue=Sum("total"), first_paid=Min("paid_at"),
+                  first_referred_paid=Min("paid_at", filter=referred_q))
+        .annotate(referred=Case(When(first_referred_paid=F("first_paid"), then=Value(1)),
+                                default=Value(0), output_field=IntegerField()))
+    )
+    referred, other = Q(referred=1), Q(referred=0)
+    repeat = Q(orders__gte=2)
+    sums = {
+        "referred_customers": Count("email", filter=referred),
+        "other_customers": Count("email", filter=other),
+        "referred_repeaters": Count("email", filter=referred & repeat),
+        "other_repeaters": Count("email", filter=other & repeat),
+        "referred_customer_revenue": Sum("revenue", filter=referred),
+        "other_customer_revenue": Sum("revenue", filter=other),
+    }
+    for index, (start, end) in enumerate(itertools.pairwise(months)):
+        sums[f"month_{index}"] = Count(
+            "email", filter=referred & Q(first_paid__gte=start, first_paid__lt=end))
+    return per_customer.aggregate(**sums)
+
+
+def _per(total: Decimal | None, count: int) -> Decimal | None:
+    return (total or Decimal(0)) / count if count else None
+
+
+def _difference(value: Decimal | None, baseline: Decimal | None) -> str | None:
+    """`value` against `baseline` as a signed percent: "+16.0", "-4.2"; None if not comparable."""
+    if value is None or not baseline:
+        return None
+    change = ((value - baseline) * 100 / baseline).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"+{change}" if change > 0 else str(change)
+
+
+def _empty_overview(*, months: list[datetime]) -> dict[str, Any]:
+    return {"currency": None, "referred_orders": 0, "other_orders": 0,
+            "referred_average": None, "other_average": None, "referred_revenue": None,
+            "reward_cost": None, "cost_share": None, "other_currency_orders": 0,
+            "referred_customers": 0, "other_customers": 0,
+            "referred_repeat_rate": None, "other_repeat_rate": None,
+            "referred_customer_value": None, "other_customer_value": None,
+            "customer_value_difference": None, "cost_per_customer": None,
+            "new_referred_by_month": [{"month": start.strftime("%Y-%m"), "customers": 0}
+                                      for start in months[:-1]]}
+
+
+def dashboard_overview(*, installation, now: datetime | None = None) -> dict[str, Any]:
+    """Referred orders and customers against the others, in the shop's main currency (amounts
+    are never added across currencies): order counts and averages, referred revenue, reward
+    cost and its share, customers, repeat rates, value per customer, cost per acquired customer
+    and new referred customers in each of the last six calendar months. Five queries."""
+    months = _month_starts(now or timezone.now(), MONTHS_SHOWN)
     paid = (CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
             .exclude(status=CustomerOrder.Status.CANCELLED))
     currencies = Counter(dict(paid.values_list("currency").annotate(n=Count("id"))))
     currency = currencies.most_common(1)[0][0] if currencies else ""
     if not is_currency(currency):
-        return {"currency": None, "referred_orders": 0, "other_orders": 0,
-                "referred_average": None, "other_average": None, "referred_revenue": None,
-                "reward_cost": None, "cost_share": None}
+        return _empty_overview(months=months)
     paid = paid.filter(currency=currency)
     referred_q = Q(referral__isnull=False) & ~Q(referral__status=Referral.Status.REFUSED)
     referred = paid.filter(referred_q).aggregate(n=Count("id"), avg=Avg("total"), sum=Sum("total"))
@@ -174,6 +257,10 @@ def dashboard_overview(*, installation) -> dict[str, Any]:
     cost = live_rewards.filter(currency=currency, amount__isnull=False).aggregate(
         total=Sum("amount"))["total"] or Decimal(0)
     revenue = referred["sum"] or Decimal(0)
+    customers = _customer_figures(paid, referred_q=referred_q, months=months)
+    referred_count, other_count = customers["referred_customers"], customers["other_customers"]
+    referred_value = _per(customers["referred_customer_revenue"], referred_count)
+    other_value = _per(customers["other_customer_revenue"], other_count)
 
     def money(value):
         return to_jsonable(Money(value, currency)) if value is not None else None
@@ -184,4 +271,16 @@ def dashboard_overview(*, installation) -> dict[str, Any]:
         "referred_average": money(referred["avg"]), "other_average": money(others["avg"]),
         "referred_revenue": money(revenue), "reward_cost": money(cost),
         "cost_share": _percent(cost, revenue),
+        "other_currency_orders": sum(currencies.values()) - currencies[currency],
+        "referred_customers": referred_count, "other_customers": other_count,
+        "referred_repeat_rate": _percent(Decimal(customers["referred_repeaters"]),
+                                         Decimal(referred_count)),
+        "other_repeat_rate": _percent(Decimal(customers["other_repeaters"]), Decimal(other_count)),
+        "referred_customer_value": money(referred_value),
+        "other_customer_value": money(other_value),
+        "customer_value_difference": _difference(referred_value, other_value),
+        "cost_per_customer": money(_per(cost, referred_count)),
+        "new_referred_by_month": [
+            {"month": start.strftime("%Y-%m"), "customers": customers[f"month_{index}"]}
+            for index, start in enumerate(months[:-1])],
     }

@@ -38,7 +38,24 @@ def test_review_queue_reject_with_reason_then_ledger_and_overview(open_dashboard
     page, app = open_dashboard()
     open_section(app, "Overview")
     expect(app.locator("#overview")).to_contain_text("10.0%")  # 40 of 400 USD
+    # One referred customer (400 USD) against one other (100 USD), both new this month.
+    customers = app.locator("#overview-customers")
+
+    def card(label):
+        return customers.locator(".card").filter(has=app.get_by_text(label, exact=True))
+
+    expect(card("Referred customers").locator("strong")).to_have_text("1")
+    expect(card("Referred vs other value").locator("strong")).to_have_text("+300.0%")
+    expect(card("Cost per acquired customer").locator("strong")).to_have_text("40.00 USD")
+    expect(card("Repeat rate, referred").locator("strong")).to_have_text("0.0%")
+    expect(customers.locator(".note").first).to_contain_text("first paid order was referred")
+    bars = app.locator("#overview-months svg rect.bar > title")
+    expect(bars).to_have_count(6)
+    expect(bars.last).to_contain_text("New referred customers: 1")
+    assert float(app.locator("#overview-months svg rect.bar").nth(5).get_attribute("height")) > 0
     shot(page, "11-overview")
+    app.locator("#overview-months").scroll_into_view_if_needed()
+    shot(page, "11-overview-months")
 
     open_section(app, "Review queue")
     expect(app.locator("#review")).to_contain_text("40.00 USD")

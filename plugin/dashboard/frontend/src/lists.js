@@ -1,6 +1,7 @@
 // Read-only sections from the referral side (referrals, rewards ledger, review queue,
 // headline figures) and the audit log; each a table with filters and a clear empty state.
 
+import { barChart } from "./chart.js";
 import { clear, emptyState, errorState, h, money, when } from "./dom.js";
 
 function table(columns, rows, id) {
@@ -89,19 +90,61 @@ export function reviewSection(main, ctx) {
   load();
 }
 
+const percentText = (value) => (value === null || value === undefined ? "—" : `${value}%`);
+
+function figureCard([label, value, note]) {
+  return h("div.card", {}, h("span.label", {}, label), h("strong", {}, value), h("small.note", {}, note));
+}
+
+function monthLabel(month) {
+  const date = new Date(`${month}-01T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? month
+    : date.toLocaleString(undefined, { month: "short", year: "numeric", timeZone: "UTC" });
+}
+
+function overviewFigures(data) {
+  const orders = [
+    ["Referred orders", String(data.referred_orders), "Paid orders placed through a referral."],
+    ["Other orders", String(data.other_orders), "Paid orders without one (refused referrals count here)."],
+    ["Average referred order", money(data.referred_average), "Referred revenue ÷ referred orders."],
+    ["Average other order", money(data.other_average), "Other revenue ÷ other orders."],
+    ["Referred revenue", money(data.referred_revenue), "Total of the referred orders."],
+    ["Reward cost", money(data.reward_cost), "Rewards pending, in review, held or issued."],
+    ["Reward cost / referred revenue", data.cost_share === null ? "—" : `${data.cost_share}%`,
+      "What each unit of referred revenue cost in rewards."]];
+  const customers = [
+    ["Referred customers", String(data.referred_customers), "Customers whose first paid order was referred."],
+    ["Other customers", String(data.other_customers), "Customers whose first paid order was not."],
+    ["Repeat rate, referred", percentText(data.referred_repeat_rate),
+      "Share of referred customers with 2 or more paid orders."],
+    ["Repeat rate, others", percentText(data.other_repeat_rate), "Share of other customers with 2 or more paid orders."],
+    ["Value per referred customer", money(data.referred_customer_value),
+      "Their paid revenue to date ÷ referred customers."],
+    ["Value per other customer", money(data.other_customer_value), "Their paid revenue to date ÷ other customers."],
+    ["Referred vs other value", percentText(data.customer_value_difference),
+      "How much more (or less) a referred customer is worth."],
+    ["Cost per acquired customer", money(data.cost_per_customer), "Reward cost ÷ referred customers."]];
+  const months = data.new_referred_by_month || [];
+  return h("div", { id: "overview" },
+    h("h2", {}, "Orders"), h("div.cards", { id: "overview-orders" }, orders.map(figureCard)),
+    h("h2", {}, "Customers"), h("div.cards", { id: "overview-customers" }, customers.map(figureCard)),
+    h("h2", {}, "New referred customers per month"),
+    h("div.chart-box", { id: "overview-months" }, barChart({
+      title: "New referred customers in each of the last six months",
+      groups: months.map((m) => ({ label: monthLabel(m.month), values: [m.customers] })),
+      series: [{ name: "New referred customers", className: "draft" }],
+      format: (v) => (Number.isInteger(v) ? String(v) : ""), // counts: no half-customer ticks
+    }), h("small.note", {}, "Customers whose first paid order, a referred one, fell in that month.")),
+    data.other_currency_orders
+      ? h("p.muted", {}, `Figures are in ${data.currency}; ${data.other_currency_orders} paid orders in other currencies are not counted.`)
+      : h("p.muted", {}, `Figures are in ${data.currency}, from paid orders that were not cancelled.`));
+}
+
 export function overviewSection(main, ctx) {
   const box = h("div");
   loadInto(box, ctx.api.get("/overview"), (data) => (data.currency === null
     ? emptyState("No paid orders yet", "Figures appear once the shop's orders are paid.")
-    : h("div.cards", { id: "overview" },
-      [["Referred orders", String(data.referred_orders)],
-       ["Other orders", String(data.other_orders)],
-       ["Average referred order", money(data.referred_average)],
-       ["Average other order", money(data.other_average)],
-       ["Referred revenue", money(data.referred_revenue)],
-       ["Reward cost", money(data.reward_cost)],
-       ["Reward cost / referred revenue", data.cost_share === null ? "—" : `${data.cost_share}%`]]
-        .map(([label, value]) => h("div.card", {}, h("span.label", {}, label), h("strong", {}, value))))));
+    : overviewFigures(data)));
   clear(main, box);
 }
 
