@@ -11,7 +11,6 @@ Uses a database of its own (`bench_leaderboard`) on BENCH_POSTGRES_URL, dropped 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -20,33 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://referrals@127.0.0.1:54329/postgres")
+from bench.support.own_database import django_on_own_database  # noqa: E402
+
 BENCH_DB = "bench_leaderboard"
 START = date(2026, 3, 1)
 ROUNDS = 30
-
-
-def _database_url() -> str:
-    base, _, _ = POSTGRES.rpartition("/")
-    return f"{base}/{BENCH_DB}"
-
-
-def _recreate_database() -> None:
-    with psycopg.connect(POSTGRES, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-
-
-def _drop_database() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(POSTGRES, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def _copy(model, columns: list[str], rows) -> None:
@@ -136,22 +115,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     options = parser.parse_args()
-    if not options.reuse:
-        _recreate_database()
-    os.environ["DATABASE_URL"] = _database_url()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", verbosity=0)
+    with django_on_own_database(BENCH_DB, fresh=not options.reuse,
+                                keep=options.keep) as connection:
         _run(options, connection)
-    finally:
-        if not options.keep:
-            _drop_database()
 
 
 def _run(options, connection) -> None:

@@ -11,7 +11,6 @@ Uses a database of its own (`bench_overview`) on BENCH_POSTGRES_URL, dropped at 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -21,19 +20,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import psycopg
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://referrals@127.0.0.1:54329/postgres")
+from bench.support.own_database import django_on_own_database  # noqa: E402
+
 BENCH_DB = "bench_overview"
 NOW = datetime(2026, 3, 15, 12, tzinfo=UTC)
 ROUNDS = 15
-
-
-def _admin(sql: str) -> None:
-    with psycopg.connect(POSTGRES, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _load(shop, orders: int, customers: int, rng: random.Random) -> None:
@@ -101,22 +94,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--customers", type=int, default=60_000)
     options = parser.parse_args()
-    _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = f"{POSTGRES.rpartition('/')[0]}/{BENCH_DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    try:
-        call_command("migrate", verbosity=0)
+    with django_on_own_database(BENCH_DB) as connection:
         _run(options, connection)
-    finally:
-        connections.close_all()
-        _admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def _run(options, connection) -> None:
