@@ -98,7 +98,7 @@ DATABASES = {
         conn_max_age=60,
     )
 }
-if os.environ.get("TEST_DATABASE_NAME"):  # lets parallel test runs share one server
+if os.environ.get("TEST_DATABASE_NAME"):  # a server shared by parallel runs; a file for SQLite
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout: the web process and inline tasks write without "database is locked".

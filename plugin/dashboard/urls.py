@@ -28,6 +28,7 @@ api = [
          name="program-version"),
     path("api/audit", views_program.audit_log, name="audit"),
     path("api/check", views_editor.check, name="check"),
+    path("api/types", views_editor.types, name="types"),
     path("api/format", views_editor.format_source, name="format"),
     path("api/examples", views_editor.examples, name="examples"),
     path("api/sandbox", views_editor.sandbox, name="sandbox"),

@@ -29,10 +29,13 @@ def _source(data: dict) -> str:
 
 @dashboard_api(methods=["POST"])
 def check(request: HttpRequest, *, installation, user) -> JsonResponse:
-    source = _source(json_body(request))
-    payload = language.check_source(source)
-    payload.update(_types_json(source))
-    return JsonResponse(payload)
+    return JsonResponse(language.check_source(_source(json_body(request))))
+
+
+@dashboard_api(methods=["POST"])
+def types(request: HttpRequest, *, installation, user) -> JsonResponse:
+    """The editor asks once per checked version, on the first hover (not with every check)."""
+    return JsonResponse(_types_json(_source(json_body(request))))
 
 
 def _types_json(source: str) -> dict:

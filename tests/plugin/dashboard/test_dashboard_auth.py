@@ -19,7 +19,8 @@ OTHER_APP_ID = "QXBwOjg="
 ENDPOINTS = [
     ("get", "program"), ("put", "program/draft"), ("post", "program/publish"),
     ("post", "program/rollback"), ("get", "program/diff"), ("get", "audit"), ("post", "check"),
-    ("post", "sandbox"), ("get", "vocabulary"), ("get", "gallery"), ("get", "orders/recent"),
+    ("post", "types"), ("post", "sandbox"), ("get", "vocabulary"), ("get", "gallery"),
+    ("get", "orders/recent"),
 ]
 
 

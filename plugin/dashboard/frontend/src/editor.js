@@ -1,6 +1,6 @@
 // The rules editor: CodeMirror 6 with highlighting, inline diagnostics from the app's checker
 // (debounced while typing), completion of fact names, hover for the type (and constant value) of
-// the expression under the pointer from the last check, and the formatter.
+// the expression under the pointer (asked for once per checked version), and the formatter.
 
 import { autocompletion, closeBrackets, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
@@ -118,7 +118,8 @@ function tooltipDom(className, head, lines) {
   return dom;
 }
 
-export function createEditor({ parent, doc, vocabulary, check, onChange, onDiagnostics, onFormat }) {
+export function createEditor({ parent, doc, vocabulary, check, types, onChange, onDiagnostics,
+                               onFormat }) {
   const byName = new Map(vocabulary.facts.map((fact) => [fact.name, fact]));
   const completions = vocabulary.facts.map((fact) => ({
     label: fact.name, type: "variable", detail: fact.type, info: fact.doc || undefined,
@@ -126,7 +127,20 @@ export function createEditor({ parent, doc, vocabulary, check, onChange, onDiagn
 
   // Types belong to the exact document they were checked on; any edit makes them stale until the
   // next check, and the hover falls back to the fact names meanwhile.
-  let checkedTypes = { doc: null, ranges: [] };
+  let checkedTypes = { doc: null, ranges: null, pending: null };
+
+  // The checked version's expression types, asked for once (a hover waits for the first answer).
+  const typesOf = (doc) => {
+    const held = checkedTypes;
+    if (held.doc !== doc || !types) return Promise.resolve([]);
+    if (held.ranges) return Promise.resolve(held.ranges);
+    if (!held.pending) {
+      held.pending = types(doc.toString())
+        .then((answer) => { held.ranges = typeRanges(doc, answer.types); return held.ranges; })
+        .catch(() => { held.pending = null; return []; });
+    }
+    return held.pending;
+  };
 
   const checkLinter = linter(async (view) => {
     const source = view.state.doc.toString();
@@ -138,7 +152,8 @@ export function createEditor({ parent, doc, vocabulary, check, onChange, onDiagn
       return [];
     }
     if (view.state.doc.toString() !== source) return []; // typed on meanwhile: a newer check comes
-    checkedTypes = { doc: view.state.doc, ranges: typeRanges(view.state.doc, result.types) };
+    // types are fetched on the first hover of this version, not with every check while typing
+    checkedTypes = { doc: view.state.doc, ranges: null, pending: null };
     onDiagnostics?.(result, null);
     return toCodeMirrorDiagnostics(view.state.doc, result.diagnostics || []);
   }, { delay: CHECK_DELAY_MS });
@@ -153,10 +168,12 @@ export function createEditor({ parent, doc, vocabulary, check, onChange, onDiagn
     };
   };
 
-  const hover = hoverTooltip((view, pos, side) => {
+  const hover = hoverTooltip(async (view, pos, side) => {
     const doc = view.state.doc;
     const word = wordAt(doc, pos);
-    const typed = checkedTypes.doc === doc ? innermostAt(checkedTypes.ranges, pos, side) : null;
+    const ranges = await typesOf(doc);
+    if (view.state.doc !== doc) return null; // edited while the types were on their way
+    const typed = innermostAt(ranges, pos, side);
     if (!typed) return factTooltip(word);
     const text = doc.sliceString(typed.from, typed.to);
     const fact = byName.get(text);

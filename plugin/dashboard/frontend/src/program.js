@@ -203,6 +203,7 @@ export function programSection(main, ctx) {
         doc: saved,
         vocabulary,
         check: async (source) => ({ ...(await ctx.api.post("/check", { source })), source }),
+        types: (source) => ctx.api.post("/types", { source }),
         onChange: (source) => {
           ctx.cache.unsavedSource = source;
           setStatus(source === saved ? "" : "Unsaved changes");
