@@ -17,7 +17,7 @@ from plugin.programs.services import MAX_SOURCE_CHARS
 from rules import EvaluationError, RulesError
 
 logger = logging.getLogger(__name__)
-MAX_TYPES = 5_000
+MAX_TYPES = rules.expr_types.MAX_TYPES  # a module name, so a test can lower it
 
 
 def _source(data: dict) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from plugin.saleor.canned import voucher_listing_refusal
 from rules.money import minor_units
 
 
@@ -290,14 +291,9 @@ class RewardsSaleorState:
 
     def voucher_channel_listing_update(self, variables: dict[str, Any]) -> dict[str, Any]:
         voucher = self.vouchers[variables["id"]]
-        listed = {item["channel"]["id"] for item in voucher["channelListings"]}
-        empty = [add["channelId"] for add in variables["input"].get("addChannels") or []
-                 if add["channelId"] not in listed
-                 and not Decimal(str(add.get("discountValue") or 0))]
-        if empty:  # as Saleor: a new listing needs a value, and zero counts as none
-            error = {"field": "discountValue", "code": "REQUIRED",
-                     "message": "Value is required for voucher.", "channels": empty}
-            return {"voucherChannelListingUpdate": {"voucher": None, "errors": [error]}}
+        listed = frozenset(item["channel"]["id"] for item in voucher["channelListings"])
+        if refused := voucher_listing_refusal(variables, listed):
+            return refused
         for add in variables["input"].get("addChannels") or []:
             channel = next(c for c in self.channels if c["id"] == add["channelId"])
             voucher["channelListings"] = [

@@ -89,13 +89,17 @@ def _since(items: list[dict[str, Any]], since: str | None, key: str) -> list[dic
     return [item for item in ordered if not since or (item.get(key) or "") >= since]
 
 
-def _listing_refusal(variables: dict[str, Any]) -> dict[str, Any] | None:
+def voucher_listing_refusal(
+    variables: dict[str, Any], listed: frozenset[str] = frozenset()
+) -> dict[str, Any] | None:
     """Saleor 3.24 refuses a new channel listing without a value, and a zero value counts as
-    none (its `voucherChannelListingUpdate` checks `not discount_value` for new listings)."""
+    none (its `voucherChannelListingUpdate` checks `not discount_value` for new listings);
+    `listed`: channel ids the voucher is already listed in (updating those needs no value)."""
     empty = [
         listing.get("channelId")
         for listing in (variables.get("input") or {}).get("addChannels") or []
-        if not Decimal(str(listing.get("discountValue") or 0))
+        if listing.get("channelId") not in listed
+        and not Decimal(str(listing.get("discountValue") or 0))
     ]
     if not empty:
         return None
@@ -107,8 +111,10 @@ def _listing_refusal(variables: dict[str, Any]) -> dict[str, Any] | None:
 def answer(operation: str, variables: dict[str, Any]) -> dict[str, Any] | None:
     """The canned `data` for an operation, or None when the captures have no answer."""
     objects = _latest_objects()
-    if operation == "VoucherChannelListingUpdate" and (refused := _listing_refusal(variables)):
-        return refused
+    if operation == "VoucherChannelListingUpdate":
+        refused = voucher_listing_refusal(variables)
+        if refused:
+            return refused
     if operation in _TRANSCRIPT_ANSWERS:
         return copy.deepcopy(_transcript_data()[operation])
     if operation == "OrderGet":
