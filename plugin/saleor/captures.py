@@ -1,29 +1,24 @@
-"""Reads the captured Saleor data (webhook deliveries, JWKS, tokens, API transcript).
+"""Reads the captured Saleor 3.24 data shipped with the app: deliveries, JWKS, API transcript.
 
-The folder comes from the `SALEOR_CAPTURES` environment variable, defaulting to
-`<repo>/../shared/saleor`. Tests, the fake Saleor, the demo and benchmarks share this reader.
+The captures are package data (`plugin/saleor/captured/`), so the demo's stand-in Saleor works from
+an installed wheel as from a checkout. Tests, the fake Saleor, the demo and benchmarks share it.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-
 
 def captures_dir() -> Path:
-    """Where the captured Saleor data lives."""
-    configured = os.environ.get("SALEOR_CAPTURES")
-    if configured:
-        return Path(configured)
-    return (_REPO_ROOT / ".." / "shared" / "saleor").resolve()
+    """Where the captured Saleor data lives: this package's own `captured/` folder."""
+    return Path(str(files(__package__) / "captured"))
 
 
 @dataclass(frozen=True)
@@ -133,10 +128,6 @@ def load_json(relative: str) -> Any:
 @cache
 def captured_jwks() -> dict[str, Any]:
     return load_json("jwks.json")
-
-
-def schema_sdl() -> str:
-    return (captures_dir() / "schema.graphql").read_text(encoding="utf-8")
 
 
 def transcript() -> list[dict[str, Any]]:

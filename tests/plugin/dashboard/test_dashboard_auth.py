@@ -7,9 +7,9 @@ import time
 import pytest
 
 from plugin.install.http import use_saleor_transport
-from plugin.saleor.captures import load_json
 from plugin.saleor.fake import FakeSaleor
 from plugin.saleor.testing import TestSigner
+from tests.captured_saleor import load_json
 
 SHOP_URL = "https://shop-a.example.com/graphql/"  # as in conftest.py
 SHOP_APP_ID = "QXBwOjc="

@@ -19,9 +19,10 @@ from plugin.install.manifest_checks import (
     app_manifest_problems,
     saleor_manifest_problems,
 )
-from plugin.saleor.captures import captures_dir, load_json, schema_sdl, subscription_query
+from plugin.saleor.captures import subscription_query
 from plugin.saleor.subscriptions import subscription_fields_within
 from plugin.webhooks.handlers import handled_events, handlers_for
+from tests.captured_saleor import TEST_CAPTURES, load_json, schema_sdl
 
 MANIFEST = manifest_template()
 WEBHOOKS = MANIFEST["webhooks"]
@@ -42,7 +43,7 @@ def captured_manifest_fetches() -> list[tuple[str, dict, list[dict]]]:
     """(path, served manifest, Saleor's `appFetchManifest` errors) for every captured fetch."""
     results = load_json("install/results.json")["appFetchManifest"]
     fetches = []
-    for request_file in sorted((captures_dir() / "install" / "manifest-requests").glob("*.json")):
+    for request_file in sorted((TEST_CAPTURES / "install" / "manifest-requests").glob("*.json")):
         request = load_json(f"install/manifest-requests/{request_file.name}")
         answer = results[request["path"]]["data"]["appFetchManifest"]
         fetches.append((request["path"], request["served_body"], answer["errors"]))

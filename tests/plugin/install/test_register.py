@@ -12,7 +12,8 @@ from django.test import override_settings
 
 from plugin.install.manifest import manifest_template
 from plugin.install.models import Installation
-from plugin.saleor.captures import captured_jwks, load_json
+from plugin.saleor.captures import captured_jwks
+from tests.captured_saleor import load_json
 
 REGISTER = load_json("install/register.json")
 CAPTURED_TOKEN = REGISTER["body"]["auth_token"]

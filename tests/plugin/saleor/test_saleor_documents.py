@@ -7,7 +7,6 @@ from functools import cache
 import pytest
 from graphql import GraphQLSchema, build_schema, parse, validate
 
-from plugin.saleor.captures import schema_sdl
 from plugin.saleor.documents import (
     DOCUMENTS_DIR,
     UnknownDocument,
@@ -15,6 +14,7 @@ from plugin.saleor.documents import (
     fragments,
     load_document,
 )
+from tests.captured_saleor import schema_sdl
 
 REQUIRED = {
     "app_whoami",

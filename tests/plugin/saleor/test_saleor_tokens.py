@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from plugin.saleor.captures import load_json
+from plugin.saleor.captures import captured_jwks
 from plugin.saleor.testing import DEFAULT_SALEOR_API_URL as CAPTURED_API_URL
 from plugin.saleor.tokens import LEEWAY, DashboardUser, TokenError, verify_dashboard_token
+from tests.captured_saleor import load_json
 
 CAPTURED = load_json("tokens/app-access-token.json")
 ISSUED_AT = datetime.fromtimestamp(CAPTURED["claims"]["iat"], UTC)
@@ -23,7 +24,7 @@ APP_ID = CAPTURED["claims"]["app"]
 def _verify(token=CAPTURED["token"], **overrides):
     arguments = {
         "token": token,
-        "jwks": load_json("jwks.json"),
+        "jwks": captured_jwks(),
         "saleor_api_url": CAPTURED_API_URL,
         "app_id": APP_ID,
         "now": ISSUED_AT,

@@ -1,0 +1,65 @@
+"""Suite-wide guard: the project reads nothing outside its own repository.
+
+A user's clone has nothing beside it, so a file opened next to the repository (a sibling folder of
+captures, say) works here and fails there. Every open and directory listing is audited; one that
+lands beside the repository fails the test that made it (or the session, at collection).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+_NEIGHBOURHOOD = str(REPO.parent) + os.sep
+_INSIDE = str(REPO) + os.sep
+# Places beside the repository that are the machine's, not the project's.
+_MACHINE = tuple(
+    str(Path(p).resolve()) + os.sep
+    for p in {tempfile.gettempdir(), Path.home(), sys.prefix, sys.base_prefix}
+)
+_AUDITED = {"open", "os.listdir", "os.scandir"}
+escapes: list[str] = []
+
+
+def _outside_repository(event: str, args: tuple) -> None:
+    if event not in _AUDITED or not args:
+        return
+    target = args[0]
+    if isinstance(target, int) or target is None:
+        return  # a file descriptor or the current directory
+    path = os.path.abspath(os.fsdecode(target))
+    if (
+        path.startswith(_NEIGHBOURHOOD)
+        and not (path + os.sep).startswith(_INSIDE)
+        and not (path + os.sep).startswith(_MACHINE)
+    ):
+        escapes.append(path)
+
+
+if REPO.parent != Path(REPO.anchor):  # a repository at the root has no neighbours to guard
+    sys.addaudithook(_outside_repository)
+
+
+@pytest.fixture
+def outside_reads() -> list[str]:
+    """The paths beside the repository opened so far (the guard's own record)."""
+    return escapes
+
+
+@pytest.fixture(autouse=True)
+def _reads_stay_in_the_repository():
+    already = len(escapes)
+    yield
+    opened = escapes[already:]
+    assert not opened, f"opened a path outside the repository: {sorted(set(opened))}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if escapes and exitstatus == 0:
+        print(f"\npaths outside the repository were opened: {sorted(set(escapes))}")
+        session.exitstatus = 1
