@@ -43,7 +43,8 @@ def replace_source(page, frame, text: str) -> None:
     page.keyboard.insert_text(text)
 
 
-def test_write_check_try_publish_roll_back_and_backtest(open_dashboard, shop, shot):
+def test_write_check_try_publish_roll_back_and_backtest(at_capture_time, open_dashboard, shop,
+                                                        shot):
     page, app = open_dashboard()
     expect(app.locator(".cm-content")).to_be_visible()
     expect(app.locator("#who")).to_have_text("ann@shop-e2e.example.com")

@@ -108,7 +108,8 @@ def test_backtest_count_takes_the_latest_orders(dash, history, django_capture_on
     assert job["result"]["draft"]["cost"]["amount"] == "4.00"
 
 
-def test_backtest_over_orders_fetched_from_saleor(dash, django_capture_on_commit_callbacks):
+def test_backtest_over_orders_fetched_from_saleor(dash, at_capture_time,
+                                                  django_capture_on_commit_callbacks):
     job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED,
                                  count=50, source="saleor", assume_referred=True))
     assert job["status"] == "done", job["error"]

@@ -122,7 +122,7 @@ def test_sandbox_of_a_broken_program_is_422(dash, sources):
     assert response.json()["diagnostics"]
 
 
-def test_recent_orders_come_from_saleor_as_sandbox_forms(dash):
+def test_recent_orders_come_from_saleor_as_sandbox_forms(dash, at_capture_time):
     # The fake Saleor answers OrdersRecent with the captured Saleor's real orders.
     orders = dash.get("orders/recent").json()["orders"]
     assert orders, "the captured Saleor has orders"

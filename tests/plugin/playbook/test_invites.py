@@ -4,7 +4,7 @@ delivery, one follow-up, and never to an address that unsubscribed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -22,11 +22,20 @@ pytestmark = pytest.mark.django_db
 BOB = "bob.friend@example.com"
 
 
-def deliver(client, event: str, order_email: str = BOB):
-    found = next(d for d in captured_deliveries()
-                 if d.event == event and d.payload["order"]["userEmail"] == order_email)
+@pytest.fixture
+def deliver(client, time_machine):
+    """Posts a captured delivery at the moment Saleor sent it, so what it plans is due as it was."""
+    def post_and_process(event: str, order_email: str = BOB) -> dict:
+        found = next(d for d in captured_deliveries()
+                     if d.event == event and d.payload["order"]["userEmail"] == order_email)
+        time_machine.move_to(datetime.fromisoformat(found.received_at), tick=False)
+        return _posted(client, found)
+    return post_and_process
+
+
+def _posted(client, found) -> dict:
     assert post(client, found).status_code == 200
-    stored = WebhookDelivery.objects.get(event=event)
+    stored = WebhookDelivery.objects.get(event=found.event)
     assert delivery_process(delivery_id=stored.pk).status == "done", stored.last_error
     return found.payload["order"]
 
@@ -40,9 +49,9 @@ def shop(captured_installation, settings, fake_saleor):
 
 
 def test_first_paid_order_then_delivery_then_one_followup(
-        client, shop, django_capture_on_commit_callbacks):
+        deliver, shop, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        deliver(client, "ORDER_FULLY_PAID")
+        deliver("ORDER_FULLY_PAID")
     (invite,) = mail.outbox
     assert invite.to == [BOB]
     assert "https://referrals.example.com/r/" in invite.body  # the personal link
@@ -52,7 +61,7 @@ def test_first_paid_order_then_delivery_then_one_followup(
     assert "bob" not in str(unsubscribe_token_read(token)).lower()  # a link naming nobody
 
     with django_capture_on_commit_callbacks(execute=True):
-        order = deliver(client, "ORDER_FULFILLED")
+        order = deliver("ORDER_FULFILLED")
     fulfilled = parse_datetime(order["fulfillments"][0]["created"])
     planned = PlannedMessage.objects.get(kind="invite_fulfilled")
     assert planned.due_at == fulfilled + timedelta(days=4)
@@ -70,7 +79,7 @@ def test_first_paid_order_then_delivery_then_one_followup(
     assert PlannedMessage.objects.filter(kind="followup").count() == 1  # one reminder only
 
 
-def test_a_second_paid_order_brings_no_invite(client, shop, django_capture_on_commit_callbacks):
+def test_a_second_paid_order_brings_no_invite(deliver, shop, django_capture_on_commit_callbacks):
     from contests_testing import at
 
     from plugin.referrals.services import customer_order_record
@@ -79,11 +88,11 @@ def test_a_second_paid_order_brings_no_invite(client, shop, django_capture_on_co
         "id": "T3JkZXI6ZWFybGllcg==", "userEmail": BOB, "isPaid": True,
         "total": {"gross": {"amount": 10, "currency": "USD"}}})
     with django_capture_on_commit_callbacks(execute=True):
-        deliver(client, "ORDER_FULLY_PAID")
+        deliver("ORDER_FULLY_PAID")
     assert mail.outbox == [] and not PlannedMessage.objects.exists()
 
 
-def test_unsubscribe_link_is_honoured_everywhere(client, shop,
+def test_unsubscribe_link_is_honoured_everywhere(client, deliver, shop,
                                                  django_capture_on_commit_callbacks):
     url = unsubscribe_url(installation=shop, email=BOB)
     path = url.removeprefix("https://referrals.example.com")
@@ -93,7 +102,7 @@ def test_unsubscribe_link_is_honoured_everywhere(client, shop,
     assert client.get(path[:-3] + "xyz").status_code == 404  # a forged token
 
     with django_capture_on_commit_callbacks(execute=True):
-        deliver(client, "ORDER_FULLY_PAID")
+        deliver("ORDER_FULLY_PAID")
     assert mail.outbox == []
     from plugin.messages.services import message_send
 
