@@ -20,10 +20,15 @@ import time_machine
 REPO = Path(__file__).resolve().parents[1]
 _NEIGHBOURHOOD = str(REPO.parent) + os.sep
 _INSIDE = str(REPO) + os.sep
-# Places beside the repository that are the machine's, not the project's.
+# Places beside the repository that are the machine's, not the project's (unless the repository
+# itself sits in one, as a clone in a temporary folder does: then its neighbours are guarded).
 _MACHINE = tuple(
-    str(Path(p).resolve()) + os.sep
-    for p in {tempfile.gettempdir(), Path.home(), sys.prefix, sys.base_prefix}
+    folder
+    for folder in {
+        str(Path(p).resolve()) + os.sep
+        for p in (tempfile.gettempdir(), Path.home(), sys.prefix, sys.base_prefix)
+    }
+    if not _INSIDE.startswith(folder)
 )
 _AUDITED = {"open", "os.listdir", "os.scandir"}
 escapes: list[str] = []
