@@ -23,6 +23,15 @@ def test_page_is_served_with_a_strict_csp_and_no_token(client):
     assert "http://" not in html.replace('href="data:,"', "")  # nothing from another site
 
 
+def test_page_is_served_at_the_url_the_dashboard_builds_without_a_redirect(client):
+    # Saleor's dashboard joins the extension's "/" to appUrl `…/dashboard/` as `…/dashboard?…`
+    response = client.get("/dashboard?domain=x&saleorApiUrl=https%3A%2F%2Fx%2Fgraphql%2F"
+                          "&id=QXBwOjE%3D&theme=light")
+    assert response.status_code == 200
+    assert "/dashboard/assets/app.js" in response.content.decode()
+    assert "Content-Security-Policy" in response
+
+
 def test_only_known_assets_are_served(client):
     assert client.get("/dashboard/assets/app.css").status_code == 200
     assert client.get("/dashboard/assets/harness.js")["Content-Type"].startswith("text/javascript")
