@@ -38,7 +38,17 @@ function resultView(job) {
             h("td.num", {}, r.draft_cost.amount), h("td.num", {}, String(r.published_count)),
             h("td.num", {}, r.published_cost.amount)))))]
       : emptyState("No rule gave a reward on these orders"),
-    (result.skipped || 0) ? h("p.muted", {}, `${result.skipped} orders were skipped (other currency or unreadable).`) : null);
+    (result.skipped || 0) ? h("p.muted", {}, `${result.skipped} orders were skipped (other currency or unreadable).`) : null,
+    saleorErrors(result));
+}
+
+// Orders Saleor answered with an error for: skipped, named, and the rest still counted.
+function saleorErrors(result) {
+  const errors = result.saleor_errors || [];
+  if (!errors.length) return null;
+  return h("div.warning-box", { id: "backtest-saleor-errors", role: "status" },
+    h("strong", {}, `${result.saleor_error_count} order(s) left out: Saleor answered with an error for them`),
+    h("ul", {}, errors.map((e) => h("li", {}, `#${e.number || e.id || "?"}: ${e.reason}`))));
 }
 
 export function backtestSection(main, ctx) {
