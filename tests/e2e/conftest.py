@@ -21,7 +21,9 @@ from plugin.saleor.testing import TestSigner
 
 REPO = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = REPO / "test-artifacts"
-BUNDLE = REPO / "plugin" / "dashboard" / "static" / "dashboard" / "app.js"
+ASSETS = REPO / "plugin" / "dashboard" / "static" / "dashboard"
+BUNDLE = ASSETS / "app.js"
+THEME = ASSETS / "theme.json"  # written with theme.css by the same build
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -47,9 +49,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def bundle() -> Path:
     """The dashboard bundle, built once if this checkout has not built it yet."""
-    if not BUNDLE.exists():
+    if not (BUNDLE.exists() and THEME.exists()):
         subprocess.run([str(REPO / "scripts" / "build-assets")], check=True, cwd=REPO)
-    assert BUNDLE.exists(), "scripts/build-assets did not produce the dashboard bundle"
+    assert BUNDLE.exists() and THEME.exists(), "scripts/build-assets did not build the dashboard"
     return BUNDLE
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from plugin.dashboard.backtest import backtest_run
 from plugin.dashboard.models import BacktestJob
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
-from tests.plugin.dashboard import saleor_answers
+from tests import saleor_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
-from tests.plugin.dashboard import saleor_answers
+from tests import saleor_answers
 
 pytestmark = pytest.mark.django_db
 
