@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "dashboard"
-ASSET_NAMES = frozenset({"app.js", "app.js.map", "app.css", "theme.css", "harness.js",
-                         "harness.css"})
+ASSET_NAMES = frozenset({"app.js", "app.js.map", "widget.js", "widget.js.map", "app.css",
+                         "theme.css", "harness.js", "harness.css"})
 # The Inter files theme.css names (one per script subset and weight), bundled at build time.
 FONT_NAME = re.compile(r"inter-[a-z]+(?:-ext)?-[0-9]{3}-normal\.woff2")
 

@@ -82,8 +82,13 @@ def test_identity_and_permissions():
     assert set(MANIFEST["permissions"]) == REQUIRED_PERMISSIONS
     assert MANIFEST["appUrl"] == "/dashboard/"
     assert MANIFEST["tokenTargetUrl"] == "/api/register"
-    (extension,) = MANIFEST["extensions"]
-    assert extension["mount"] == "NAVIGATION_DISCOUNTS" and extension["target"] == "APP_PAGE"
+    page, customer, order = MANIFEST["extensions"]
+    assert page["mount"] == "NAVIGATION_DISCOUNTS" and page["target"] == "APP_PAGE"
+    # Cards on Saleor's own customer and order pages, posted the page's id by the dashboard.
+    assert (customer["mount"], customer["target"]) == ("CUSTOMER_DETAILS_WIDGETS", "WIDGET")
+    assert (order["mount"], order["target"]) == ("ORDER_DETAILS_WIDGETS", "WIDGET")
+    for widget in (customer, order):
+        assert widget["options"] == {"widgetTarget": {"method": "POST"}}
 
 
 # What saleor-dashboard 3.23.27 renders, as read from its source: the sidebar's app pages, the
@@ -170,6 +175,10 @@ def test_the_served_manifest_uses_app_url(client):
         f"https://referrals.example.com/api/webhooks/{family}" for family in webhook_families()
     }
     assert served["extensions"][0]["url"] == "/"  # APP_PAGE URLs stay relative
+    # a card's URL is used as it is: absolute, on the app's host (Saleor checks the host)
+    assert [e["url"] for e in served["extensions"][1:]] == [
+        "https://referrals.example.com/dashboard/widgets/customer",
+        "https://referrals.example.com/dashboard/widgets/order"]
     assert saleor_manifest_problems(served, schema=schema()) == []
 
 
