@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from plugin.saleor.testing import TestSigner
 from tests.e2e.conftest import APP_ID, SHOP_URL
-from tests.plugin.dashboard.test_dashboard_widgets import ALICE, ORDER, seed
+from tests.widget_records import ALICE, ORDER, seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
