@@ -18,6 +18,7 @@ from plugin.dashboard import backtest_sources
 from plugin.dashboard.decisions import reward_lines
 from plugin.dashboard.language import compiled_or_diagnostics
 from plugin.dashboard.models import BacktestJob
+from plugin.dashboard.recent_orders import UnreadableOrder
 from plugin.programs.reports import to_jsonable
 from plugin.programs.selectors import program_published
 from rules.money import Money
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 MAX_ORDERS = 5000
 PROGRESS_EVERY = 25  # orders between two progress writes
 STALLED_AFTER = timedelta(minutes=10)
+MAX_ERRORS_SHOWN = 20  # orders Saleor failed, named in the result; the count covers them all
 
 
 class BacktestRefused(ValueError):
@@ -139,9 +141,13 @@ def backtest_run(*, job_id: int) -> None:
                   else backtest_sources.stored_orders)
         draft, published = Tally(), (Tally() if live_program is not None else None)
         currency, processed, skipped, total = None, 0, 0, 0
+        saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
                                    assume_referred=job.assume_referred):
             processed += 1
+            if isinstance(facts, UnreadableOrder):
+                saleor_errors.append(facts.as_json())  # skipped; the other orders still count
+                facts = None
             currency = currency or (facts.currency if facts else None)
             if facts is None or facts.currency != currency:
                 skipped += 1  # one currency per summary: amounts are never added across them
@@ -161,6 +167,8 @@ def backtest_run(*, job_id: int) -> None:
                            live_number=live[0].number if live else None,
                            currency=currency or "USD", orders=processed - skipped,
                            skipped=skipped)
+        result["saleor_errors"] = saleor_errors[:MAX_ERRORS_SHOWN]
+        result["saleor_error_count"] = len(saleor_errors)
         _update(job.pk, status=BacktestJob.Status.DONE, processed=processed,
                 total=max(total, processed), result=result, finished_at=timezone.now())
     except Exception as exc:  # a failed run is shown to the merchant, not lost in a log

@@ -1,5 +1,6 @@
 """Where a backtest's orders come from: the orders the app recorded, or Saleor page by page.
-Each yields (Facts as at that order's payment, or None for an order it cannot use)."""
+Each yields (Facts as at that order's payment, or None for an order it cannot use, or the
+order Saleor answered with an error for)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from plugin.dashboard.recent_orders import orders_pages
+from plugin.dashboard.recent_orders import UNREADABLE, UnreadableOrder, orders_pages
 from plugin.referrals import selectors as referral_selectors
 from plugin.referrals import selectors_many
 from plugin.referrals.models import CustomerOrder
@@ -20,7 +21,8 @@ from rules.money import MoneyError
 SALEOR_LOOKBACK_DAYS = 365
 SALEOR_PAGE_SIZE = 100
 
-Progress = Iterator[tuple[int, Facts | None]]  # (total known so far, facts of one order)
+# (total known so far, facts of one order)
+Progress = Iterator[tuple[int, Facts | UnreadableOrder | None]]
 
 
 def _referral(installation, referral, *, at, assume_referred: bool) -> ReferralFacts:
@@ -61,16 +63,21 @@ def saleor_orders(*, installation, count: int, assume_referred: bool) -> Progres
     """Orders of the last year fetched from Saleor a page at a time; stops after `count`."""
     since = timezone.now() - timedelta(days=SALEOR_LOOKBACK_DAYS)
     seen = 0
-    for page, total_count in orders_pages(installation=installation, since=since,
-                                          page_size=SALEOR_PAGE_SIZE, max_pages=10_000):
-        total = min(count, total_count or count)
-        for payload in page:
+    for page in orders_pages(installation=installation, since=since,
+                             page_size=SALEOR_PAGE_SIZE, max_pages=10_000):
+        total = min(count, page.total_count or count)
+        for unreadable in page.unreadable:
+            if seen >= count:
+                return
+            seen += 1
+            yield total, unreadable
+        for payload in page.orders:
             if seen >= count:
                 return
             seen += 1
             try:
                 order = order_facts(payload)
-            except (KeyError, ValueError, TypeError, MoneyError):
+            except UNREADABLE:
                 yield total, None
                 continue
             at = order.created or timezone.now()

@@ -13,6 +13,7 @@ from plugin.dashboard import (
     views_program,
     views_referrals,
     views_settings,
+    views_widgets,
 )
 
 app_name = "dashboard"
@@ -60,11 +61,14 @@ api = [
     path("api/codes/<int:code_id>/deactivate", views_codes.code_deactivate,
          name="code-deactivate"),
     path("api/codes/<int:code_id>/rotate", views_codes.code_rotate, name="code-rotate"),
+    path("api/widgets/customer", views_widgets.customer_widget, name="widget-customer"),
+    path("api/widgets/order", views_widgets.order_widget, name="widget-order"),
 ]
 
 urlpatterns = [
     path("", views_page.dashboard_page, name="page"),
     path("assets/<str:name>", views_page.dashboard_asset, name="asset"),
+    path("widgets/<slug:kind>", views_widgets.widget_page, name="widget"),
     path("dev/", views_dev.dev_entry, name="dev"),
     path("dev/token", views_dev.dev_token, name="dev-token"),
     *api,

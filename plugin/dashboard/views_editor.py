@@ -96,8 +96,8 @@ def gallery(request: HttpRequest, *, installation, user) -> JsonResponse:
 @dashboard_api(methods=["GET"])
 def orders_recent(request: HttpRequest, *, installation, user) -> JsonResponse:
     try:
-        orders = recent_orders.recent_order_forms(installation=installation)
+        found = recent_orders.recent_order_forms(installation=installation)
     except recent_orders.OrdersUnavailable as exc:
         logger.warning("recent orders of installation %s: %s", installation.pk, exc)
         raise BadRequest(str(exc), status=502) from exc
-    return JsonResponse({"orders": orders})
+    return JsonResponse(found)

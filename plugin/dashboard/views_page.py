@@ -7,6 +7,7 @@ dashboard by postMessage and sends it in a header with every API call.
 from __future__ import annotations
 
 import mimetypes
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "dashboard"
-ASSET_NAMES = frozenset({"app.js", "app.js.map", "app.css", "harness.js", "harness.css"})
+ASSET_NAMES = frozenset({"app.js", "app.js.map", "widget.js", "widget.js.map", "app.css",
+                         "theme.css", "harness.js", "harness.css"})
+# The Inter files theme.css names (one per script subset and weight), bundled at build time.
+FONT_NAME = re.compile(r"inter-[a-z]+(?:-ext)?-[0-9]{3}-normal\.woff2")
 
 # Scripts and styles only from the app; styles may be injected by the editor at run time.
 PAGE_CSP = (
@@ -52,7 +56,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 def dashboard_asset(request: HttpRequest, name: str) -> FileResponse:
     """The bundled scripts and styles; only the known names, never a path from the request."""
-    if name not in ASSET_NAMES:
+    is_font = FONT_NAME.fullmatch(name) is not None
+    if name not in ASSET_NAMES and not is_font:
         raise Http404("no such asset")
     path = ASSETS_DIR / name
     if not path.is_file():
@@ -60,7 +65,10 @@ def dashboard_asset(request: HttpRequest, name: str) -> FileResponse:
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if name.endswith(".map"):
         content_type = "application/json"
+    if is_font:
+        content_type = "font/woff2"
     response = FileResponse(path.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-cache"  # revalidate: the bundle changes between builds
+    # revalidate what changes between builds; a font file's name already says its content
+    response["Cache-Control"] = "public, max-age=604800" if is_font else "no-cache"
     return response

@@ -23,8 +23,9 @@ def manifest_template() -> dict[str, Any]:
 def manifest_for(*, base_url: str) -> dict[str, Any]:
     """The manifest with every app URL made absolute under `base_url` (no trailing slash).
 
-    Extension URLs stay paths: Saleor resolves them against `appUrl` and refuses an absolute
-    URL for an APP_PAGE extension.
+    APP_PAGE extension URLs stay paths: Saleor refuses an absolute URL there and the dashboard
+    joins the path to `appUrl`. Other extensions (the cards on Saleor's pages) get absolute URLs
+    on the app's host: the dashboard would append a path to `appUrl` (`/dashboard/` + path).
     """
     manifest = copy.deepcopy(manifest_template())
     for field in _URL_FIELDS:
@@ -33,6 +34,9 @@ def manifest_for(*, base_url: str) -> dict[str, Any]:
     for webhook in manifest.get("webhooks", []):
         if webhook.get("targetUrl", "").startswith("/"):
             webhook["targetUrl"] = base_url + webhook["targetUrl"]
+    for extension in manifest.get("extensions", []):
+        if extension.get("target") != "APP_PAGE" and extension.get("url", "").startswith("/"):
+            extension["url"] = base_url + extension["url"]
     return manifest
 
 

@@ -2,7 +2,8 @@
 
 `saleor_manifest_problems` reproduces Saleor 3.24's answers (field, code, message) so the
 manifest is known to install before any Saleor sees it; `app_manifest_problems` adds what this
-app promises on top (each webhook's query is about its own event, APP_PAGE URLs are paths).
+app promises on top (each webhook's query is about its own event, APP_PAGE URLs are paths, every
+extension sits on a mount the dashboard shows).
 """
 
 from __future__ import annotations
@@ -21,6 +22,28 @@ from graphql import (
     OperationDefinitionNode,
     parse,
     validate,
+)
+
+# Saleor accepts any mount string and stores it; the dashboard (3.23) shows only these. A mount
+# outside them installs without error and is never seen by a merchant.
+DASHBOARD_SIDEBAR_MOUNTS = frozenset({
+    "NAVIGATION_CATALOG", "NAVIGATION_ORDERS", "NAVIGATION_CUSTOMERS", "NAVIGATION_DISCOUNTS",
+    "NAVIGATION_TRANSLATIONS", "NAVIGATION_PAGES",
+})
+DASHBOARD_WIDGET_MOUNTS = frozenset({
+    "ORDER_DETAILS_WIDGETS", "DRAFT_ORDER_DETAILS_WIDGETS", "CUSTOMER_DETAILS_WIDGETS",
+    "PRODUCT_DETAILS_WIDGETS", "VOUCHER_DETAILS_WIDGETS", "GIFT_CARD_DETAILS_WIDGETS",
+    "COLLECTION_DETAILS_WIDGETS", "HOMEPAGE_WIDGETS",
+})
+_PAGE_MOUNTS = frozenset({
+    f"{subject}_{place}"
+    for subject in ("ORDER", "DRAFT_ORDER", "CUSTOMER", "PRODUCT", "VOUCHER", "DISCOUNT",
+                    "GIFT_CARD", "CATEGORY", "COLLECTION", "MENU", "PAGE", "PAGE_TYPE")
+    for place in ("DETAILS_MORE_ACTIONS", "OVERVIEW_CREATE", "OVERVIEW_MORE_ACTIONS")
+})
+DASHBOARD_RENDERED_MOUNTS = (
+    DASHBOARD_SIDEBAR_MOUNTS | DASHBOARD_WIDGET_MOUNTS | _PAGE_MOUNTS
+    | {"TRANSLATIONS_MORE_ACTIONS", "SEARCH_ACTION"}
 )
 
 
@@ -130,6 +153,23 @@ def _top_fields(query: str) -> set[str]:
     return fields
 
 
+def _extension_problems(extension: dict[str, Any]) -> list[ManifestProblem]:
+    """Where the dashboard would show the extension, and whether it can show it there."""
+    problems = []
+    mount, target = str(extension.get("mount", "")), extension.get("target")
+    if mount not in DASHBOARD_RENDERED_MOUNTS:
+        problems.append(
+            ManifestProblem("extensions", "APP", f"{mount}: the dashboard never shows this mount")
+        )
+    if target == "WIDGET" and mount not in DASHBOARD_WIDGET_MOUNTS:
+        problems.append(
+            ManifestProblem("extensions", "APP", f"{mount}: a WIDGET goes on a *_WIDGETS mount")
+        )
+    if target == "APP_PAGE" and not str(extension.get("url", "")).startswith("/"):
+        problems.append(ManifestProblem("extensions", "APP", "APP_PAGE url must be a path"))
+    return problems
+
+
 def app_manifest_problems(
     manifest: dict[str, Any], *, schema: GraphQLSchema
 ) -> list[ManifestProblem]:
@@ -149,9 +189,7 @@ def app_manifest_problems(
                 ManifestProblem("webhooks", "APP", f"{webhook['name']}: query skips {events[0]}")
             )
     for extension in manifest.get("extensions") or []:
-        is_path = str(extension.get("url", "")).startswith("/")
-        if extension.get("target") == "APP_PAGE" and not is_path:
-            problems.append(ManifestProblem("extensions", "APP", "APP_PAGE url must be a path"))
+        problems.extend(_extension_problems(extension))
     if not re.fullmatch(r"[a-z0-9.\-]+", str(manifest.get("id", ""))):
         problems.append(ManifestProblem("id", "APP", "id must be a lower-case dotted name"))
     return problems

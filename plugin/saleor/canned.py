@@ -131,7 +131,7 @@ def answer(operation: str, variables: dict[str, Any]) -> dict[str, Any] | None:
         return {"user": copy.deepcopy(found)}
     if operation == "Channels":
         return {"channels": copy.deepcopy(list(objects["channel"].values()))}
-    if operation in ("OrdersRecent", "OrdersReconcile"):
+    if operation in ("OrdersRecent", "OrdersReconcile", "OrdersFacts"):
         orders = _since(list(objects["order"].values()), variables.get("updatedSince"), "updatedAt")
         return {"orders": copy.deepcopy(_page(orders, variables))}
     if operation == "CustomersPage":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -23,6 +24,7 @@ from plugin.saleor.errors import (
 )
 
 __all__ = [
+    "PartialAnswer",
     "SaleorAuthError",
     "SaleorClient",
     "SaleorError",
@@ -59,6 +61,19 @@ def normalise_mutation_errors(errors: list[dict[str, Any]]) -> list[dict[str, An
         }
         for e in errors
     ]
+
+
+@dataclass(frozen=True)
+class PartialAnswer:
+    """Saleor's `data` with the `errors` of the parts it could not resolve (GraphQL answers
+    those parts with null and says why, each error with the `path` of its part)."""
+
+    data: dict[str, Any]
+    errors: list[dict[str, Any]]
+
+
+def error_messages(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(str(e.get("message")) for e in errors)
 
 
 class SaleorClient:
@@ -116,44 +131,59 @@ class SaleorClient:
             self._sleep(delay)
             attempt += 1
 
-    def execute(
-        self, document_name: str, variables: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        """Runs `documents/<document_name>.graphql`; returns the response's `data`."""
+    def _answer(self, document_name: str, variables: dict[str, Any] | None) -> tuple[str, dict]:
+        """(operation name, the JSON answer) of one document; refusals raise."""
         document = load_document(document_name)
         body = {
             "query": document.text,
             "operationName": document.operation_name,
             "variables": variables or {},
         }
-        response = self._post(body, document.operation_name)
+        operation = document.operation_name
+        response = self._post(body, operation)
         if response.status_code in (401, 403):
-            raise SaleorAuthError(
-                f"{document.operation_name}: HTTP {response.status_code} from Saleor"
-            )
+            raise SaleorAuthError(f"{operation}: HTTP {response.status_code} from Saleor")
         try:
             payload = response.json()
         except ValueError as exc:
             raise SaleorGraphQLError(
-                f"{document.operation_name}: HTTP {response.status_code}, not JSON", []
+                f"{operation}: HTTP {response.status_code}, not JSON", []
             ) from exc
         if not isinstance(payload, dict):
-            raise SaleorGraphQLError(f"{document.operation_name}: unexpected response", [])
+            raise SaleorGraphQLError(f"{operation}: unexpected response", [])
+        errors = payload.get("errors") or []
+        if {_error_code(e) for e in errors} & _AUTH_CODES:
+            raise SaleorAuthError(f"{operation}: {error_messages(errors)}")
+        if response.status_code >= 400 and not errors:
+            raise SaleorGraphQLError(f"{operation}: HTTP {response.status_code} from Saleor", [])
+        return operation, payload
+
+    def execute(
+        self, document_name: str, variables: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Runs `documents/<document_name>.graphql`; returns the response's `data`."""
+        operation, payload = self._answer(document_name, variables)
         errors = payload.get("errors") or []
         if errors:
-            codes = {_error_code(e) for e in errors}
-            messages = "; ".join(str(e.get("message")) for e in errors)
-            if codes & _AUTH_CODES:
-                raise SaleorAuthError(f"{document.operation_name}: {messages}")
-            raise SaleorGraphQLError(f"{document.operation_name}: {messages}", errors)
-        if response.status_code >= 400:
-            raise SaleorGraphQLError(
-                f"{document.operation_name}: HTTP {response.status_code} from Saleor", []
-            )
+            raise SaleorGraphQLError(f"{operation}: {error_messages(errors)}", errors)
         data = payload.get("data")
         if not isinstance(data, dict):
-            raise SaleorGraphQLError(f"{document.operation_name}: response has no data", [])
+            raise SaleorGraphQLError(f"{operation}: response has no data", [])
         return data
+
+    def execute_partial(
+        self, document_name: str, variables: dict[str, Any] | None = None
+    ) -> PartialAnswer:
+        """Runs a query whose answer may be partial: the data Saleor could give, with the errors
+        of the parts it could not. Raises like `execute` when no data came back at all."""
+        operation, payload = self._answer(document_name, variables)
+        errors = payload.get("errors") or []
+        data = payload.get("data")
+        if not isinstance(data, dict) or not any(v is not None for v in data.values()):
+            if errors:
+                raise SaleorGraphQLError(f"{operation}: {error_messages(errors)}", errors)
+            raise SaleorGraphQLError(f"{operation}: response has no data", [])
+        return PartialAnswer(data=data, errors=errors)
 
     def execute_mutation(
         self, document_name: str, variables: dict[str, Any] | None, result_field: str

@@ -21,7 +21,10 @@ from plugin.saleor.testing import TestSigner
 
 REPO = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = REPO / "test-artifacts"
-BUNDLE = REPO / "plugin" / "dashboard" / "static" / "dashboard" / "app.js"
+ASSETS = REPO / "plugin" / "dashboard" / "static" / "dashboard"
+BUNDLE = ASSETS / "app.js"
+THEME = ASSETS / "theme.json"  # written with theme.css by the same build
+WIDGET = ASSETS / "widget.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -47,9 +50,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def bundle() -> Path:
     """The dashboard bundle, built once if this checkout has not built it yet."""
-    if not BUNDLE.exists():
+    built = (BUNDLE, THEME, WIDGET)
+    if not all(path.exists() for path in built):
         subprocess.run([str(REPO / "scripts" / "build-assets")], check=True, cwd=REPO)
-    assert BUNDLE.exists(), "scripts/build-assets did not produce the dashboard bundle"
+    assert all(path.exists() for path in built), "scripts/build-assets did not build the dashboard"
     return BUNDLE
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from plugin.dashboard.backtest import backtest_run
 from plugin.dashboard.models import BacktestJob
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
+from tests import saleor_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,29 @@ def test_backtest_over_orders_fetched_from_saleor(dash, at_capture_time,
     assert job["status"] == "done", job["error"]
     assert job["result"]["orders"] == 3  # the captured Saleor's orders
     assert Decimal(job["result"]["draft"]["cost"]["amount"]) > 0
+
+
+def test_backtest_over_saleor_keeps_the_orders_of_a_partial_answer(
+        dash, no_real_saleor, django_capture_on_commit_callbacks):
+    no_real_saleor.on("orders_facts", saleor_answers.partial_orders_answer(bad=0))
+    job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED,
+                                 count=50, source="saleor", assume_referred=True))
+    assert job["status"] == "done", job["error"]
+    result = job["result"]
+    assert (result["orders"], result["skipped"], result["saleor_error_count"]) == (2, 1, 1)
+    (error,) = result["saleor_errors"]
+    assert error["reason"] == f"Saleor answered with an error: {saleor_answers.ORIGIN_ERROR}"
+    assert Decimal(result["draft"]["cost"]["amount"]) > 0
+
+
+def test_backtest_over_a_page_saleor_refuses_says_saleor_answered_with_an_error(
+        dash, no_real_saleor, django_capture_on_commit_callbacks):
+    no_real_saleor.on("orders_facts", saleor_answers.failed_orders_answer())
+    job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED,
+                                 source="saleor"))
+    assert job["status"] == "failed"
+    assert job["error"].startswith("Saleor answered with an error: ")
+    assert saleor_answers.ORIGIN_ERROR in job["error"]
 
 
 def test_backtest_refuses_a_broken_draft_and_bad_counts(dash, sources,

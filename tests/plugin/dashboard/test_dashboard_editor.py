@@ -4,6 +4,9 @@ form facts and on the shop's real recent orders (the captured Saleor's), vocabul
 from __future__ import annotations
 
 import pytest
+from graphql import parse
+
+from tests import saleor_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +137,44 @@ def test_recent_orders_come_from_saleor_as_sandbox_forms(dash, at_capture_time):
         **form, "referral": {"is_referred": True}}}).json()["decision"]
     total = form["order"]["total"]
     assert data["rewards"][0]["recipient"] == "referrer", total
+
+
+def test_recent_orders_ask_saleor_only_for_what_the_rules_read(dash, no_real_saleor):
+    assert dash.get("orders/recent").status_code == 200
+    (call,) = no_real_saleor.calls("orders_facts")
+    document = parse(call.query)
+    fragment = next(d for d in document.definitions
+                    if getattr(d, "name", None) and d.name.value == "OrderFactsFields")
+    asked = {field.name.value for field in fragment.selection_set.selections}
+    assert asked == {"id", "number", "created", "isPaid", "userEmail", "user", "channel",
+                     "checkoutId", "voucherCode", "lines", "subtotal", "shippingPrice", "total",
+                     "totalRefunded"}
+    assert "origin" not in call.query and "status" not in asked
+
+
+def test_recent_orders_keep_the_orders_saleor_could_give(dash, no_real_saleor):
+    everything = dash.get("orders/recent").json()["orders"]
+    no_real_saleor.on("orders_facts", saleor_answers.partial_orders_answer(bad=1))
+    response = dash.get("orders/recent")
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["orders"]) == len(everything) - 1 == 2
+    (left_out,) = body["unreadable"]
+    assert left_out["reason"] == ("Saleor answered with an error: "
+                                  'Expected a value of type "OrderOriginEnum" but received: ')
+    kept = {order["id"] for order in body["orders"]}
+    assert kept < {order["id"] for order in everything}
+
+
+def test_recent_orders_that_saleor_refuses_whole_say_saleor_answered_with_an_error(
+        dash, no_real_saleor):
+    no_real_saleor.on("orders_facts", saleor_answers.failed_orders_answer())
+    response = dash.get("orders/recent")
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error.startswith("Saleor answered with an error: ")
+    assert saleor_answers.ORIGIN_ERROR in error
+    assert "did not answer" not in error
 
 
 def test_recent_orders_when_saleor_is_down_is_502(dash, no_real_saleor):

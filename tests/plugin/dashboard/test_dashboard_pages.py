@@ -20,7 +20,18 @@ def test_page_is_served_with_a_strict_csp_and_no_token(client):
     html = response.content.decode()
     assert 'data-theme="dark"' in html
     assert "/dashboard/assets/app.js" in html
+    assert "/dashboard/assets/theme.css" in html  # Saleor's design tokens, before app.css
+    assert html.index("theme.css") < html.index("app.css")
     assert "http://" not in html.replace('href="data:,"', "")  # nothing from another site
+
+
+def test_page_is_served_at_the_url_the_dashboard_builds_without_a_redirect(client):
+    # Saleor's dashboard joins the extension's "/" to appUrl `…/dashboard/` as `…/dashboard?…`
+    response = client.get("/dashboard?domain=x&saleorApiUrl=https%3A%2F%2Fx%2Fgraphql%2F"
+                          "&id=QXBwOjE%3D&theme=light")
+    assert response.status_code == 200
+    assert "/dashboard/assets/app.js" in response.content.decode()
+    assert "Content-Security-Policy" in response
 
 
 def test_only_known_assets_are_served(client):
@@ -28,6 +39,9 @@ def test_only_known_assets_are_served(client):
     assert client.get("/dashboard/assets/harness.js")["Content-Type"].startswith("text/javascript")
     assert client.get("/dashboard/assets/settings.py").status_code == 404
     assert client.get("/dashboard/assets/..%2Fviews_page.py").status_code == 404
+    for near_font in ["inter-latin-400-normal.woff2.py", "inter-..-400-normal.woff2",
+                      "roboto-latin-400-normal.woff2", "inter-latin-400-normal.woff"]:
+        assert client.get(f"/dashboard/assets/{near_font}").status_code == 404, near_font
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from plugin.install.manifest import (
     webhook_families,
 )
 from plugin.install.manifest_checks import (
+    DASHBOARD_RENDERED_MOUNTS,
     ManifestProblem,
     app_manifest_problems,
     saleor_manifest_problems,
@@ -81,8 +82,59 @@ def test_identity_and_permissions():
     assert set(MANIFEST["permissions"]) == REQUIRED_PERMISSIONS
     assert MANIFEST["appUrl"] == "/dashboard/"
     assert MANIFEST["tokenTargetUrl"] == "/api/register"
-    (extension,) = MANIFEST["extensions"]
-    assert extension["mount"] == "NAVIGATION_MARKETING" and extension["target"] == "APP_PAGE"
+    page, customer, order = MANIFEST["extensions"]
+    assert page["mount"] == "NAVIGATION_DISCOUNTS" and page["target"] == "APP_PAGE"
+    # Cards on Saleor's own customer and order pages, posted the page's id by the dashboard.
+    assert (customer["mount"], customer["target"]) == ("CUSTOMER_DETAILS_WIDGETS", "WIDGET")
+    assert (order["mount"], order["target"]) == ("ORDER_DETAILS_WIDGETS", "WIDGET")
+    for widget in (customer, order):
+        assert widget["options"] == {"widgetTarget": {"method": "POST"}}
+
+
+# What saleor-dashboard 3.23.27 renders, as read from its source: the sidebar's app pages, the
+# widgets on detail pages, and the "more actions" / "create" menus of list and detail pages.
+RENDERED_BY_THE_DASHBOARD = {
+    "NAVIGATION_CATALOG", "NAVIGATION_ORDERS", "NAVIGATION_CUSTOMERS", "NAVIGATION_DISCOUNTS",
+    "NAVIGATION_TRANSLATIONS", "NAVIGATION_PAGES",
+    "ORDER_DETAILS_MORE_ACTIONS", "ORDER_OVERVIEW_CREATE", "ORDER_DETAILS_WIDGETS",
+    "ORDER_OVERVIEW_MORE_ACTIONS", "DRAFT_ORDER_DETAILS_WIDGETS",
+    "DRAFT_ORDER_DETAILS_MORE_ACTIONS",
+    "DRAFT_ORDER_OVERVIEW_CREATE", "DRAFT_ORDER_OVERVIEW_MORE_ACTIONS",
+    "CUSTOMER_OVERVIEW_CREATE", "CUSTOMER_OVERVIEW_MORE_ACTIONS", "CUSTOMER_DETAILS_MORE_ACTIONS",
+    "CUSTOMER_DETAILS_WIDGETS",
+    "PRODUCT_OVERVIEW_CREATE", "PRODUCT_OVERVIEW_MORE_ACTIONS", "PRODUCT_DETAILS_MORE_ACTIONS",
+    "PRODUCT_DETAILS_WIDGETS",
+    "VOUCHER_DETAILS_MORE_ACTIONS", "VOUCHER_DETAILS_WIDGETS", "VOUCHER_OVERVIEW_CREATE",
+    "VOUCHER_OVERVIEW_MORE_ACTIONS",
+    "DISCOUNT_DETAILS_MORE_ACTIONS", "DISCOUNT_OVERVIEW_CREATE", "DISCOUNT_OVERVIEW_MORE_ACTIONS",
+    "GIFT_CARD_DETAILS_MORE_ACTIONS", "GIFT_CARD_DETAILS_WIDGETS", "GIFT_CARD_OVERVIEW_CREATE",
+    "GIFT_CARD_OVERVIEW_MORE_ACTIONS",
+    *(f"{subject}_{place}" for subject in ("CATEGORY", "COLLECTION", "MENU", "PAGE", "PAGE_TYPE")
+      for place in ("DETAILS_MORE_ACTIONS", "OVERVIEW_CREATE", "OVERVIEW_MORE_ACTIONS")),
+    "COLLECTION_DETAILS_WIDGETS", "TRANSLATIONS_MORE_ACTIONS", "HOMEPAGE_WIDGETS", "SEARCH_ACTION",
+}
+
+
+def test_the_checks_know_exactly_the_mounts_the_dashboard_renders():
+    assert DASHBOARD_RENDERED_MOUNTS == RENDERED_BY_THE_DASHBOARD
+
+
+def test_every_extension_is_on_a_mount_the_dashboard_renders():
+    for extension in MANIFEST["extensions"]:
+        assert extension["mount"] in RENDERED_BY_THE_DASHBOARD, extension
+        if extension["target"] == "APP_PAGE" and extension["mount"].startswith("NAVIGATION_"):
+            assert extension["url"].startswith("/")
+
+
+@pytest.mark.parametrize(("mount", "target", "complaint"), [
+    ("NAVIGATION_MARKETING", "APP_PAGE", "NAVIGATION_MARKETING: the dashboard never shows"),
+    ("ORDER_DETAILS_MORE_ACTIONS", "WIDGET", "a WIDGET goes on a *_WIDGETS mount"),
+])
+def test_the_app_checks_catch_an_extension_the_dashboard_would_not_show(mount, target, complaint):
+    broken = manifest_for(base_url="https://referrals.example.com")
+    broken["extensions"][0].update(mount=mount, target=target)
+    problems = app_manifest_problems(broken, schema=schema())
+    assert any(complaint in p.message for p in problems), problems
 
 
 @pytest.mark.parametrize("webhook", WEBHOOKS, ids=[w["name"] for w in WEBHOOKS])
@@ -123,6 +175,10 @@ def test_the_served_manifest_uses_app_url(client):
         f"https://referrals.example.com/api/webhooks/{family}" for family in webhook_families()
     }
     assert served["extensions"][0]["url"] == "/"  # APP_PAGE URLs stay relative
+    # a card's URL is used as it is: absolute, on the app's host (Saleor checks the host)
+    assert [e["url"] for e in served["extensions"][1:]] == [
+        "https://referrals.example.com/dashboard/widgets/customer",
+        "https://referrals.example.com/dashboard/widgets/order"]
     assert saleor_manifest_problems(served, schema=schema()) == []
 
 

@@ -148,3 +148,28 @@ def test_non_json_answer_is_a_graphql_error(fake):
     fake.on("channels", lambda _v: httpx.Response(200, text="<html>proxy</html>"))
     with pytest.raises(SaleorGraphQLError, match="not JSON"):
         fake.client().execute("channels")
+
+
+def test_a_partial_answer_gives_its_data_and_the_errors_of_the_parts_saleor_left_null(fake):
+    error = {"message": 'Expected a value of type "OrderOriginEnum" but received: ',
+             "path": ["orders", "edges", 1, "node", "origin"]}
+    fake.on("orders_facts", data={"orders": {"edges": [{"node": {"id": "a"}}, {"node": None}]}},
+            errors=[error])
+    answer = fake.client().execute_partial("orders_facts", {"first": 2})
+    assert answer.data["orders"]["edges"][0]["node"] == {"id": "a"}
+    assert answer.errors == [error]
+    with pytest.raises(SaleorGraphQLError, match="OrderOriginEnum"):
+        fake.client().execute("orders_facts", {"first": 2})  # whole answers only
+    assert len(fake.calls("orders_facts")) == 2  # and neither was retried
+
+
+def test_a_partial_answer_without_any_data_is_an_error_with_saleors_words(fake):
+    fake.on("orders_facts", data={"orders": None},
+            errors=[{"message": "boom", "path": ["orders"]}])
+    with pytest.raises(SaleorGraphQLError, match="OrdersFacts: boom"):
+        fake.client().execute_partial("orders_facts")
+    expired = {"message": "Signature has expired",
+               "extensions": {"exception": {"code": "ExpiredSignatureError"}}}
+    fake.on("orders_facts", errors=[expired])
+    with pytest.raises(SaleorAuthError):
+        fake.client().execute_partial("orders_facts")

@@ -38,7 +38,17 @@ function resultView(job) {
             h("td.num", {}, r.draft_cost.amount), h("td.num", {}, String(r.published_count)),
             h("td.num", {}, r.published_cost.amount)))))]
       : emptyState("No rule gave a reward on these orders"),
-    (result.skipped || 0) ? h("p.muted", {}, `${result.skipped} orders were skipped (other currency or unreadable).`) : null);
+    (result.skipped || 0) ? h("p.muted", {}, `${result.skipped} orders were skipped (other currency or unreadable).`) : null,
+    saleorErrors(result));
+}
+
+// Orders Saleor answered with an error for: skipped, named, and the rest still counted.
+function saleorErrors(result) {
+  const errors = result.saleor_errors || [];
+  if (!errors.length) return null;
+  return h("div.warning-box", { id: "backtest-saleor-errors", role: "status" },
+    h("strong", {}, `${result.saleor_error_count} order(s) left out: Saleor answered with an error for them`),
+    h("ul", {}, errors.map((e) => h("li", {}, `#${e.number || e.id || "?"}: ${e.reason}`))));
 }
 
 export function backtestSection(main, ctx) {
@@ -59,6 +69,7 @@ export function backtestSection(main, ctx) {
       bar.max = Math.max(1, job.total || job.requested);
       bar.value = job.processed;
       progress.querySelector("span").textContent = ` ${job.processed} of ${job.total || job.requested} orders`;
+      ctx.cache.backtest = job; // another section and back shows it again (or keeps polling)
       if (job.status === "done") { progress.hidden = true; clear(output, resultView(job)); return; }
       if (job.status === "failed") { progress.hidden = true; clear(output, errorState(new Error(job.error))); return; }
       timer = setTimeout(() => poll(id), POLL_MS);
@@ -73,6 +84,8 @@ export function backtestSection(main, ctx) {
     try {
       const job = await ctx.api.post("/backtests", { count: Number.parseInt(count.value, 10),
         source: source.value, assume_referred: assume.checked, ...(draft !== null ? { draft } : {}) });
+      ctx.cache.backtest = job;
+      ctx.cache.backtestForm = { count: count.value, source: source.value, assume: assume.checked };
       progress.hidden = false;
       poll(job.id);
     } catch (error) {
@@ -87,5 +100,13 @@ export function backtestSection(main, ctx) {
       h("label.check", { for: "backtest-assume" }, assume, "Treat every order as referred"),
       h("button.button.primary", { type: "button", id: "run-backtest", onclick: start }, "Run backtest")),
     progress, output);
+
+  // The last backtest stays when the merchant looks at another section and comes back.
+  const last = ctx.cache.backtest;
+  const form = ctx.cache.backtestForm;
+  if (form) { count.value = form.count; source.value = form.source; assume.checked = form.assume; }
+  if (last && last.status === "done") clear(output, resultView(last));
+  else if (last && last.status === "failed") clear(output, errorState(new Error(last.error)));
+  else if (last) { progress.hidden = false; poll(last.id); }
   return () => clearTimeout(timer);
 }

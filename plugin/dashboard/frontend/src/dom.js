@@ -67,7 +67,7 @@ const ERROR_TITLES = {
   401: "Your Saleor session could not be verified",
   403: "Not allowed",
   404: "Not found",
-  502: "Saleor did not answer",
+  502: "Saleor could not give what was asked",
 };
 
 export function errorState(error) {

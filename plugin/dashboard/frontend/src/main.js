@@ -14,21 +14,68 @@ import { messagesSection } from "./messages.js";
 import { settingsSection } from "./settings.js";
 import { sleepingSection } from "./sleeping.js";
 
-const SECTIONS = [
-  { id: "program", label: "Program", render: programSection },
-  { id: "backtest", label: "Backtest", render: backtestSection },
-  { id: "versions", label: "Versions", render: versionsSection },
-  { id: "overview", label: "Overview", render: overviewSection },
-  { id: "referrals", label: "Referrals", render: referralsSection },
-  { id: "rewards", label: "Rewards", render: rewardsSection },
-  { id: "review", label: "Review queue", render: reviewSection },
-  { id: "contests", label: "Contests", render: contestsSection },
-  { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
-  { id: "codes", label: "Codes", render: codesSection },
-  { id: "messages", label: "Messages", render: messagesSection },
-  { id: "settings", label: "Settings", render: settingsSection },
-  { id: "audit", label: "Audit log", render: auditSection },
+// The page in the few areas a merchant thinks in, each with its own sections. A section's id is
+// unique across areas; the URL's hash says `#area/section`, so a reload or a link returns there.
+const AREAS = [
+  { id: "program", label: "Program", sections: [
+    { id: "editor", label: "Editor", render: programSection },
+    { id: "backtest", label: "Backtest", render: backtestSection },
+    { id: "versions", label: "Versions", render: versionsSection },
+  ] },
+  { id: "results", label: "Results", sections: [
+    { id: "overview", label: "Overview", render: overviewSection },
+    { id: "referrals", label: "Referrals", render: referralsSection },
+    { id: "rewards", label: "Rewards", render: rewardsSection },
+    { id: "review", label: "Review queue", render: reviewSection },
+  ] },
+  { id: "growth", label: "Growth", sections: [
+    { id: "contests", label: "Contests", render: contestsSection },
+    { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
+    { id: "codes", label: "Codes", render: codesSection },
+    { id: "messages", label: "Messages", render: messagesSection },
+  ] },
+  { id: "settings", label: "Settings", sections: [
+    { id: "settings", label: "General", render: settingsSection },
+    { id: "audit", label: "Audit log", render: auditSection },
+  ] },
 ];
+
+// `#results/rewards`, or an older link's `#rewards`: the area and section it names (else the editor).
+function placeOf(hash) {
+  const [first, second] = hash.replace(/^#+/, "").split("/");
+  for (const area of AREAS) {
+    const wanted = second !== undefined && first === area.id ? second : first;
+    const section = area.sections.find((s) => s.id === wanted);
+    if (section && (second === undefined || first === area.id)) return { area, section };
+  }
+  return { area: AREAS[0], section: AREAS[0].sections[0] };
+}
+
+// A row of tabs; arrow keys move between them, as in any tab list.
+function tabList(id, label, items, onPick) {
+  const nav = h("nav.tabs", { id, role: "tablist", "aria-label": label });
+  for (const item of items) {
+    nav.append(h("button.tab", { type: "button", role: "tab", "data-tab": item.id,
+      onclick: () => onPick(item) }, item.label));
+  }
+  nav.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+    const buttons = [...nav.children];
+    const index = buttons.findIndex((b) => b.getAttribute("aria-selected") === "true");
+    const next = (index + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length;
+    onPick(items[next]);
+    nav.children[next].focus();
+  });
+  return nav;
+}
+
+function select(nav, id) {
+  for (const button of nav.children) {
+    const selected = button.dataset.tab === id;
+    button.setAttribute("aria-selected", String(selected));
+    button.tabIndex = selected ? 0 : -1;
+  }
+}
 
 function readConfig() {
   const element = document.getElementById("dashboard-config");
@@ -41,49 +88,42 @@ function start() {
   const api = new Api({ bridge, base: config.apiBase });
   const root = document.getElementById("app");
   const ctx = { api, bridge, cache: {} };
-  let current = null;
   let cleanup = null;
   let session = null;
+  const lastSection = {}; // area id → the section last open there
 
-  const nav = h("nav.tabs", { role: "tablist", "aria-label": "Sections" });
   const main = h("main.section", { id: "section", tabindex: "-1" });
+  const subnavHost = h("div.subnav");
+  let subnav = null;
 
   const show = (id) => {
-    const section = SECTIONS.find((s) => s.id === id) || SECTIONS[0];
-    current = section.id;
-    for (const button of nav.children) {
-      const selected = button.dataset.section === section.id;
-      button.setAttribute("aria-selected", String(selected));
-      button.tabIndex = selected ? 0 : -1;
+    const { area, section } = placeOf(id);
+    lastSection[area.id] = section.id;
+    if (!subnav || subnav.dataset.area !== area.id) {
+      subnav = tabList("subnav", `${area.label} sections`, area.sections, (s) => show(s.id));
+      subnav.dataset.area = area.id;
+      clear(subnavHost, subnav);
     }
+    select(areas, area.id);
+    select(subnav, section.id);
     if (typeof cleanup === "function") cleanup();
     clear(main);
+    main.dataset.section = section.id;
     try {
       cleanup = section.render(main, ctx);
     } catch (error) {
       clear(main, errorState(error));
     }
-    if (window.location.hash !== `#${section.id}`) history.replaceState(null, "", `#${section.id}`);
+    const hash = `#${area.id}/${section.id}`;
+    if (window.location.hash !== hash) history.replaceState(null, "", hash);
   };
   ctx.show = show;
 
-  for (const section of SECTIONS) {
-    nav.append(h("button.tab", {
-      type: "button", role: "tab", "data-section": section.id,
-      onclick: () => show(section.id),
-    }, section.label));
-  }
-  nav.addEventListener("keydown", (event) => {
-    // Arrow keys move between tabs, as in any tab list.
-    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
-    const index = SECTIONS.findIndex((s) => s.id === current);
-    const next = (index + (event.key === "ArrowRight" ? 1 : SECTIONS.length - 1)) % SECTIONS.length;
-    show(SECTIONS[next].id);
-    nav.children[next].focus();
-  });
+  const areas = tabList("areas", "Areas", AREAS,
+    (area) => show(lastSection[area.id] || area.sections[0].id));
 
   const header = h("header.topbar", {},
-    h("h1", {}, "Referrals"),
+    h("h1", {}, "Referrals"), areas,
     h("span.who", { id: "who" }));
 
   bridge.subscribe((state) => {
@@ -92,8 +132,8 @@ function start() {
     setLocale(state.locale);
     if (state.token && !session) {
       session = state.token;
-      clear(root, header, nav, main);
-      show(window.location.hash.slice(1) || "program");
+      clear(root, header, subnavHost, main);
+      show(window.location.hash || "program/editor");
     }
   });
   bridge.start();

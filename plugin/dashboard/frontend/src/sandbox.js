@@ -127,6 +127,7 @@ export function sandboxPanel(container, ctx, editor) {
   const result = h("div.sandbox-result", { "aria-live": "polite" });
   const orderSelect = h("select.select", { id: "recent-orders", "aria-label": "Use a recent order" },
     h("option", { value: "" }, "Use a recent order of the shop…"));
+  const ordersNote = h("p.status", { id: "recent-orders-note", role: "status" });
   const remember = (next) => { facts = next; ctx.cache.sandboxFacts = next; };
 
   const run = async () => {
@@ -146,8 +147,19 @@ export function sandboxPanel(container, ctx, editor) {
       ctx.cache.recentOrders = data.orders;
       if (!data.orders.length) orderSelect.append(h("option", { value: "", disabled: true }, "No recent orders"));
       for (const order of data.orders) orderSelect.append(h("option", { value: order.id }, order.label));
+      // Orders Saleor answered with an error for are left out and named, never hidden.
+      const unreadable = data.unreadable || [];
+      for (const order of unreadable) {
+        orderSelect.append(h("option", { value: "", disabled: true },
+          `#${order.number || "?"} · left out: ${order.reason}`));
+      }
+      ordersNote.dataset.tone = unreadable.length ? "critical" : "";
+      ordersNote.textContent = unreadable.length
+        ? `${unreadable.length} recent order(s) left out. ${unreadable[0].reason}` : "";
     } catch (error) {
       orderSelect.append(h("option", { value: "", disabled: true }, `Orders unavailable: ${error.message}`));
+      ordersNote.dataset.tone = "critical";
+      ordersNote.textContent = error.message;
     } finally {
       orderSelect.disabled = false;
     }
@@ -164,6 +176,6 @@ export function sandboxPanel(container, ctx, editor) {
   clear(container,
     h("div.panel-actions", {}, orderSelect,
       h("button.button.primary", { type: "button", id: "run-sandbox", onclick: run }, "Run")),
-    result, form);
+    ordersNote, result, form);
   loadOrders();
 }

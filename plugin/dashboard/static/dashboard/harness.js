@@ -7,6 +7,7 @@
   var host = document.getElementById("harness-frame-host");
   var token = config.token || null;
   var theme = config.theme === "dark" ? "dark" : "light";
+  document.documentElement.dataset.theme = theme;
   var frame = document.createElement("iframe");
   var target = new URL(config.frameUrl, window.location.href).origin;
   var received = [];
@@ -81,7 +82,11 @@
   // Hooks for browser tests.
   window.harness = {
     received: received,
-    setTheme: function (value) { theme = value; post("theme", { theme: value }); },
+    setTheme: function (value) {
+      theme = value;
+      document.documentElement.dataset.theme = value;
+      post("theme", { theme: value });
+    },
     refreshToken: function (value) { token = value; post("tokenRefresh", { token: value }); },
   };
 })();
