@@ -7,14 +7,15 @@ dashboard by postMessage and sends it in a header with every API call.
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
+from importlib import resources
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-ASSETS_DIR = Path(__file__).resolve().parent / "static" / "dashboard"
+# Package data: the bundle `scripts/build-assets` writes, shipped in the wheel with the code.
+ASSETS_DIR = resources.files(__package__) / "static" / "dashboard"
 ASSET_NAMES = frozenset({"app.js", "app.js.map", "app.css", "harness.js", "harness.css"})
 
 # Scripts and styles only from the app; styles may be injected by the editor at run time.
