@@ -67,15 +67,37 @@ def bundle(base: str) -> str | None:
     return None if "javascript" in kind and size > 10_000 else f"{kind}, {size} bytes"
 
 
+def page(base: str) -> str | None:
+    """The dashboard page: a template of the installed package, pointing at the bundle."""
+    response = _get(f"{base}/dashboard/")
+    html = response.read().decode()
+    return None if response.status == 200 and "app.js" in html else f"status {response.status}"
+
+
+def _dashboard_api(base: str, path: str, body: dict | None = None) -> dict:
+    """A dashboard API call with a demo dashboard token (DEBUG and the demo installation)."""
+    token = json.loads(_get(f"{base}/dashboard/dev/token", data=b"").read())["token"]
+    headers = {"Authorization-Bearer": token,
+               "Saleor-Api-Url": "http://demo.saleor.localhost/graphql/",
+               "Content-Type": "application/json"}
+    data = None if body is None else json.dumps(body).encode()
+    return json.loads(_get(f"{base}/dashboard/api/{path}", headers=headers, data=data).read())
+
+
+def messages(base: str) -> str | None:
+    """Every shopper e-mail renders from the package's templates, as it would be sent."""
+    names = [item["template"] for item in _dashboard_api(base, "messages")["messages"]]
+    empty = [name for name in names
+             if not _dashboard_api(base, f"messages/{name}/preview", {"shipped": True})
+             ["preview"]["text"].strip()]
+    return None if names and not empty else f"templates {names}, rendered empty: {empty}"
+
+
 def gallery(base: str) -> str | None:
-    """The example gallery as the dashboard asks for it, with a demo dashboard token."""
+    """The example gallery as the dashboard asks for it."""
     from examples import example_programs
 
-    token = json.loads(_get(f"{base}/dashboard/dev/token", data=b"").read())["token"]
-    api_url = "http://demo.saleor.localhost/graphql/"
-    response = _get(f"{base}/dashboard/api/gallery",
-                    headers={"Authorization-Bearer": token, "Saleor-Api-Url": api_url})
-    served = sorted(program["name"] for program in json.loads(response.read())["programs"])
+    served = sorted(program["name"] for program in _dashboard_api(base, "gallery")["programs"])
     shipped = sorted(p.name.removesuffix(".rules") for p in example_programs())
     if served != shipped or len(served) < 8:
         return f"served {served}, shipped {shipped} (at least 8 expected)"
@@ -83,7 +105,7 @@ def gallery(base: str) -> str | None:
 
 
 CHECKS = {"contents": contents, "healthz": healthz, "manifest": manifest, "bundle": bundle,
-          "gallery": gallery}
+          "page": page, "messages": messages, "gallery": gallery}
 
 if __name__ == "__main__":
     check, argument = sys.argv[1], sys.argv[2]
