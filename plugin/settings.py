@@ -19,8 +19,10 @@ from plugin.config import (
     production_problems,
 )
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# Where the app keeps its state (embedded SQLite, the demo Saleor's key, collected static files):
+# `VAR_DIR`, else `var/` in the directory the app is started from (the checkout's top for `make
+# run`; any writable directory for an installed package, never inside site-packages).
+VAR_DIR = Path(os.environ.get("VAR_DIR") or "var").resolve()
 
 APP_ENV = os.environ.get("APP_ENV", "development").strip().lower()
 DEBUG = env_bool("DEBUG", False)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import rules
+from examples import example_programs
 from grammar import load_grammar
 from plugin.programs.reports import diagnostic_json, example_json, to_jsonable
 
 FILENAME = "program.rules"
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "examples"
+EXAMPLES_DIR = resources.files("examples")  # the ready programs, package data
 MAX_GALLERY_BYTES = 64 * 1024
 
 
@@ -76,16 +77,18 @@ def keywords() -> tuple[str, ...]:
 def gallery() -> list[dict[str, str]]:
     """The ready programs under `examples/`, each with its first comment line as description."""
     programs = []
-    for path in sorted(EXAMPLES_DIR.glob("*.rules")):
-        if path.stat().st_size > MAX_GALLERY_BYTES:
+    for path in example_programs(EXAMPLES_DIR):
+        raw = path.read_bytes()
+        if len(raw) > MAX_GALLERY_BYTES:
             continue
-        source = path.read_text(encoding="utf-8")
+        source = raw.decode("utf-8")
+        name = path.name.removesuffix(".rules")
         title_match = re.search(r'^program\s+"([^"]+)"', source, re.MULTILINE)
         comment = next((line.lstrip("# ").strip() for line in source.splitlines()
                         if line.startswith("#") and line.strip("# ")), "")
         programs.append({
-            "name": path.stem,
-            "title": title_match.group(1) if title_match else path.stem.replace("_", " "),
+            "name": name,
+            "title": title_match.group(1) if title_match else name.replace("_", " "),
             "description": comment,
             "source": source,
         })

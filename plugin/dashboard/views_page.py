@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from pathlib import Path
+from importlib import resources
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-ASSETS_DIR = Path(__file__).resolve().parent / "static" / "dashboard"
+# Package data: the bundle `scripts/build-assets` writes, shipped in the wheel with the code.
+ASSETS_DIR = resources.files(__package__) / "static" / "dashboard"
 ASSET_NAMES = frozenset({"app.js", "app.js.map", "widget.js", "widget.js.map", "app.css",
                          "theme.css", "harness.js", "harness.css"})
 # The Inter files theme.css names (one per script subset and weight), bundled at build time.

@@ -1,15 +1,14 @@
-"""The app manifest: read once from `manifest.json`, served with absolute URLs for a base URL."""
+"""The app manifest: read once from this package's `manifest.json`, served with absolute URLs."""
 
 from __future__ import annotations
 
 import copy
 import json
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-MANIFEST_PATH = Path(__file__).resolve().parent.parent.parent / "manifest.json"
 _URL_FIELDS = ("appUrl", "tokenTargetUrl", "configurationUrl", "dataPrivacyUrl",
                "homepageUrl", "supportUrl")
 
@@ -17,7 +16,8 @@ _URL_FIELDS = ("appUrl", "tokenTargetUrl", "configurationUrl", "dataPrivacyUrl",
 @cache
 def manifest_template() -> dict[str, Any]:
     """The manifest as written, URLs as paths (`/api/register`)."""
-    return json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    text = resources.files(__package__).joinpath("manifest.json").read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def manifest_for(*, base_url: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from graphql import (
     DocumentNode,
@@ -21,8 +22,14 @@ from graphql import (
     visit,
 )
 
-DOCUMENTS_DIR = Path(__file__).resolve().parent / "documents"
+DOCUMENTS_DIR = resources.files(__package__) / "documents"
 FRAGMENTS_DIR = DOCUMENTS_DIR / "fragments"
+
+
+def _graphql_files(folder: Traversable) -> list[Traversable]:
+    """The `*.graphql` files of a package folder, by name."""
+    return sorted((p for p in folder.iterdir() if p.is_file() and p.name.endswith(".graphql")),
+                  key=lambda p: p.name)
 
 
 class UnknownDocument(KeyError):
@@ -58,7 +65,7 @@ def _spreads(node: object) -> set[str]:
 def fragments() -> dict[str, FragmentDefinitionNode]:
     """Every shared fragment by name."""
     found: dict[str, FragmentDefinitionNode] = {}
-    for path in sorted(FRAGMENTS_DIR.glob("*.graphql")):
+    for path in _graphql_files(FRAGMENTS_DIR):
         for definition in parse(path.read_text(encoding="utf-8")).definitions:
             if not isinstance(definition, FragmentDefinitionNode):
                 raise ValueError(f"{path.name}: only fragments belong in fragments/")
@@ -87,7 +94,7 @@ def _with_fragments(document: DocumentNode) -> DocumentNode:
 
 
 def document_names() -> list[str]:
-    return sorted(p.stem for p in DOCUMENTS_DIR.glob("*.graphql"))
+    return [p.name.removesuffix(".graphql") for p in _graphql_files(DOCUMENTS_DIR)]
 
 
 @cache

@@ -78,5 +78,6 @@ def test_documents_are_loaded_once_and_unknown_ones_are_refused():
 
 
 def test_no_stray_files_in_the_documents_folder():
-    stray = [p.name for p in DOCUMENTS_DIR.iterdir() if p.is_file() and p.suffix != ".graphql"]
+    stray = [p.name for p in DOCUMENTS_DIR.iterdir()
+             if p.is_file() and not p.name.endswith(".graphql")]
     assert stray == []

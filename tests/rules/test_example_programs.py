@@ -1,25 +1,29 @@
 """Every example program checks without errors or warnings, explains its practice in a comment
-header, and every `example` block in it passes (evaluated the way the app evaluates)."""
+header, and every `example` block in it passes (evaluated the way the app evaluates).
+
+The programs are read as the app reads them: package data of `examples`."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 import pytest
 
 import rules
+from examples import example_programs
 from rules import ast
 from rules.examples import check_expectations, decision_currency, example_facts
 
-PROGRAMS = sorted(Path(__file__).parent.glob("*.rules"))
+PROGRAMS = example_programs()
+NAMES = [p.name.removesuffix(".rules") for p in PROGRAMS]
 
 
 def test_there_are_enough_examples() -> None:
     assert len(PROGRAMS) >= 8
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
-def test_program_checks_cleanly(path: Path) -> None:
+@pytest.mark.parametrize("path", PROGRAMS, ids=NAMES)
+def test_program_checks_cleanly(path: Traversable) -> None:
     source = path.read_text()
     result = rules.check(source, path.name)
     assert result.ok, result.render(source)
@@ -27,8 +31,8 @@ def test_program_checks_cleanly(path: Path) -> None:
     assert not result.program.warnings, result.render(source)
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
-def test_program_explains_its_practice(path: Path) -> None:
+@pytest.mark.parametrize("path", PROGRAMS, ids=NAMES)
+def test_program_explains_its_practice(path: Traversable) -> None:
     header = []
     for line in path.read_text().splitlines():
         if not line.startswith("#"):
@@ -37,8 +41,8 @@ def test_program_explains_its_practice(path: Path) -> None:
     assert len(header) >= 2 and all(header), "start with a comment on the practice it teaches"
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
-def test_every_example_block_passes(path: Path) -> None:
+@pytest.mark.parametrize("path", PROGRAMS, ids=NAMES)
+def test_every_example_block_passes(path: Traversable) -> None:
     program = rules.compile_program(path.read_text(), path.name)
     results = program.run_examples()
     assert len(results) >= 2, "each practice needs examples for and against"
@@ -46,8 +50,8 @@ def test_every_example_block_passes(path: Path) -> None:
     assert not failed, "\n".join(failed)
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=[p.stem for p in PROGRAMS])
-def test_examples_hold_on_the_fast_path_too(path: Path) -> None:
+@pytest.mark.parametrize("path", PROGRAMS, ids=NAMES)
+def test_examples_hold_on_the_fast_path_too(path: Traversable) -> None:
     # `run_examples` explains (the interpreter); the app calls `evaluate` (the compiler).
     program = rules.compile_program(path.read_text(), path.name)
     for item in program.node.items:
