@@ -214,6 +214,7 @@ class RedemptionCode(models.Model):
     note = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField()
     changed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)  # taken off Saleor's voucher by us
 
     class Meta:
         ordering = ["id"]

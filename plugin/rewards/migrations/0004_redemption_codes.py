@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, default='', max_length=255)),
                 ('created_at', models.DateTimeField()),
                 ('changed_at', models.DateTimeField(blank=True, null=True)),
+                ('removed_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
                 'ordering': ['id'],
