@@ -155,7 +155,11 @@ from plugin.messages.config import email_settings  # noqa: E402
 
 globals().update(email_settings(os.environ))
 # Rewards: the periodic release of due holds (Celery beat), and what a point is worth.
-CELERY_BEAT_SCHEDULE = {"rewards-tick": {"task": "rewards.tick", "schedule": 300.0}}
+CELERY_BEAT_SCHEDULE = {
+    "rewards-tick": {"task": "rewards.tick", "schedule": 300.0},
+    # voucher codes flagged as computable: replaced in Saleor once their voucher exists
+    "rewards-rotate-codes": {"task": "rewards.rotate_codes", "schedule": 3600.0},
+}
 REWARDS_POINT_VALUE = os.environ.get("REWARDS_POINT_VALUE", "0.01")
 REWARDS_POINTS_CURRENCY = os.environ.get("REWARDS_POINTS_CURRENCY", "USD")
 REWARDS_DEFAULT_CHANNEL = os.environ.get("REWARDS_DEFAULT_CHANNEL", "default-channel")

@@ -21,6 +21,7 @@ from plugin.messages.models import SentMessage
 log = logging.getLogger("plugin.messages")
 
 TEMPLATES = ("invite", "friend_joined", "reward_held", "reward_issued", "reward_voided")
+TEMPLATES += ("voucher_code_changed",)  # a voucher code replaced by a safer one
 # Shipped by other apps in their own templates/messages/: contests and the playbook.
 TEMPLATES += (
     "contest_winner",

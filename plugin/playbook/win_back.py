@@ -3,7 +3,7 @@ sleep, never while an earlier offer is still open; and noticing who woke up afte
 
 The program decides the offer (e.g. `give customer 20% off next order expires 14 days`); the
 reward goes through the ledger like any other (held, then issued by the outbox as a voucher
-whose code is known in advance and is in the e-mail).
+whose random code is chosen and stored in advance, so it can be in the e-mail).
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
 def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: Any,
                    now: datetime) -> WinBackOffer | None:
     """Run the asleep rules for one sleeping customer and record the offer once per sleep."""
+    from plugin.rewards.codes import reward_code_get
     from plugin.rewards.models import EntryAction, RewardState
-    from plugin.rewards.services import redemption_code, reward_create, reward_transition
+    from plugin.rewards.services import reward_create, reward_transition
 
     if win_back_open_offer(installation=installation, email=rhythm.email, now=now):
         return None
@@ -102,7 +103,8 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
                               reason="win-back offer: issued at once")
             offer.reward = ledger
             if ledger.kind == "voucher":
-                offer.code = redemption_code(key=f"reward:{installation.pk}:{ledger.pk}")
+                # random and stored now: the e-mail below and the voucher made at release agree
+                offer.code = reward_code_get(reward=ledger, now=now).code
             offer.save(update_fields=["reward", "code"])
             _tell(installation=installation, offer=offer, rhythm=rhythm)
     except IntegrityError:

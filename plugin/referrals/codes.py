@@ -1,7 +1,10 @@
-"""Referral codes people can read aloud: `ALICE-7K2Q` (a name, a dash, unambiguous characters)."""
+"""Codes people can read aloud: referral codes (`ALICE-7K2Q`, a name and a short random tail,
+meant to be shared) and secret codes a shopper redeems (`RW-7K2Q-...`, all random, never shared).
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import unicodedata
@@ -24,6 +27,26 @@ def code_prefix(*, name: str | None, email: str | None) -> str:
 
 def code_suffix(length: int = 4) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+# A redeemable code is the only thing standing between a stranger and the money it is worth
+# (Saleor cannot tie a voucher to one customer), so it is all random: 16 characters of the
+# 29-letter alphabet carry 77 bits, far beyond what anyone can try at a checkout.
+SECRET_CODE_LENGTH = 16
+SECRET_CODE_MIN_BITS = 64
+
+
+def secret_code_bits(length: int = SECRET_CODE_LENGTH) -> float:
+    """How many bits of chance a secret code of `length` random characters carries."""
+    return length * math.log2(len(CODE_ALPHABET))
+
+
+def secret_code(*, prefix: str, length: int = SECRET_CODE_LENGTH, group: int = 4) -> str:
+    """`PREFIX-XXXX-XXXX-XXXX-XXXX`: every character drawn from `secrets`, nothing derived."""
+    if secret_code_bits(length) < SECRET_CODE_MIN_BITS:
+        raise ValueError(f"a secret code needs at least {SECRET_CODE_MIN_BITS} bits")
+    body = code_suffix(length)
+    return "-".join([prefix, *(body[i : i + group] for i in range(0, length, group))])
 
 
 def code_generate(*, name: str | None, email: str | None, length: int = 4) -> str:

@@ -166,8 +166,11 @@ class CheckoutDiscount(models.Model):
             models.UniqueConstraint(
                 fields=["installation", "checkout_id"], name="checkout_discount_unique"
             ),
+            # a code is one shopper's: never two checkouts (`_row_for` draws again on a clash)
+            models.UniqueConstraint(
+                fields=["installation", "code"], name="checkout_discount_code_once"
+            ),
         ]
-        indexes = [models.Index(fields=["installation", "code"], name="checkout_discount_code")]
 
 
 class CustomerOrder(models.Model):

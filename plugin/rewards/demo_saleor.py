@@ -104,6 +104,9 @@ class RewardsSaleorState:
         fake.on("voucher_channel_listing_update", self.voucher_channel_listing_update)
         fake.on("channels", lambda _variables: {"channels": self.channels})
         fake.on("voucher_delete", self.voucher_delete)
+        fake.on("voucher_get", lambda v: {"voucher": self.vouchers.get(v["id"])})
+        fake.on("voucher_add_codes", self.voucher_add_codes)
+        fake.on("voucher_code_delete", self.voucher_code_delete)
         fake.on("checkout_add_promo_code", self.checkout_add_promo_code)
         fake.on("checkout_remove_promo_code", self.checkout_remove_promo_code)
         return self
@@ -149,12 +152,15 @@ class RewardsSaleorState:
             "tags": [{"name": tag} for tag in data.get("addTags") or []],
             "initialBalance": _money(amount, currency),
             "currentBalance": _money(amount, currency),
-            "metadata": [],
+            "metadata": list(data.get("metadata") or []),
+            "privateMetadata": list(data.get("privateMetadata") or []),
             "events": [],
         }
         self.gift_cards[card["id"]] = card
-        if data.get("userEmail") and data.get("channel"):
+        if data.get("userEmail") and data.get("channel"):  # Saleor mails it, and says so
             self.sent_to.append((data["userEmail"], card["id"]))
+            card["events"].append({"type": "SENT_TO_CUSTOMER", "email": data["userEmail"],
+                                   "date": card["created"]})
         return {"giftCardCreate": {"giftCard": card, "errors": []}}
 
     def gift_card_update(self, variables: dict[str, Any]) -> dict[str, Any]:
@@ -309,6 +315,36 @@ class RewardsSaleorState:
                 }
             ]
         return {"voucherChannelListingUpdate": {"voucher": voucher, "errors": []}}
+
+    def _code_node(self, code: str) -> dict[str, Any]:
+        node = {"id": _gid("VoucherCode", self._new_pk()), "code": code, "used": 0}
+        return {"node": {**node, "isActive": True}}
+
+    def voucher_add_codes(self, variables: dict[str, Any]) -> dict[str, Any]:
+        voucher = self.vouchers[variables["id"]]
+        taken = {c for v in self.vouchers.values() for c in self._codes(v)}
+        clash = sorted(taken & set(variables["codes"]))
+        if clash:
+            error = {"field": "codes", "code": "ALREADY_EXISTS", "voucherCodes": clash,
+                     "message": "Promo code already exists."}
+            return {"voucherUpdate": {"voucher": None, "errors": [error]}}
+        voucher["codes"]["edges"] += [self._code_node(c) for c in variables["codes"]]
+        voucher["codes"]["totalCount"] = len(voucher["codes"]["edges"])
+        return {"voucherUpdate": {"voucher": voucher, "errors": []}}
+
+    def voucher_code_delete(self, variables: dict[str, Any]) -> dict[str, Any]:
+        gone = set(variables["ids"])
+        for voucher in self.vouchers.values():
+            edges = [e for e in voucher["codes"]["edges"] if e["node"]["id"] not in gone]
+            voucher["codes"] = {"totalCount": len(edges), "edges": edges}
+        return {"voucherCodeBulkDelete": {"count": len(gone), "errors": []}}
+
+    def use_code(self, code: str) -> None:
+        """A shopper's order spends a single-use code (Saleor then marks it inactive)."""
+        for voucher in self.vouchers.values():
+            for edge in voucher["codes"]["edges"]:
+                if edge["node"]["code"] == code:
+                    edge["node"].update(used=edge["node"]["used"] + 1, isActive=False)
 
     def voucher_delete(self, variables: dict[str, Any]) -> dict[str, Any]:
         self.vouchers.pop(variables["id"], None)

@@ -311,7 +311,7 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
 
 
 def _issue_payload(*, reward: Reward, amount: Decimal | None, now: datetime) -> dict:
-    from plugin.rewards.services import redemption_code
+    from plugin.rewards.codes import reward_code_get
 
     expiry = None
     if reward.expires_days:
@@ -330,7 +330,7 @@ def _issue_payload(*, reward: Reward, amount: Decimal | None, now: datetime) -> 
     else:
         value = reward.percent if reward.voucher_type == "percent" else amount
     return {
-        "code": redemption_code(key=f"reward:{reward.installation_id}:{reward.pk}"),
+        "code": reward_code_get(reward=reward, now=now).code,
         "name": f"Referral reward for order {reward.order_number}".strip(),
         "value_type": "PERCENTAGE"
         if reward.voucher_type in ("percent", "free_product")

@@ -6,6 +6,8 @@ no row is updated to lose history, except the outbox's own delivery bookkeeping.
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 
 
@@ -52,6 +54,7 @@ class EntryAction(models.TextChoices):
     REDUCED = "reduced", "Reduced by a partial refund"
     VOIDED = "voided", "Voided"
     CLAWED_BACK = "clawed_back", "Clawed back"
+    CODE_CHANGED = "code_changed", "Voucher code replaced"
 
 
 class Reward(AppendOnly):
@@ -138,8 +141,14 @@ class OutboxStatus(models.TextChoices):
     DEAD = "dead", "Gave up"
 
 
+def outbox_tag_new() -> str:
+    """A tag no other item, database or installation will ever have: 128 random bits."""
+    return "rr-" + secrets.token_hex(16)
+
+
 class OutboxItem(models.Model):
-    """Work that changes Saleor, keyed for exactly-once: the key travels with the Saleor object."""
+    """Work that changes Saleor, done exactly once: the item's random `tag` travels with the
+    Saleor object, so a retry finds what an earlier attempt made and nobody else's."""
 
     installation = models.ForeignKey(
         "install.Installation", on_delete=models.CASCADE, related_name="reward_outbox"
@@ -149,6 +158,8 @@ class OutboxItem(models.Model):
         Reward, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox_items"
     )
     action = models.CharField(max_length=40)  # gift_card_issue | voucher_issue | gift_card_clawback
+    # Never derived from `key` or the row id: ids start at 1 in every database.
+    tag = models.CharField(max_length=80, default=outbox_tag_new)
     payload = models.JSONField(default=dict)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
@@ -164,11 +175,55 @@ class OutboxItem(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["installation", "key"], name="outbox_key_once")
+            models.UniqueConstraint(fields=["installation", "key"], name="outbox_key_once"),
+            models.UniqueConstraint(fields=["installation", "tag"], name="outbox_tag_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.key} ({self.status})"
+
+
+class CodeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ROTATE = "rotate", "To be replaced (it was computable)"
+    RETIRED = "retired", "Replaced or gone"
+    USED = "used", "Used before it could be replaced"
+
+
+class RedemptionCode(models.Model):
+    """A voucher code a shopper redeems, random from `secrets` and stored before Saleor hears of
+    it, so a retry sends the same code. One row per code; a rotation adds the replacement."""
+
+    installation = models.ForeignKey(
+        "install.Installation", on_delete=models.CASCADE, related_name="redemption_codes"
+    )
+    code = models.CharField(max_length=64)
+    # A reward voucher (program, win-back, contest prize); None for a points redemption.
+    reward = models.ForeignKey(
+        Reward, null=True, blank=True, on_delete=models.PROTECT, related_name="codes"
+    )
+    email = models.CharField(max_length=320, blank=True, default="")  # who is told of a change
+    status = models.CharField(
+        max_length=10, choices=CodeStatus.choices, default=CodeStatus.ACTIVE, db_index=True
+    )
+    derived = models.BooleanField(default=False)  # made by the old, computable scheme
+    saleor_voucher_id = models.CharField(max_length=128, blank=True, default="")
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    note = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)  # taken off Saleor's voucher by us
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "code"], name="redemption_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"code {self.code[:3]}…{self.code[-4:]} ({self.status})"
 
 
 class PointsEntry(AppendOnly):

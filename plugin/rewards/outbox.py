@@ -1,14 +1,13 @@
 """The outbox worker: performs each Saleor change exactly once, however often it is interrupted.
 
 Each item is claimed with a lease, then worked in steps. Before creating anything it looks in
-Saleor for what an earlier, interrupted attempt may have made (gift cards carry a tag made from
-the item's key, vouchers a code derived from it), so a retry finds instead of creating again.
+Saleor for what an earlier, interrupted attempt may have made (gift cards carry the item's random
+tag, vouchers the random code stored on the item), so a retry finds instead of creating again.
 `checkpoint(step)` is called between steps: tests raise there to kill the work mid-way.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,28 +20,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plugin.rewards.codes import redemption_code_issued, redemption_code_replace
 from plugin.rewards.gift_card_clawback import gift_card_clawback
+from plugin.rewards.gift_card_issue import GiftCardUnverified, gift_card_issue
 from plugin.rewards.models import EntryAction, OutboxItem, OutboxStatus, RewardState
-from plugin.rewards.voucher_products import (
-    RewardUndeliverable,
-    free_product_voucher_input,
-    outbox_give_up,
-    product_id_for_slug,
-)
+from plugin.rewards.voucher_issue import VoucherCodeTaken, voucher_issue
+from plugin.rewards.voucher_products import RewardUndeliverable, outbox_give_up
 
 log = logging.getLogger("plugin.rewards.outbox")
 
 LEASE = timedelta(minutes=5)
-REWARD_TAG = "referral-reward"
+_CODE_DRAWS = 3  # a voucher code Saleor already has elsewhere is replaced at most this often
 
 
 def _no_checkpoint(step: str) -> None:
     return None
-
-
-def outbox_tag(key: str) -> str:
-    """The tag that makes a gift card recognisable as the result of one outbox item."""
-    return "rr-" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -83,13 +75,16 @@ def outbox_process(
         item.refresh_from_db()
         try:
             result = _perform(
-                item=item, client=client_for(item.installation), checkpoint=checkpoint
+                item=item, client=client_for(item.installation), checkpoint=checkpoint, now=now
             )
             checkpoint("before_done")
             _complete(item=item, result=result, now=now)
             run.done.append(item.pk)
         except RewardUndeliverable as exc:  # final: retrying cannot help, the reward is voided
             outbox_give_up(item=item, reason=str(exc), now=now)
+            run.failed.append(item.pk)
+        except GiftCardUnverified as exc:  # a person decides; the reward stays being issued
+            _stopped(item=item, reason=str(exc))
             run.failed.append(item.pk)
         except Exception as exc:  # retried later; a dying worker (BaseException) keeps the lease
             _failed(item=item, error=exc, now=now)
@@ -117,123 +112,35 @@ def _failed(*, item: OutboxItem, error: Exception, now: datetime) -> None:
     log.warning("outbox item %s (%s) failed: %s", item.pk, item.key, error)
 
 
-def _perform(*, item: OutboxItem, client, checkpoint: Callable[[str], None]) -> dict:
+def _stopped(*, item: OutboxItem, reason: str) -> None:
+    """Retrying cannot make this safe: the item waits, visibly, for a person."""
+    OutboxItem.objects.filter(pk=item.pk).update(
+        lease_until=None, last_error=reason[:2000], status=OutboxStatus.DEAD
+    )
+    log.error("outbox item %s (%s) stopped: %s", item.pk, item.key, reason)
+
+
+def _perform(
+    *, item: OutboxItem, client, checkpoint: Callable[[str], None], now: datetime
+) -> dict:
     if item.action == "gift_card_issue":
         return gift_card_issue(
-            client=client, key=item.key, payload=item.payload, checkpoint=checkpoint
+            client=client, tag=item.tag, payload=item.payload, checkpoint=checkpoint
         )
     if item.action == "voucher_issue":
-        return voucher_issue(client=client, payload=item.payload, checkpoint=checkpoint)
+        for _ in range(_CODE_DRAWS):
+            try:
+                return voucher_issue(client=client, payload=item.payload, checkpoint=checkpoint)
+            except VoucherCodeTaken as taken:
+                # Another app or database holds this code in Saleor: never adopt their voucher.
+                log.warning("outbox item %s: %s; drawing a fresh code", item.pk, taken)
+                redemption_code_replace(item=item, now=now, note="taken in Saleor by another")
+        raise RuntimeError(f"Saleor refused {_CODE_DRAWS} fresh voucher codes in a row")
     if item.action == "gift_card_clawback":
         return gift_card_clawback(
-            client=client, tag=outbox_tag(item.key), payload=item.payload, checkpoint=checkpoint
+            client=client, tag=item.tag, payload=item.payload, checkpoint=checkpoint
         )
     raise ValueError(f"unknown outbox action {item.action!r}")
-
-
-# --- the Saleor steps ---------------------------------------------------------------------
-
-
-def gift_card_issue(*, client, key: str, payload: dict, checkpoint: Callable[[str], None]) -> dict:
-    """A gift card sent to the recipient's e-mail, created at most once per key."""
-    tag = outbox_tag(key)
-    found = client.execute("gift_cards_by_tag", {"tags": [tag]})
-    edges = ((found or {}).get("giftCards") or {}).get("edges") or []
-    checkpoint("after_lookup")
-    if edges:
-        card = edges[0]["node"]
-    else:
-        card_input: dict[str, Any] = {
-            "balance": {"amount": payload["amount"], "currency": payload["currency"]},
-            "userEmail": payload["email"],
-            "isActive": True,
-            "addTags": [REWARD_TAG, tag],
-            "note": payload.get("note") or "Referral reward",
-        }
-        if payload.get("channel"):
-            card_input["channel"] = payload["channel"]
-        if payload.get("expiry_date"):
-            card_input["expiryDate"] = payload["expiry_date"]
-        created = client.execute_mutation(
-            "gift_card_create", {"input": card_input}, "giftCardCreate"
-        )
-        card = created["giftCard"]
-    checkpoint("after_create")
-    return {
-        "gift_card_id": card["id"],
-        "last4": card.get("last4CodeChars") or (card.get("code") or "")[-4:],
-        "amount": payload["amount"],
-        "currency": payload["currency"],
-    }
-
-
-_CHANNEL_IDS: dict[tuple[int, str], str] = {}
-
-
-def _channel_id(client, slug: str) -> str:
-    cache_key = (id(client), slug)
-    if cache_key not in _CHANNEL_IDS:
-        channels = (client.execute("channels", {}) or {}).get("channels") or []
-        for channel in channels:
-            _CHANNEL_IDS[(id(client), channel["slug"])] = channel["id"]
-    if cache_key not in _CHANNEL_IDS:
-        raise ValueError(f"Saleor has no channel {slug!r}")
-    return _CHANNEL_IDS[cache_key]
-
-
-def _voucher_with_code(client, code: str) -> dict | None:
-    found = client.execute("vouchers_by_code", {"code": code}) or {}
-    for edge in (found.get("vouchers") or {}).get("edges") or []:
-        node = edge["node"]
-        codes = [c["node"]["code"] for c in ((node.get("codes") or {}).get("edges") or [])]
-        if code in codes or node.get("code") == code:
-            return node
-    return None
-
-
-def voucher_issue(*, client, payload: dict, checkpoint: Callable[[str], None]) -> dict:
-    """A single-use voucher code (the code itself is derived from the outbox key)."""
-    code = payload["code"]
-    voucher = _voucher_with_code(client, code)
-    checkpoint("after_lookup")
-    kind = payload.get("voucher_type")
-    if voucher is None:
-        voucher_input: dict[str, Any] = {
-            "name": payload.get("name") or "Referral reward",
-            "type": "SHIPPING" if kind == "free_shipping" else "ENTIRE_ORDER",
-            "discountValueType": payload.get("value_type", "FIXED"),
-            "addCodes": [code],
-            "singleUse": True,
-        }
-        if kind == "free_product":
-            product_id = product_id_for_slug(
-                client, slug=payload.get("product") or "", channel=payload["channel"]
-            )
-            voucher_input.update(free_product_voucher_input(product_id=product_id))
-        if payload.get("end_date"):
-            voucher_input["endDate"] = f"{payload['end_date']}T23:59:59+00:00"
-        voucher = client.execute_mutation(
-            "voucher_create", {"input": voucher_input}, "voucherCreate"
-        )["voucher"]
-    checkpoint("after_create")
-    listing_value = "100" if kind in ("free_shipping", "free_product") else payload["value"]
-    client.execute_mutation(
-        "voucher_channel_listing_update",
-        {
-            "id": voucher["id"],
-            "input": {
-                "addChannels": [
-                    {
-                        "channelId": _channel_id(client, payload["channel"]),
-                        "discountValue": listing_value,
-                    }
-                ]
-            },
-        },
-        "voucherChannelListingUpdate",
-    )
-    checkpoint("after_listing")
-    return {"voucher_id": voucher["id"], "code": code}
 
 
 # --- recording the result -------------------------------------------------------------------
@@ -249,7 +156,15 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
         updated = OutboxItem.objects.filter(pk=item.pk, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.DONE, result=result, done_at=now, lease_until=None, last_error=""
         )
-        if not updated or reward is None:
+        if not updated:
+            return
+        if item.action == "voucher_issue":
+            redemption_code_issued(
+                installation=item.installation,
+                code=result["code"],
+                voucher_id=result["voucher_id"],
+            )
+        if reward is None:
             return
         if item.action in ("gift_card_issue", "voucher_issue"):
             shown = {k: v for k, v in result.items() if k != "amount"}

@@ -6,7 +6,6 @@ replayed event or a second worker finds nothing to do instead of doing it twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -256,12 +255,6 @@ def _point_value() -> tuple[Decimal, str]:
     return value, getattr(settings, "REWARDS_POINTS_CURRENCY", "USD")
 
 
-def redemption_code(*, key: str) -> str:
-    """A voucher code derived from the redemption's key: a retried create is recognisable."""
-    digest = hashlib.sha256(key.encode()).hexdigest().upper()
-    return f"PTS-{digest[:4]}-{digest[4:8]}-{digest[8:12]}"
-
-
 def points_redeem(
     *,
     installation,
@@ -273,9 +266,12 @@ def points_redeem(
 ) -> str:
     """Spend points for a single-use fixed-amount voucher; returns its code.
 
-    The debit and the outbox item are written in one transaction; the voucher is created in
-    Saleor by the outbox right after (and retried by it), so the code works once Saleor has it.
+    The debit, the random code and the outbox item are written in one transaction; the voucher
+    is created in Saleor by the outbox right after (and retried by it with the same stored
+    code), so the code works once Saleor has it.
     """
+    from plugin.rewards.codes import POINTS_PREFIX, redemption_code_new
+
     if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
         raise RewardError("points to redeem must be a positive whole number")
     now = now or timezone.now()
@@ -307,7 +303,9 @@ def points_redeem(
             reason="redeemed for a voucher",
             now=now,
         )
-        code = redemption_code(key=key)
+        code = redemption_code_new(
+            installation=installation, prefix=POINTS_PREFIX, email=email, now=now
+        ).code
         OutboxItem.objects.create(
             installation=installation,
             key=f"voucher:{key}",

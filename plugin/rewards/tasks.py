@@ -1,7 +1,8 @@
-"""Background work of the rewards ledger: release due holds and work the outbox.
+"""Background work of the rewards ledger: release due holds, work the outbox, rotate codes.
 
 `rewards_tick` is the periodic task (Celery beat when a broker is configured, or
-`manage.py rewards_release`); `outbox_kick` runs the outbox right after a commit that added to it.
+`manage.py rewards_release`); `outbox_kick` runs the outbox right after a commit that added to it;
+`rewards_rotate_codes` replaces computable voucher codes (or `manage.py rewards_rotate_codes`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,23 @@ def rewards_tick_run(*, now: datetime | None = None, installation=None, client_f
 @shared_task(name="rewards.tick")
 def rewards_tick() -> dict:
     return rewards_tick_run()
+
+
+def codes_rotate_run(*, now: datetime | None = None, installation=None, client_for=None) -> dict:
+    """Replace every voucher code flagged for rotation; counts by outcome for the caller."""
+    from plugin.rewards.code_rotation import redemption_codes_rotate
+
+    run = redemption_codes_rotate(
+        client_for=client_for or saleor_client_for,
+        now=now or timezone.now(),
+        installation=installation,
+    )
+    return {name: len(ids) for name, ids in vars(run).items()}
+
+
+@shared_task(name="rewards.rotate_codes")
+def rewards_rotate_codes() -> dict:
+    return codes_rotate_run()
 
 
 @shared_task(name="rewards.outbox")

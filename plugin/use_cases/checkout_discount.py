@@ -13,9 +13,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from plugin.referrals.codes import code_suffix
+from plugin.referrals.codes import secret_code
 from plugin.referrals.discounts import (
     DiscountSpec,
     checkout_order_facts,
@@ -49,7 +50,8 @@ class Outcome(StrEnum):
 
 
 def _new_code() -> str:
-    return f"RF-{code_suffix(10)}"
+    """The referee's single-use code: all random (>= 64 bits), as anything a shopper redeems."""
+    return secret_code(prefix="RF")
 
 
 def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> None:
@@ -219,22 +221,28 @@ def _row_for(
     *, installation: Any, checkout: dict, referral: Referral, spec: DiscountSpec
 ) -> CheckoutDiscount:
     """Choose a fresh code for a new value and store it before Saleor hears of it."""
-    row, _ = CheckoutDiscount.objects.update_or_create(
-        installation=installation,
-        checkout_id=checkout["id"],
-        defaults={
-            "referral": referral,
-            "code": _new_code(),
-            "voucher_type": spec.voucher_type,
-            "value_type": spec.value_type,
-            "value": spec.value,
-            "currency": spec.currency,
-            "channel": (checkout.get("channel") or {}).get("slug", ""),
-            "saleor_voucher_id": "",
-            "state": CheckoutDiscount.State.CREATING,
-        },
-    )
-    return row
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                row, _ = CheckoutDiscount.objects.update_or_create(
+                    installation=installation,
+                    checkout_id=checkout["id"],
+                    defaults={
+                        "referral": referral,
+                        "code": _new_code(),
+                        "voucher_type": spec.voucher_type,
+                        "value_type": spec.value_type,
+                        "value": spec.value,
+                        "currency": spec.currency,
+                        "channel": (checkout.get("channel") or {}).get("slug", ""),
+                        "saleor_voucher_id": "",
+                        "state": CheckoutDiscount.State.CREATING,
+                    },
+                )
+            return row
+        except IntegrityError:
+            continue  # the drawn code is another checkout's: draw again
+    raise RuntimeError("no unused referee voucher code after 3 draws")
 
 
 def _facts(

@@ -15,7 +15,7 @@ from plugin.playbook.reorder import reorder_reminders_plan
 from plugin.playbook.selectors import customers_asleep, lost_revenue_estimate
 from plugin.playbook.win_back import win_back_run, win_back_wake
 from plugin.referrals.services import customer_order_record
-from plugin.rewards.models import Reward
+from plugin.rewards.models import OutboxItem, Reward
 from plugin.rewards.selectors import reward_view
 from rules.money import Money
 
@@ -82,6 +82,9 @@ def test_offer_once_per_sleep_never_while_open_and_wake_up_counted(
     assert reward_view(reward=reward).state == "issuing"  # released to the outbox at once
     (letter,) = mail.outbox
     assert offer.code and offer.code in letter.body and "20% off next order" in letter.subject
+    # the e-mailed code is the random one stored for the reward, the very one the voucher gets
+    assert OutboxItem.objects.get(reward=reward).payload["code"] == offer.code
+    assert offer.code.startswith("RW-") and len(offer.code) == len("RW-XXXX-XXXX-XXXX-XXXX")
 
     # the next scans, also a later one while the offer is open: no second offer
     for later in (now + timedelta(hours=1), now + timedelta(days=13)):

@@ -64,6 +64,18 @@ def test_unknown_inactive_and_unconfigured_codes_are_404(client, code, installat
     assert ReferralVisit.objects.count() == 0
 
 
+def test_guessing_codes_through_links_is_refused_and_then_hits_look_like_misses(
+    client, code, frozen_rate_window
+):
+    answers = [client.get(f"/r/ALICE-{n:04d}").status_code for n in range(32)]
+    assert answers[:30] == [404] * 30 and answers[30:] == [429] * 2
+    assert client.get(f"/r/{code.code}").status_code == 429  # a real code tells nothing now
+    assert client.get(f"/r/{code.code}/qr.svg").status_code == 429
+    assert ReferralVisit.objects.count() == 0
+    other = client.get(f"/r/{code.code}", REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 302  # someone else's shared link still works
+
+
 def test_same_code_in_two_shops_needs_the_shop_in_the_link(client, code):
     other_shop = Installation.objects.create(saleor_api_url="https://other.example/graphql/")
     referral_settings_update(installation=other_shop, storefront_url="https://other-shop.example/")

@@ -12,7 +12,7 @@ from rewards_testing import T0
 from plugin.rewards.gift_card_clawback import gift_card_clawback
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, rewards_release
 from plugin.rewards.models import OutboxItem, OutboxStatus
-from plugin.rewards.outbox import LEASE, outbox_process, outbox_tag
+from plugin.rewards.outbox import LEASE, outbox_process
 from plugin.rewards.selectors import debt_outstanding, reward_latest_entry
 from plugin.saleor.errors import SaleorMutationError
 from rules.money import Money
@@ -75,7 +75,7 @@ def _owed(installation, reward) -> Money:
 
 def _assert_only_done_mark(shop, card_id, reward, recovered) -> None:
     """The done mark says what was taken; the intent mark is gone."""
-    tag = outbox_tag(OutboxItem.objects.get(reward=reward, action="gift_card_clawback").key)
+    tag = OutboxItem.objects.get(reward=reward, action="gift_card_clawback").tag
     done = f"{tag}-{int(Decimal(recovered) * 1000)}"
     assert [t for t in _tags(shop, card_id) if t.startswith(tag)] == [done]
 
@@ -275,7 +275,7 @@ def test_replaying_a_finished_clawback_changes_nothing(
 
     again = gift_card_clawback(
         client=client_for(None),
-        tag=outbox_tag(item.key),
+        tag=item.tag,
         payload=item.payload,
         checkpoint=lambda _step: None,
     )
