@@ -16,6 +16,7 @@ from plugin.api.auth import (
     shopper_authenticate,
 )
 from plugin.api.schema import schema
+from plugin.request_context import request_installation_bind
 
 
 def _identify(request: HttpRequest) -> None:
@@ -25,6 +26,7 @@ def _identify(request: HttpRequest) -> None:
     except ApiAuthError as error:
         request.shop = request.shopper = error
         return
+    request_installation_bind(request.shop.pk)
     token = bearer_token(request.headers.get("Authorization"))
     try:
         request.shopper = shopper_authenticate(installation=request.shop, token=token)
