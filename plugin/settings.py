@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from plugin.client_address import proxy_networks_parse
 from plugin.config import (
     DEV_SECRET_KEY,
     dev_field_encryption_key,
@@ -126,6 +127,14 @@ CACHES = {
     ),
 }
 RATELIMIT_USE_CACHE = "rate_limits"
+# Proxies (CIDRs) whose X-Forwarded-For is believed: the load balancer, a storefront's server.
+# Empty: the peer address is the client (a forged header changes nothing).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+try:
+    proxy_networks_parse(TRUSTED_PROXIES)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
+RATELIMIT_IP_META_KEY = "plugin.client_address.client_address"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
