@@ -135,6 +135,11 @@ try:
 except ValueError as _error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
 RATELIMIT_IP_META_KEY = "plugin.client_address.client_address"
+# The storefront API: the largest request, and calls a minute per client address (anonymous)
+# and per signed-in shopper.
+STOREFRONT_MAX_BODY_BYTES = int(os.environ.get("STOREFRONT_MAX_BODY_BYTES", str(16 * 1024)))
+STOREFRONT_RATE_PER_ADDRESS = os.environ.get("STOREFRONT_RATE_PER_ADDRESS", "120/m")
+STOREFRONT_RATE_PER_SHOPPER = os.environ.get("STOREFRONT_RATE_PER_SHOPPER", "60/m")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
