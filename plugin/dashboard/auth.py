@@ -87,6 +87,7 @@ def dashboard_api(
                 return error_response(exc.reason, exc.status, **exc.extra)
 
         wrapper.csrf_exempt = True  # token in a header, never a cookie: CSRF does not apply
+        wrapper.allowed_methods = allowed  # read by the endpoint x permission test
         return wrapper
 
     return decorate
