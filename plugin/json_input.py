@@ -4,7 +4,7 @@ Python's JSON decoder recurses once per nesting level, so `[[[[…` a hundred th
 raises RecursionError, and a body that parses just below the interpreter's limit still breaks
 whatever walks it later (storing it, mapping it). No genuine Saleor delivery or dashboard
 request nests anywhere near MAX_DEPTH; `NaN`, `Infinity` and numbers that overflow a float are
-not JSON a peer means either.
+not JSON a peer means either, nor is a NUL character, which PostgreSQL cannot store.
 """
 
 from __future__ import annotations
@@ -28,6 +28,15 @@ def _refuse_constant(name: str) -> Any:
     raise JsonRefused(f"has a number out of range ({name})")
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    """`"\\ud800"` is valid JSON yet no UTF-8 text: it breaks whatever encodes it later."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _problem(value: Any, max_depth: int) -> str | None:
     """Walks the parsed value with an explicit stack (no recursion of its own)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
@@ -36,10 +45,18 @@ def _problem(value: Any, max_depth: int) -> str | None:
         if isinstance(item, dict | list):
             if depth > max_depth:
                 return "nests too deeply"
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+            if isinstance(item, dict):
+                stack.extend((key, depth + 1) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, float) and not math.isfinite(item):
             return "has a number out of range"
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "contains a NUL character"  # PostgreSQL stores no NUL in text or JSON
+            if not item.isascii() and _has_lone_surrogate(item):
+                return "contains a lone surrogate (not Unicode text)"
     return None
 
 

@@ -4,13 +4,12 @@ until it is given its row."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from plugin.install.manifest import manifest_for
 from tests.plugin.dashboard.conftest import SHOP_APP_ID, SHOP_URL
+from tests.plugin.dashboard.routes import dashboard_routes
 
 USERS, ORDERS, DISCOUNTS = "MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS"
 
@@ -47,19 +46,7 @@ ALL_PERMISSIONS = frozenset({USERS, ORDERS, DISCOUNTS, "MANAGE_GIFT_CARD", "MANA
 SAMPLE_ARGUMENTS = {"int": 1, "str": "win_back"}
 
 
-def _dashboard_patterns(patterns=None, prefix: str = "", namespace: str = ""):
-    """(url name, view, converters) for every route under /dashboard/ in the whole URLconf."""
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = pattern.namespace or namespace
-            yield from _dashboard_patterns(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern) and route.startswith("dashboard/"):
-            assert namespace == "dashboard", f"{route} is outside the dashboard namespace"
-            yield pattern.name, pattern.callback, dict(re.findall(r"<(\w+):(\w+)>", route))
-
-
-ROUTES = sorted(_dashboard_patterns(), key=lambda row: row[0] or "")
+ROUTES = sorted(dashboard_routes(), key=lambda row: row[0] or "")
 
 
 def test_every_dashboard_url_has_its_row_in_the_matrix():
