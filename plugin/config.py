@@ -56,8 +56,12 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
     app_url = environ.get("APP_URL", "")
     if not app_url.startswith("https://"):
         problems.append("APP_URL must be the app's public https:// base URL")
-    if not env_list("ALLOWED_SALEOR_URLS", "", environ):
+    allowed_saleors = env_list("ALLOWED_SALEOR_URLS", "", environ)
+    if not allowed_saleors:
         problems.append("ALLOWED_SALEOR_URLS is missing (patterns of Saleor API URLs to accept)")
+    elif "*" in allowed_saleors:
+        # any Saleor at all could install the app and have it call out on its behalf
+        problems.append("ALLOWED_SALEOR_URLS must name the Saleors to accept, not '*'")
     if env_bool("ALLOW_PRIVATE_SALEOR_URLS", False, environ):
         problems.append("ALLOW_PRIVATE_SALEOR_URLS must be off")
     if env_bool("DEMO_SALEOR", False, environ):

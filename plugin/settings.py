@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from plugin.client_address import proxy_networks_parse
 from plugin.config import (
     DEV_SECRET_KEY,
     dev_field_encryption_key,
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plugin.request_context.RequestIdMiddleware",  # first: every answer carries its id
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
@@ -127,17 +129,39 @@ CACHES = {
     ),
 }
 RATELIMIT_USE_CACHE = "rate_limits"
+# Proxies (CIDRs) whose X-Forwarded-For is believed: the load balancer, a storefront's server.
+# Empty: the peer address is the client (a forged header changes nothing).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+try:
+    proxy_networks_parse(TRUSTED_PROXIES)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
+RATELIMIT_IP_META_KEY = "plugin.client_address.client_address"
+# The storefront API: the largest request, and calls a minute per client address (anonymous)
+# and per signed-in shopper.
+STOREFRONT_MAX_BODY_BYTES = int(os.environ.get("STOREFRONT_MAX_BODY_BYTES", str(16 * 1024)))
+STOREFRONT_RATE_PER_ADDRESS = os.environ.get("STOREFRONT_RATE_PER_ADDRESS", "120/m")
+STOREFRONT_RATE_PER_SHOPPER = os.environ.get("STOREFRONT_RATE_PER_SHOPPER", "60/m")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# `json` (one object a line, production's default) or `plain`; every record names its request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if APP_ENV == "production" else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "plugin.request_context.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "plugin.log_format.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request"]}},
     "loggers": {
         "plugin": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     },

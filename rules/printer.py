@@ -26,59 +26,85 @@ def _level(expr: ast.Expr) -> int:
     return _LEVEL["atom"]
 
 
-def _wrap(expr: ast.Expr, minimum: int) -> str:
-    text = expr_text(expr)
-    return f"({text})" if _level(expr) < minimum else text
+def _wrap(expr: ast.Expr, minimum: int) -> list[str | ast.Expr]:
+    """The child as pieces, in parentheses when it binds looser than `minimum`."""
+    return ["(", expr, ")"] if _level(expr) < minimum else [expr]
 
 
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def expr_text(expr: ast.Expr) -> str:
-    """The expression as canonical source (stable: equal meaning-free layout → equal text)."""
+def _joined(items: tuple[ast.Expr, ...] | list[ast.Expr]) -> list[str | ast.Expr]:
+    pieces: list[str | ast.Expr] = []
+    for n, item in enumerate(items):
+        if n:
+            pieces.append(", ")
+        pieces.append(item)
+    return pieces
+
+
+def _pieces(expr: ast.Expr) -> list[str | ast.Expr]:
+    """One node as text and child expressions, in source order (children are expanded later)."""
     match expr:
         case ast.Number(value=value):
-            return number_text(value)
+            return [number_text(value)]
         case ast.MoneyLit(amount=amount, currency=currency):
-            return f"{number_text(amount)} {currency}"
+            return [f"{number_text(amount)} {currency}"]
         case ast.PercentLit(value=value):
-            return f"{number_text(value)}%"
+            return [f"{number_text(value)}%"]
         case ast.DurationLit(days=days, unit=unit):
             if unit == "weeks" and days % 7 == 0:
                 weeks = days // 7
-                return f"{weeks} week" + ("s" if weeks != 1 else "")
-            return f"{days} day" + ("s" if days != 1 else "")
+                return [f"{weeks} week" + ("s" if weeks != 1 else "")]
+            return [f"{days} day" + ("s" if days != 1 else "")]
         case ast.StringLit(value=value):
-            return _quote(value)
+            return [_quote(value)]
         case ast.DateLit(text=text):
-            return text
+            return [text]
         case ast.BoolLit(value=value):
-            return "true" if value else "false"
+            return ["true" if value else "false"]
         case ast.Name():
-            return expr.dotted
+            return [expr.dotted]
         case ast.ListLit(items=items):
-            return "[" + ", ".join(expr_text(i) for i in items) + "]"
+            return ["[", *_joined(items), "]"]
         case ast.Unary(op="not", operand=operand):
-            return "not " + _wrap(operand, _LEVEL["not"])
+            return ["not ", *_wrap(operand, _LEVEL["not"])]
         case ast.Unary(operand=operand):
-            return "-" + _wrap(operand, _LEVEL["neg"])
+            return ["-", *_wrap(operand, _LEVEL["neg"])]
         case ast.Binary(op=op, left=left, right=right):
             level = _LEVEL[op]
             # Left-associative: the right child needs parentheses at equal strength.
             right_min = level + 1 if op not in ("and", "or") else level
-            return f"{_wrap(left, level)} {op} {_wrap(right, right_min)}"
+            return [*_wrap(left, level), f" {op} ", *_wrap(right, right_min)]
         case ast.Compare(op=op, left=left, right=right):
             level = _LEVEL["compare"]
-            return f"{_wrap(left, level + 1)} {op} {_wrap(right, level + 1)}"
+            return [*_wrap(left, level + 1), f" {op} ", *_wrap(right, level + 1)]
         case ast.Aggregate(func=func, item=item, var=var, source=source, where=where):
-            tail = f" where {expr_text(where)}" if where is not None else ""
+            tail: list[str | ast.Expr] = [" where ", where] if where is not None else []
             if item is None:
-                return f"{func}({expr_text(source)}{tail})"
-            return f"{func}({expr_text(item)} for {var} in {expr_text(source)}{tail})"
+                return [f"{func}(", source, *tail, ")"]
+            return [f"{func}(", item, f" for {var} in ", source, *tail, ")"]
         case ast.Call(func=func, args=args):
-            return f"{func}(" + ", ".join(expr_text(a) for a in args) + ")"
+            return [f"{func}(", *_joined(args), ")"]
     raise TypeError(f"not an expression: {expr!r}")
+
+
+def expr_text(expr: ast.Expr) -> str:
+    """The expression as canonical source (stable: equal meaning-free layout → equal text).
+
+    Iterative, so a 19,000-term sum formats like a short one: each node is replaced by its
+    pieces on an explicit stack, and text is written out in order.
+    """
+    out: list[str] = []
+    todo: list[str | ast.Expr] = [expr]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+        else:
+            todo.extend(reversed(_pieces(item)))
+    return "".join(out)
 
 
 def reward_text(spec: ast.RewardSpec) -> str:
@@ -87,7 +113,10 @@ def reward_text(spec: ast.RewardSpec) -> str:
         case "amount":
             return value
         case "points":
-            return f"{_wrap(spec.value, _LEVEL['atom'])} points" if spec.value else "points"
+            if spec.value is None:
+                return "points"
+            text = expr_text(spec.value)
+            return f"({text}) points" if _level(spec.value) < _LEVEL["atom"] else f"{text} points"
         case "discount":
             return f"{value} off order"
         case "voucher":

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpRequest
+
+from plugin.client_address import client_address
 from plugin.install.models import Installation
 from plugin.install.selectors import installation_get_by_api_url
 from plugin.install.services import installation_jwks_for_kid
@@ -106,3 +109,12 @@ def shopper_authenticate(
 def bearer_token(authorization: str | None) -> str:
     scheme, _, value = (authorization or "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def caller_key(_group: str, request: HttpRequest) -> str:
+    """Whom a rate limit counts (django-ratelimit's key): the signed-in shopper, else the client
+    address, so shoppers behind one storefront server each have their own budget."""
+    shopper = getattr(request, "shopper", None)
+    if isinstance(shopper, Shopper):
+        return f"shopper:{shopper.installation.pk}:{shopper.customer_id}"
+    return f"address:{client_address(request)}"

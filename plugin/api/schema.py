@@ -16,7 +16,7 @@ from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
 from plugin.api import types
-from plugin.api.auth import ApiAuthError, Shopper
+from plugin.api.auth import ApiAuthError, Shopper, caller_key
 from plugin.referrals.codes import code_normalise
 from plugin.referrals.links import referral_link, referral_qr_url
 from plugin.referrals.selectors import (
@@ -97,7 +97,8 @@ class Query(graphene.ObjectType):
         types.CodeValidation,
         required=True,
         code=graphene.String(required=True, description="The code as typed or from a link."),
-        description="Public, rate-limited: whether a referral code is active in this shop.",
+        description="Public, rate-limited (per shopper when signed in, else per address): "
+        "whether a referral code is active in this shop.",
     )
     leaderboard = graphene.Field(
         types.LeaderboardPayload,
@@ -172,7 +173,7 @@ class Query(graphene.ObjectType):
         if is_ratelimited(
             info.context,
             group="api.referralCodeValidate",
-            key="ip",
+            key=caller_key,
             rate=VALIDATE_RATE,
             increment=True,
         ):

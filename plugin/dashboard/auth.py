@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from plugin.dashboard.http import BadRequest, error_response
 from plugin.install.selectors import installation_get_by_api_url
 from plugin.install.services import installation_jwks_for_kid
+from plugin.request_context import request_installation_bind
 from plugin.saleor.jwks import JWKSUnavailable
 from plugin.saleor.tokens import TokenError, verify_dashboard_token
 
@@ -44,6 +45,7 @@ def authenticate(request: HttpRequest, *, required_permissions: Iterable[str] = 
     installation = installation_get_by_api_url(saleor_api_url=api_url)
     if installation is None or not installation.is_active:
         raise TokenError("the app is not installed for this Saleor", 403)
+    request_installation_bind(installation.pk)
     try:
         jwks = installation_jwks_for_kid(installation=installation, kid=_token_kid(token))
     except JWKSUnavailable as exc:
@@ -85,6 +87,7 @@ def dashboard_api(
                 return error_response(exc.reason, exc.status, **exc.extra)
 
         wrapper.csrf_exempt = True  # token in a header, never a cookie: CSRF does not apply
+        wrapper.allowed_methods = allowed  # read by the endpoint x permission test
         return wrapper
 
     return decorate

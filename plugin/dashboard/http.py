@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+
+from plugin.json_input import JsonRefused, json_loads_bounded
 
 MAX_BODY_BYTES = 512 * 1024
 
@@ -27,17 +28,24 @@ def json_body(request: HttpRequest) -> dict[str, Any]:
     if not request.body:
         return {}
     try:
-        data = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"request body is not JSON: {exc}") from exc
+        data = json_loads_bounded(request.body)
+    except JsonRefused as exc:
+        raise BadRequest(f"request body {exc.reason}") from exc
     if not isinstance(data, dict):
         raise BadRequest("request body must be a JSON object")
     return data
 
 
-def field(data: dict[str, Any], name: str, kind: type, *, required: bool = True,
-          default: Any = None) -> Any:
-    """One typed field of a JSON body."""
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "string", int: "integer", float: "number", bool: "boolean", list: "list",
+             dict: "object"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], *,
+          required: bool = True, default: Any = None) -> Any:
+    """One typed field of a JSON body (`kind` a type or a tuple of types)."""
     if name not in data or data[name] is None:
         if required:
             raise BadRequest(f"field {name!r} is required")
@@ -46,7 +54,7 @@ def field(data: dict[str, Any], name: str, kind: type, *, required: bool = True,
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise BadRequest(f"field {name!r} must be an integer")
     if not isinstance(value, kind):
-        raise BadRequest(f"field {name!r} must be a {kind.__name__}")
+        raise BadRequest(f"field {name!r} must be a {_kind_name(kind)}")
     return value
 
 

@@ -13,6 +13,7 @@ from plugin.dashboard.backtest import (
 )
 from plugin.dashboard.http import BadRequest, field, json_body
 from plugin.dashboard.models import BacktestJob
+from plugin.dashboard.permissions import ORDER_DATA
 from plugin.programs.models import AuditAction
 from plugin.programs.services import audit_record, program_get_or_create
 
@@ -35,7 +36,7 @@ def job_json(job: BacktestJob) -> dict:
     }
 
 
-@dashboard_api(methods=["POST"])
+@dashboard_api(methods=["POST"], permissions=ORDER_DATA)
 def backtest_start(request: HttpRequest, *, installation, user) -> JsonResponse:
     data = json_body(request)
     draft = field(data, "draft", str, required=False)
@@ -58,7 +59,7 @@ def backtest_start(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse(job_json(job), status=202)
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=ORDER_DATA)
 def backtest_detail(request: HttpRequest, *, installation, user, job_id: int) -> JsonResponse:
     job = BacktestJob.objects.filter(installation=installation, pk=job_id).first()
     if job is None:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest
+from plugin.dashboard.permissions import CUSTOMER_DATA, DISCOUNT_CHANGE
 from plugin.programs.services import audit_record
 from plugin.referrals.codes import code_normalise
 from plugin.referrals.identity import email_normalise
@@ -16,7 +17,8 @@ from plugin.referrals.models import ReferralCode
 from plugin.referrals.selectors import referral_code_stats
 from plugin.referrals.services import referral_code_deactivate, referral_code_rotate
 
-CODE_PERMISSIONS = ("MANAGE_DISCOUNTS",)  # a referral code is a discount in Saleor
+# A referral code is a discount in Saleor; the answer names its owner.
+CODE_PERMISSIONS = (*DISCOUNT_CHANGE, *CUSTOMER_DATA)
 MAX_QUERY = 254
 LOOKUP_LIMIT = 50
 
@@ -37,7 +39,7 @@ def _base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def codes_lookup(request: HttpRequest, *, installation, user) -> JsonResponse:
     """`?q=` a code (any spelling a shopper would type) or an owner's e-mail; the owner's
     codes, active first, newest first (earlier, rotated codes included)."""

@@ -12,6 +12,7 @@ from plugin.dashboard import language, recent_orders
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.decisions import decision_view
 from plugin.dashboard.http import BadRequest, field, json_body
+from plugin.dashboard.permissions import CUSTOMER_DATA, ORDER_DATA
 from plugin.dashboard.sandbox_facts import facts_from_form
 from plugin.programs.services import MAX_SOURCE_CHARS
 from rules import EvaluationError, RulesError
@@ -93,7 +94,7 @@ def gallery(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse({"programs": language.gallery()})
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=(*ORDER_DATA, *CUSTOMER_DATA))
 def orders_recent(request: HttpRequest, *, installation, user) -> JsonResponse:
     try:
         found = recent_orders.recent_order_forms(installation=installation)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest, field, json_body
 from plugin.dashboard.message_samples import LABELS, STARTERS, sample_context
+from plugin.dashboard.permissions import DISCOUNT_CHANGE
 from plugin.messages.services import message_render
 from plugin.playbook.copy import (
     PLACEHOLDERS,
@@ -22,7 +23,6 @@ from plugin.playbook.copy import (
 )
 from plugin.programs.services import audit_record
 
-COPY_PERMISSIONS = ("MANAGE_DISCOUNTS",)  # the same people who publish the program
 _WHERE = re.compile(r"^(?P<part>subject|body)(?::(?P<line>\d+):(?P<col>\d+))?: ")
 
 
@@ -100,7 +100,7 @@ def message_preview(request: HttpRequest, *, installation, user, template: str):
     return JsonResponse({"preview": rendered})
 
 
-@dashboard_api(methods=["PUT", "POST"], permissions=COPY_PERMISSIONS)
+@dashboard_api(methods=["PUT", "POST"], permissions=DISCOUNT_CHANGE)
 def message_save(request: HttpRequest, *, installation, user, template: str) -> JsonResponse:
     template = _template(template)
     subject, body = _draft(json_body(request))
@@ -118,7 +118,7 @@ def message_save(request: HttpRequest, *, installation, user, template: str) -> 
                          "preview": _render(installation, template, request)})
 
 
-@dashboard_api(methods=["POST"], permissions=COPY_PERMISSIONS)
+@dashboard_api(methods=["POST"], permissions=DISCOUNT_CHANGE)
 def message_reset(request: HttpRequest, *, installation, user, template: str) -> JsonResponse:
     template = _template(template)
     with transaction.atomic():

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest, field, int_param, json_body
+from plugin.dashboard.permissions import CUSTOMER_DATA, DISCOUNT_CHANGE
 from plugin.playbook.models import PlaybookSettings
 from plugin.playbook.selectors import customers_asleep, lost_revenue_estimate
 from plugin.programs.reports import to_jsonable
 from plugin.programs.services import audit_record
 from rules.money import Money, is_currency
 
-RATE_PERMISSIONS = ("MANAGE_DISCOUNTS",)
 RATE_STEP = Decimal("0.0001")  # the stored precision (4 decimals)
 
 
@@ -39,7 +39,7 @@ def _percent(rate: Decimal) -> str:
     return format((rate * 100).normalize(), "f")
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def sleeping(request: HttpRequest, *, installation, user) -> JsonResponse:
     """`?rate=<percent>` tries another return rate without saving it; `?limit=` caps the list."""
     now = timezone.now()
@@ -67,7 +67,7 @@ def sleeping(request: HttpRequest, *, installation, user) -> JsonResponse:
     })
 
 
-@dashboard_api(methods=["PUT", "POST"], permissions=RATE_PERMISSIONS)
+@dashboard_api(methods=["PUT", "POST"], permissions=DISCOUNT_CHANGE)
 def sleeping_rate(request: HttpRequest, *, installation, user) -> JsonResponse:
     """`{"rate": "<percent>"}` becomes the shop's expected return rate."""
     data = json_body(request)

@@ -6,11 +6,11 @@ from django.http import HttpRequest, JsonResponse
 
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest, field, int_param, json_body
+from plugin.dashboard.permissions import CUSTOMER_DATA, DISCOUNT_CHANGE
 from plugin.programs import selectors, services
 from plugin.programs.models import ProgramVersion
 from plugin.programs.reports import to_jsonable
 
-PUBLISH_PERMISSIONS = ("MANAGE_DISCOUNTS",)  # a program decides discounts and rewards
 # Audit actions of the settings and playbook pages, which the program's choices do not list.
 AUDIT_LABELS = {
     "settings_changed": "Settings changed", "code_deactivated": "Code deactivated",
@@ -61,7 +61,7 @@ def program_detail(request: HttpRequest, *, installation, user) -> JsonResponse:
     })
 
 
-@dashboard_api(methods=["PUT", "POST"])
+@dashboard_api(methods=["PUT", "POST"], permissions=DISCOUNT_CHANGE)
 def program_draft(request: HttpRequest, *, installation, user) -> JsonResponse:
     source = field(json_body(request), "source", str)
     program = services.program_get_or_create(installation=installation)
@@ -72,7 +72,7 @@ def program_draft(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse({"program": program_json(program)})
 
 
-@dashboard_api(methods=["POST"], permissions=PUBLISH_PERMISSIONS)
+@dashboard_api(methods=["POST"], permissions=DISCOUNT_CHANGE)
 def program_publish(request: HttpRequest, *, installation, user) -> JsonResponse:
     data = json_body(request)
     program = services.program_get_or_create(installation=installation)
@@ -91,7 +91,7 @@ def program_publish(request: HttpRequest, *, installation, user) -> JsonResponse
     }, status=201)
 
 
-@dashboard_api(methods=["POST"], permissions=PUBLISH_PERMISSIONS)
+@dashboard_api(methods=["POST"], permissions=DISCOUNT_CHANGE)
 def program_rollback(request: HttpRequest, *, installation, user) -> JsonResponse:
     number = field(json_body(request), "number", int)
     program = services.program_get_or_create(installation=installation)
@@ -122,7 +122,7 @@ def program_diff(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse({"diff": diff})
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def audit_log(request: HttpRequest, *, installation, user) -> JsonResponse:
     limit = int_param(request, "limit", default=100, low=1, high=500)
     entries = selectors.audit_log_list(installation=installation, limit=limit)

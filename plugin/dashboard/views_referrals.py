@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from plugin.dashboard import selectors
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest, field, json_body
+from plugin.dashboard.permissions import CUSTOMER_DATA, DISCOUNT_CHANGE, ORDER_DATA
 from plugin.programs.models import AuditAction
 from plugin.programs.services import audit_record
 from plugin.referrals.models import Referral
@@ -16,11 +17,10 @@ from plugin.referrals.services import referral_review_decide
 from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.services import RewardError, reward_review_approve, reward_review_reject
 
-REVIEW_PERMISSIONS = ("MANAGE_DISCOUNTS",)
 MAX_REASON = 240
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def referrals(request: HttpRequest, *, installation, user) -> JsonResponse:
     status = request.GET.get("status", "")
     if status and status not in Referral.Status.values:
@@ -29,7 +29,7 @@ def referrals(request: HttpRequest, *, installation, user) -> JsonResponse:
                                                                    status=status)})
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def rewards(request: HttpRequest, *, installation, user) -> JsonResponse:
     state = request.GET.get("state", "")
     if state and state not in RewardState.values:
@@ -39,12 +39,12 @@ def rewards(request: HttpRequest, *, installation, user) -> JsonResponse:
         installation=installation, state=state, email=email)})
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def review_queue(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse({"items": selectors.dashboard_review_queue(installation=installation)})
 
 
-@dashboard_api(methods=["POST"], permissions=REVIEW_PERMISSIONS)
+@dashboard_api(methods=["POST"], permissions=DISCOUNT_CHANGE)
 def review_decide(request: HttpRequest, *, installation, user, kind: str, item_id: int):
     """`{"decision": "approve" | "reject", "reason": "..."}`; a rejection needs its reason."""
     data = json_body(request)
@@ -84,11 +84,11 @@ def review_decide(request: HttpRequest, *, installation, user, kind: str, item_i
     return JsonResponse({"ok": True, "decision": decision})
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def contests(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse({"contests": selectors.dashboard_contests(installation=installation)})
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=ORDER_DATA)
 def overview(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse(selectors.dashboard_overview(installation=installation))

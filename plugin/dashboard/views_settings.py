@@ -15,11 +15,11 @@ from django.http import HttpRequest, JsonResponse
 
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest, json_body
+from plugin.dashboard.permissions import DISCOUNT_CHANGE
 from plugin.programs.services import audit_record
 from plugin.referrals.selectors import referral_settings_get
 from plugin.referrals.services import referral_settings_update
 
-SETTINGS_PERMISSIONS = ("MANAGE_DISCOUNTS",)  # the limits decide who gets discounts and rewards
 AUDIT_SETTINGS_CHANGED = "settings_changed"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 CODE_PARAM = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
@@ -109,7 +109,7 @@ def settings_detail(request: HttpRequest, *, installation, user) -> JsonResponse
                          "saved": found.pk is not None})
 
 
-@dashboard_api(methods=["PUT", "POST"], permissions=SETTINGS_PERMISSIONS)
+@dashboard_api(methods=["PUT", "POST"], permissions=DISCOUNT_CHANGE)
 def settings_update(request: HttpRequest, *, installation, user) -> JsonResponse:
     """Changes the fields sent; 422 with `fields` {name: reason} when any is wrong (none saved)."""
     data = json_body(request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django_ratelimit.core import is_ratelimited
 
 from plugin.install.manifest import manifest_for
 from plugin.install.services import RegistrationError, installation_register
+from plugin.json_input import JsonRefused, json_loads_bounded
 
 logger = logging.getLogger(__name__)
 _MAX_REGISTER_BODY = 4096
@@ -38,10 +38,12 @@ def _auth_token_from(request: HttpRequest) -> str:
         raise RegistrationError("invalid Content-Length", 400) from error
     if declared > _MAX_REGISTER_BODY:
         raise RegistrationError("body too large", 413)
+    if len(request.body) > _MAX_REGISTER_BODY:  # chunked bodies declare no length
+        raise RegistrationError("body too large", 413)
     try:
-        body = json.loads(request.body)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise RegistrationError("body is not JSON", 400) from error
+        body = json_loads_bounded(request.body)
+    except JsonRefused as error:
+        raise RegistrationError(f"body {error.reason}", 400) from error
     token = body.get("auth_token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not token:
         raise RegistrationError("auth_token is missing", 400)

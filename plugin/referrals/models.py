@@ -67,12 +67,20 @@ class ReferralCode(models.Model):
 
 
 class ReferralVisit(models.Model):
-    """One opening of a share link. No IP address or cookie is kept: attribution never uses them."""
+    """One visitor's openings of a share link on one day. No IP address or cookie is kept: the
+    visitor key is a keyed hash of address, browser and day (see `plugin.referrals.visits`)."""
 
     installation = models.ForeignKey("install.Installation", on_delete=models.CASCADE)
     code = models.ForeignKey(ReferralCode, on_delete=models.CASCADE, related_name="visits")
     created = models.DateTimeField(default=timezone.now)
     via = models.CharField(max_length=16, default="link")  # link | qr
+    # Null on visits recorded before visitors were told apart.
+    visitor_key = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "visitor_key"], name="referral_visit_once"),
+        ]
 
 
 class Referral(models.Model):

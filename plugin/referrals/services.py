@@ -127,12 +127,20 @@ def referral_code_rotate(*, code: ReferralCode) -> ReferralCode:
     return fresh
 
 
-def referral_visit_record(*, code: ReferralCode, via: str = "link") -> ReferralVisit:
-    return ReferralVisit.objects.create(
-        installation_id=code.installation_id,
+def referral_visit_record(
+    *, code: ReferralCode, visitor_key: str, via: str = "link", now: datetime | None = None
+) -> bool:
+    """Counts a visitor's first opening of the link on a day; True when it was the first."""
+    _visit, created = ReferralVisit.objects.get_or_create(
         code=code,
-        via=via if via in {"link", "qr"} else "link",
+        visitor_key=visitor_key,
+        defaults={
+            "installation_id": code.installation_id,
+            "via": via if via in {"link", "qr"} else "link",
+            "created": now or timezone.now(),
+        },
     )
+    return created
 
 
 def _existing(*, installation: Any, obj: dict, kind: str) -> Referral | None:

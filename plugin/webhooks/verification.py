@@ -6,7 +6,6 @@ those), 5xx for passing trouble such as an unreachable JWKS or database (Saleor 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django.conf import settings
 
 from plugin.install.models import Installation
 from plugin.install.services import installation_jwks, installation_jwks_for_kid
+from plugin.json_input import JsonRefused, json_loads_bounded
 from plugin.saleor.jwks import JWKSUnavailable
 from plugin.saleor.signatures import (
     SignatureError,
@@ -110,8 +110,9 @@ def delivery_verify(
         installation=installation, body=body, signature=_header(headers, "Saleor-Signature")
     )
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise DeliveryRefused("body is not JSON", 400) from error
+        payload = json_loads_bounded(body)
+    except JsonRefused as error:
+        # Signed by Saleor, yet it will never parse: a 4xx so Saleor does not resend it.
+        raise DeliveryRefused(f"payload {error.reason}", 400) from error
     _check_event_matches_payload(event=event, payload=payload)
     return VerifiedDelivery(installation=installation, event=event, payload=payload)

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from plugin.install.manifest import webhook_families
+from plugin.request_context import request_installation_bind
 from plugin.tasks import task_enqueue
 from plugin.webhooks.services import delivery_store
 from plugin.webhooks.tasks import process_delivery
@@ -52,6 +53,7 @@ def webhook_receive(request: HttpRequest, family: str) -> JsonResponse:
         verified = delivery_verify(
             headers=request.headers, body=request.body, family_events=family_events, family=family
         )
+        request_installation_bind(verified.installation.pk)
         # The INSERT commits before the 2xx is written; the task waits for that commit.
         stored = delivery_store(
             installation=verified.installation,

@@ -33,7 +33,7 @@ def test_draft_is_saved_as_typed_even_when_broken(dash, sources):
 def test_draft_needs_a_source_string(dash):
     response = dash.put("program/draft", {"source": 12})
     assert response.status_code == 400
-    assert "'source' must be a str" in response.json()["error"]
+    assert "'source' must be a string" in response.json()["error"]
 
 
 def test_body_that_is_not_json_is_400(dash, client, staff_token):

@@ -48,6 +48,9 @@ def test_a_safe_production_configuration_has_no_problems():
         ({"FIELD_ENCRYPTION_KEY": "not-a-key"}, "not a valid Fernet key"),
         ({"APP_URL": "http://referrals.example.com"}, "APP_URL must be"),
         ({"ALLOWED_SALEOR_URLS": ""}, "ALLOWED_SALEOR_URLS is missing"),
+        ({"ALLOWED_SALEOR_URLS": "*"}, "ALLOWED_SALEOR_URLS must name the Saleors"),
+        ({"ALLOWED_SALEOR_URLS": "https://a.example/graphql/, *"},
+         "ALLOWED_SALEOR_URLS must name the Saleors"),
         ({"ALLOW_PRIVATE_SALEOR_URLS": "1"}, "ALLOW_PRIVATE_SALEOR_URLS must be off"),
         ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "must point at PostgreSQL"),
         ({"DEMO_SALEOR": "1"}, "DEMO_SALEOR must be off"),
@@ -86,3 +89,25 @@ def test_an_unknown_rate_limit_store_is_refused():
 def test_development_starts_on_defaults(tmp_path):
     result = start_django({"VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_accepting_any_saleor():
+    result = start_django({**SAFE, "ALLOWED_SALEOR_URLS": "*"})
+
+    assert result.returncode != 0
+    assert "ALLOWED_SALEOR_URLS must name the Saleors to accept, not '*'" in result.stderr
+
+
+def test_malformed_trusted_proxies_are_refused_at_start(tmp_path):
+    result = start_django({"VAR_DIR": str(tmp_path), "TRUSTED_PROXIES": "10.0.0.0/8, proxy.lan"})
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.lan' is not an address or CIDR" in result.stderr
+
+
+def test_log_format_is_json_in_production():
+    show = ("from django.conf import settings; "
+            "print(settings.LOGGING['handlers']['console']['formatter'])")
+    result = start_django(SAFE, show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["started", "json"]

@@ -11,6 +11,7 @@ import pytest
 from plugin.install.models import Installation
 from plugin.referrals.links import referral_link, referral_qr_url
 from plugin.referrals.models import ReferralVisit
+from plugin.referrals.selectors import referral_code_stats
 from plugin.referrals.services import (
     referral_code_create,
     referral_code_deactivate,
@@ -39,7 +40,8 @@ def test_link_records_the_visit_and_redirects_to_the_storefront(client, code):
     assert response.status_code == 302
     assert response["Location"] == f"https://shop.example.com/?lang=en&ref={code.code}"
     assert response["Cache-Control"] == "no-store"
-    client.get(f"/r/{code.code.lower()}?via=qr")  # typed in lower case, scanned from a QR
+    # another visitor, typed in lower case, scanned from a QR
+    client.get(f"/r/{code.code.lower()}?via=qr", REMOTE_ADDR="198.51.100.20")
     assert list(ReferralVisit.objects.values_list("via", flat=True).order_by("id")) == [
         "link",
         "qr",
@@ -142,3 +144,56 @@ def test_qr_png_is_a_valid_png(client, code):
     assert len(pixels) > width  # real image data, not an empty stream
     assert b"IEND" in chunks
     assert client.get(f"/r/{code.code}/qr.gif").status_code == 404
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The link view's clock, held at a chosen instant (visits count per day)."""
+    from datetime import UTC, datetime
+
+    instant = {"now": datetime(2026, 3, 14, 23, 50, tzinfo=UTC)}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: instant["now"])
+    return instant
+
+
+def test_a_visitor_counts_once_a_day_however_often_they_open_the_link(client, code, fixed_clock):
+    from datetime import timedelta
+
+    for _ in range(5):
+        assert client.get(f"/r/{code.code}", HTTP_USER_AGENT="Firefox/140").status_code == 302
+    client.get(f"/r/{code.code}", HTTP_USER_AGENT="Safari/19")  # another browser, another visitor
+    client.get(f"/r/{code.code}", HTTP_USER_AGENT="Firefox/140", REMOTE_ADDR="198.51.100.20")
+    assert referral_code_stats(code=code)["visits"] == 3
+
+    fixed_clock["now"] += timedelta(minutes=20)  # the next day (UTC)
+    client.get(f"/r/{code.code}", HTTP_USER_AGENT="Firefox/140")
+    assert referral_code_stats(code=code)["visits"] == 4
+
+
+def test_no_address_is_stored_with_a_visit(client, code, fixed_clock):
+    client.get(f"/r/{code.code}", REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="Firefox/140")
+
+    stored = ReferralVisit.objects.values()[0]
+    assert "203.0.113.77" not in str(stored)
+    assert len(stored["visitor_key"]) == 64
+
+
+def test_a_script_rotating_browsers_cannot_fill_the_table(client, code, fixed_clock,
+                                                          frozen_rate_window):
+    from plugin.referrals.views import VISIT_RATE
+
+    limit = int(VISIT_RATE.split("/")[0])
+    for n in range(limit + 40):
+        response = client.get(f"/r/{code.code}", HTTP_USER_AGENT=f"bot/{n}")
+        assert response.status_code == 302  # the link keeps working
+
+    assert ReferralVisit.objects.count() == limit
+
+
+def test_visitors_behind_a_trusted_proxy_are_told_apart(client, code, fixed_clock, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    for shopper in ("203.0.113.1", "203.0.113.2", "1.2.3.4, 203.0.113.2"):
+        client.get(f"/r/{code.code}", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=shopper,
+                   HTTP_USER_AGENT="Firefox/140")
+
+    assert ReferralVisit.objects.count() == 2  # the forged left hop changed nothing
