@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from plugin.dashboard import selectors_widgets
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.http import BadRequest
+from plugin.dashboard.permissions import CUSTOMER_DATA, ORDER_DATA
 from plugin.dashboard.views_page import page_config, secure_page
 
 # kind → (the form field / query parameter Saleor names the page's object with, card title)
@@ -50,13 +51,14 @@ def _object_id(request: HttpRequest) -> str:
     return value
 
 
-@dashboard_api(methods=["GET"])
+# A card names the customer, whom they referred and what they earned: customer data.
+@dashboard_api(methods=["GET"], permissions=CUSTOMER_DATA)
 def customer_widget(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse(selectors_widgets.customer_card(installation=installation,
                                                         customer_id=_object_id(request)))
 
 
-@dashboard_api(methods=["GET"])
+@dashboard_api(methods=["GET"], permissions=(*ORDER_DATA, *CUSTOMER_DATA))
 def order_widget(request: HttpRequest, *, installation, user) -> JsonResponse:
     return JsonResponse(selectors_widgets.order_card(installation=installation,
                                                      order_id=_object_id(request)))

@@ -40,6 +40,9 @@ MATRIX: dict[str, frozenset[str] | None] = {
     "messages": frozenset(), "message-preview": frozenset(),
     "message": frozenset({DISCOUNTS}), "message-reset": frozenset({DISCOUNTS}),
     "sleeping-rate": frozenset({DISCOUNTS}),
+    # the cards on Saleor's customer and order pages (the card's shell holds no shop data)
+    "widget": None, "widget-customer": frozenset({USERS}),
+    "widget-order": frozenset({ORDERS, USERS}),
 }
 ALL_PERMISSIONS = frozenset({USERS, ORDERS, DISCOUNTS, "MANAGE_GIFT_CARD", "MANAGE_CHECKOUTS",
                              "HANDLE_CHECKOUTS"})
