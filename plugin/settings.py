@@ -53,6 +53,7 @@ JWKS_REFRESH_MIN_SECONDS = int(os.environ.get("JWKS_REFRESH_MIN_SECONDS", "60"))
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if CELERY_BROKER_URL.startswith("sqla+sqlite"):
     # The web process and the worker share the file: wait for its lock instead of failing.
+    # (kombu hands these options to SQLAlchemy's create_engine; it polls once a second.)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every beat interval times this (e.g. 0.01 in a test: the 5-minute release runs every 3 s).
