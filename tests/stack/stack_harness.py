@@ -99,8 +99,8 @@ class Processes:
                 raise AssertionError(f"{name} exited with {code}")
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20) -> int:
-        """Signals the process's whole group (as Ctrl-C or a supervisor would); returns its
-        exit code, killing the group if it outlives `timeout`."""
+        """Signals the process's whole group (as Ctrl-C or a supervisor would) and returns its
+        exit code; fails if it outlives `timeout` or leaves any process of its group behind."""
         process = self.running.pop(name)
         if process.poll() is None:
             _signal_group(process.pid, sig)
@@ -110,7 +110,12 @@ class Processes:
                 _signal_group(process.pid, signal.SIGKILL)
                 process.wait(10)
                 raise AssertionError(f"{name} did not stop within {timeout} s") from None
-        _signal_group(process.pid, signal.SIGKILL)  # nothing of its group may outlive it
+        deadline = time.monotonic() + 10
+        while (left := group_members(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if left:
+            _signal_group(process.pid, signal.SIGKILL)
+            raise AssertionError(f"{name} stopped but left {len(left)} process(es) running")
         return process.returncode
 
     def stop_all(self) -> None:

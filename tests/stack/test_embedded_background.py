@@ -28,7 +28,6 @@ from stack_harness import (
     dashboard_call,
     delivery_post,
     free_port,
-    group_members,
     http_ok,
     processes_reported,
     story_moved,
@@ -60,7 +59,7 @@ def test_make_run_retries_failed_deliveries_and_issues_due_rewards_by_itself(tmp
     processes.extra_logs.append(var / "background.log")
     with processes_reported(processes):
         started = time.monotonic()
-        make_run = processes.start("make-run", ["scripts/run-demo"], env)
+        processes.start("make-run", ["scripts/run-demo"], env)
         wait_until("/healthz", lambda: http_ok(f"{base}/healthz"), timeout=90,
                    processes=processes)
         print(f"make run answered /healthz after {time.monotonic() - started:.1f} s")
@@ -123,9 +122,9 @@ def test_make_run_retries_failed_deliveries_and_issues_due_rewards_by_itself(tmp
         assert re.search(r"Task rewards\.tick\[.*\] succeeded in .*'released': 1, 'issued': 1",
                          log)
 
-        # Ctrl-C stops the web server and the worker with its beat together.
+        # Ctrl-C stops the web server and the worker with its beat together (stop() fails on
+        # any process of the group left behind).
         assert processes.stop("make-run", signal.SIGINT, timeout=30) is not None
-        assert group_members(make_run.pid) == []
 
 
 def failed_delivery_record(env: dict[str, str], delivery, tmp_path) -> int:

@@ -256,4 +256,5 @@ def test_the_celery_sweep_queues_due_and_stranded_deliveries(client, captured_in
                         lambda kwargs: queued.append(kwargs["delivery_id"]))
 
     assert tasks.sweep_deliveries() == 2
-    assert queued == [lost.pk, stranded.pk]  # the fresh one is not queued a second time
+    assert queued == [lost.pk, stranded.pk]
+    assert fresh.status == DeliveryStatus.RECEIVED  # still waiting, but not queued a second time
