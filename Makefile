@@ -1,4 +1,4 @@
-# The two commands: `make run` (demo on 127.0.0.1:8000) and `make test` (the whole suite).
+# The two commands: `make run` (demo on 127.0.0.1:8070) and `make test` (the whole suite).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

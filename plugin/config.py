@@ -56,18 +56,24 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
     app_url = environ.get("APP_URL", "")
     if not app_url.startswith("https://"):
         problems.append("APP_URL must be the app's public https:// base URL")
-    allowed_saleors = env_list("ALLOWED_SALEOR_URLS", "", environ)
-    if not allowed_saleors:
+    allowed = env_list("ALLOWED_SALEOR_URLS", "", environ)
+    if not allowed:
         problems.append("ALLOWED_SALEOR_URLS is missing (patterns of Saleor API URLs to accept)")
-    elif "*" in allowed_saleors:
+    elif "*" in allowed:
         # any Saleor at all could install the app and have it call out on its behalf
         problems.append("ALLOWED_SALEOR_URLS must name the Saleors to accept, not '*'")
-    if env_bool("ALLOW_PRIVATE_SALEOR_URLS", False, environ):
-        problems.append("ALLOW_PRIVATE_SALEOR_URLS must be off")
+    if env_bool("ALLOW_PRIVATE_SALEOR_URLS", False, environ) and any("*" in p for p in allowed):
+        # A Saleor on the operator's own network is fine once named exactly; a pattern would
+        # let anyone who can reach /api/register point the app at internal addresses.
+        problems.append("ALLOW_PRIVATE_SALEOR_URLS must be off unless ALLOWED_SALEOR_URLS "
+                        "names exact Saleor API URLs (no *)")
     if env_bool("DEMO_SALEOR", False, environ):
         problems.append("DEMO_SALEOR must be off")
     if not environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         problems.append("DATABASE_URL must point at PostgreSQL")
+    if not environ.get("CELERY_BROKER_URL", "").strip():
+        # Inline work would run inside web workers, and nothing periodic would ever run.
+        problems.append("CELERY_BROKER_URL is missing (e.g. redis://host:6379/0)")
     if environ.get("RATE_LIMIT_STORE", "database").strip().lower() != "database":
         # per-process counters would let N web workers allow N times every limit
         problems.append("RATE_LIMIT_STORE must be 'database' (one count for all workers)")

@@ -19,6 +19,7 @@ from plugin.config import (
     env_list,
     production_problems,
 )
+from plugin.periodic import beat_schedule
 
 # Where the app keeps its state (embedded SQLite, the demo Saleor's key, collected static files):
 # `VAR_DIR`, else `var/` in the directory the app is started from (the checkout's top for `make
@@ -50,8 +51,17 @@ WEBHOOK_LEGACY_HMAC_SECRET = os.environ.get("WEBHOOK_LEGACY_HMAC_SECRET", "")
 # An unknown `kid` refreshes an installation's JWKS at most this often.
 JWKS_REFRESH_MIN_SECONDS = int(os.environ.get("JWKS_REFRESH_MIN_SECONDS", "60"))
 
-# Background work: inline (after commit) unless a broker is configured.
+# Background work: inline (after commit) unless a broker is configured. `make run` sets a
+# SQLite broker in VAR_DIR; production sets Redis. Periodic work: plugin/periodic.py.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+if CELERY_BROKER_URL.startswith("sqla+sqlite"):
+    # The web process and the worker share the file: wait for its lock instead of failing.
+    # (kombu hands these options to SQLAlchemy's create_engine; it polls once a second.)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every beat interval times this (e.g. 0.01 in a test: the 5-minute release runs every 3 s).
+PERIODIC_SECONDS_SCALE = float(os.environ.get("PERIODIC_SECONDS_SCALE", "1"))
+CELERY_BEAT_SCHEDULE = beat_schedule(scale=PERIODIC_SECONDS_SCALE)
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 
 DEMO_SALEOR_API_URL = os.environ.get("DEMO_SALEOR_API_URL", "http://demo.saleor.localhost/graphql/")
@@ -178,12 +188,7 @@ if APP_ENV == "production":
 from plugin.messages.config import email_settings  # noqa: E402
 
 globals().update(email_settings(os.environ))
-# Rewards: the periodic release of due holds (Celery beat), and what a point is worth.
-CELERY_BEAT_SCHEDULE = {
-    "rewards-tick": {"task": "rewards.tick", "schedule": 300.0},
-    # voucher codes flagged as computable: replaced in Saleor once their voucher exists
-    "rewards-rotate-codes": {"task": "rewards.rotate_codes", "schedule": 3600.0},
-}
+# Rewards: what a point is worth, and where points are spent.
 REWARDS_POINT_VALUE = os.environ.get("REWARDS_POINT_VALUE", "0.01")
 REWARDS_POINTS_CURRENCY = os.environ.get("REWARDS_POINTS_CURRENCY", "USD")
 REWARDS_DEFAULT_CHANNEL = os.environ.get("REWARDS_DEFAULT_CHANNEL", "default-channel")

@@ -34,3 +34,13 @@ def token_decrypt(*, encrypted: str) -> str:
         return _fernet().decrypt(encrypted.encode("ascii")).decode()
     except InvalidToken as error:
         raise TokenDecryptionError("app token unreadable with FIELD_ENCRYPTION_KEY") from error
+
+
+def token_reencrypt(*, encrypted: str) -> str:
+    """The same token encrypted with the first key (MultiFernet.rotate), for a key rotation."""
+    if not encrypted:
+        return ""
+    try:
+        return _fernet().rotate(encrypted.encode("ascii")).decode("ascii")
+    except InvalidToken as error:
+        raise TokenDecryptionError("app token unreadable with FIELD_ENCRYPTION_KEY") from error

@@ -157,13 +157,19 @@ def deliveries_requeue(*, delivery_ids: Iterable[int] | None = None, dead: bool 
                            updated_at=timezone.now())
 
 
-def deliveries_due_ids(*, now=None) -> list[int]:
-    """Deliveries waiting for work: new ones and failed ones whose backoff has passed."""
+def deliveries_due_ids(*, now=None, received_before=None) -> list[int]:
+    """Deliveries waiting for work: new ones and failed ones whose backoff has passed.
+
+    `received_before` leaves out new deliveries received since then: their own task is still
+    queued, and queueing them again on every sweep would snowball a backlog.
+    """
     now = now or timezone.now()
+    received = Q(status=DeliveryStatus.RECEIVED)
+    if received_before is not None:
+        received &= Q(received_at__lte=received_before)
     return list(
         WebhookDelivery.objects.filter(
-            Q(status=DeliveryStatus.RECEIVED)
-            | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
+            received | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
         ).order_by("id").values_list("id", flat=True)
     )
 

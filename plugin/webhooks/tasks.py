@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
 
 from plugin.webhooks.models import DeliveryStatus
 from plugin.webhooks.services import (
@@ -26,11 +29,16 @@ def process_delivery(self, delivery_id: int, event: str | None = None) -> str | 
     return outcome.status
 
 
+# A new delivery still unprocessed after this long lost its task (e.g. the broker was down).
+STRANDED_AFTER = timedelta(minutes=5)
+
+
 @shared_task(name="webhooks.sweep")
 def sweep_deliveries() -> int:
-    """Celery beat's periodic pass: queue due deliveries and ones a dead worker left behind."""
+    """Celery beat's periodic pass: queue failed deliveries whose backoff has passed, ones a
+    dead worker left behind, and new ones whose task was lost."""
     deliveries_release_stuck()
-    due = deliveries_due_ids()
+    due = deliveries_due_ids(received_before=timezone.now() - STRANDED_AFTER)
     for delivery_id in due:
         process_delivery.apply_async(kwargs={"delivery_id": delivery_id})
     return len(due)

@@ -20,6 +20,7 @@ SAFE = {
     "APP_URL": "https://referrals.example.com",
     "ALLOWED_SALEOR_URLS": "https://*.saleor.cloud/graphql/",
     "DATABASE_URL": "postgres://referrals@db.example.com/referrals",
+    "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
 }
 
 
@@ -55,11 +56,21 @@ def test_a_safe_production_configuration_has_no_problems():
         ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "must point at PostgreSQL"),
         ({"DEMO_SALEOR": "1"}, "DEMO_SALEOR must be off"),
         ({"RATE_LIMIT_STORE": "memory"}, "RATE_LIMIT_STORE must be 'database'"),
+        ({"CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL is missing"),
     ],
 )
 def test_each_unsafe_setting_is_named(change, problem):
     problems = production_problems({**SAFE, **change})
     assert len(problems) == 1 and problem in problems[0]
+
+
+def test_a_private_saleor_is_allowed_in_production_only_when_named_exactly():
+    private = {**SAFE, "ALLOW_PRIVATE_SALEOR_URLS": "1"}
+    exact = {**private, "ALLOWED_SALEOR_URLS": "http://saleor-api:8000/graphql/"}
+
+    assert production_problems(exact) == []
+    assert production_problems({**exact, "ALLOWED_SALEOR_URLS": "http://saleor-*:8000/graphql/"})
+    assert production_problems({**exact, "ALLOWED_SALEOR_URLS": "*"})
 
 
 def test_production_refuses_to_start_with_debug_and_missing_keys():

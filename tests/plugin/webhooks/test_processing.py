@@ -242,14 +242,19 @@ def test_the_celery_sweep_queues_due_and_stranded_deliveries(client, captured_in
     from plugin.webhooks import tasks
 
     only(Recorder())
-    post(client, captured_delivery("ORDER_PAID", 1))  # stored, never processed
-    post(client, captured_delivery("ORDER_CREATED", 1))
-    WebhookDelivery.objects.filter(pk=WebhookDelivery.objects.order_by("id").last().pk).update(
-        status=DeliveryStatus.PROCESSING, updated_at=timezone.now() - timedelta(hours=1)
+    post(client, captured_delivery("ORDER_PAID", 1))  # stored an hour ago, its task lost
+    post(client, captured_delivery("ORDER_CREATED", 1))  # a worker died processing it
+    post(client, captured_delivery("ORDER_UPDATED", 1))  # just stored: its task is queued
+    lost, stranded, fresh = WebhookDelivery.objects.order_by("id")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    WebhookDelivery.objects.filter(pk=lost.pk).update(received_at=an_hour_ago)
+    WebhookDelivery.objects.filter(pk=stranded.pk).update(
+        status=DeliveryStatus.PROCESSING, updated_at=an_hour_ago
     )
     queued = []
     monkeypatch.setattr(tasks.process_delivery, "apply_async",
                         lambda kwargs: queued.append(kwargs["delivery_id"]))
 
     assert tasks.sweep_deliveries() == 2
-    assert queued == list(WebhookDelivery.objects.order_by("id").values_list("id", flat=True))
+    assert queued == [lost.pk, stranded.pk]
+    assert fresh.status == DeliveryStatus.RECEIVED  # still waiting, but not queued a second time

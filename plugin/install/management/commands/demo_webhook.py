@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("event", help="e.g. ORDER_PAID")
         parser.add_argument("--number", type=int, default=1, help="which capture of that event")
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        parser.add_argument("--base-url", default="http://127.0.0.1:8070")
 
     def handle(self, *args, event: str, number: int, base_url: str, **options) -> None:
         event = event.upper()
