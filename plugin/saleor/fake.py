@@ -118,6 +118,10 @@ class FakeSaleor:
             _Failure(count, kind, status, _pascal(operation) if operation else None)
         )
 
+    def recover(self) -> None:
+        """Failures still planned by `fail_next` are dropped: Saleor answers normally again."""
+        self._failures.clear()
+
     def client(self, token: str | None = "app-token", **options: Any) -> SaleorClient:
         """A `SaleorClient` wired to this fake, with no real sleeping between retries."""
         options.setdefault("sleep", lambda _seconds: None)
