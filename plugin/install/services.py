@@ -80,7 +80,9 @@ def installation_register(
     if not auth_token or not isinstance(auth_token, str) or len(auth_token) > MAX_TOKEN_LENGTH:
         raise RegistrationError("auth_token is missing or malformed", 400)
     try:
-        saleor_url_check(
+        # From here on the URL is in its one canonical spelling: `HTTP://…:08000` and
+        # `http://…:8000/` are the same Saleor, so they must be the same installation.
+        saleor_api_url = saleor_url_check(
             url=saleor_api_url,
             patterns=settings.ALLOWED_SALEOR_URLS,
             allow_private=settings.ALLOW_PRIVATE_SALEOR_URLS,

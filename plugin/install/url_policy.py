@@ -3,7 +3,8 @@
 A pattern is `scheme://host[:port]/path` where `*` in the host matches one or more DNS labels
 and `*` in the path matches anything; a lone `*` allows every URL. Whatever the patterns say,
 hosts that resolve to private, loopback, link-local or otherwise non-public addresses are
-refused unless private addresses are explicitly allowed.
+refused unless private addresses are explicitly allowed. The URL is checked, and returned, in its
+canonical spelling (`plugin.saleor.api_url`), so no other spelling can slip past a pattern.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import socket
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 from urllib.parse import SplitResult, urlsplit
+
+from plugin.saleor.api_url import NotASaleorApiUrl, saleor_api_url_canonical
 
 Resolver = Callable[[str, int], list[str]]
 _HOST_LABEL = re.compile(r"^[a-z0-9-]{1,63}$")
@@ -88,9 +91,12 @@ def saleor_url_check(
     allow_private: bool,
     resolve: Resolver = resolve_addresses,
 ) -> str:
-    """Returns the URL if it may install the app, else raises `SaleorUrlRefused`."""
-    if len(url) > 512:
-        raise SaleorUrlRefused("the Saleor API URL is too long")
+    """Returns the URL's canonical spelling if it may install the app, else raises
+    `SaleorUrlRefused`."""
+    try:
+        url = saleor_api_url_canonical(url)
+    except NotASaleorApiUrl as error:
+        raise SaleorUrlRefused(error.reason) from error
     parts = _parts(url)
     host = (parts.hostname or "").lower()
     if not _host_is_valid(host):

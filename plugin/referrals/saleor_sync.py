@@ -15,6 +15,8 @@ from typing import Any
 
 from plugin.referrals.models import ReferralCode
 from plugin.referrals.selectors import referral_settings_get
+from plugin.saleor.answers import code_already_exists
+from plugin.saleor.vouchers import voucher_by_code
 
 logger = logging.getLogger(__name__)
 VOUCHER_NAME = "Referral code"
@@ -62,10 +64,15 @@ def _voucher_create(*, code: ReferralCode, client: Any) -> bool:
             "voucherCreate",
         )
     except SaleorMutationError as error:
-        if "ALREADY_EXISTS" in error.codes:
+        if not code_already_exists(error):
+            raise
+        # Ours if an attempt whose answer was lost made it (it bears our name); else the
+        # merchant's own voucher, which the app never touches.
+        found = voucher_by_code(client=client, code=code.code)
+        if found is None or found.get("name") != f"{VOUCHER_NAME} {code.code}":
             logger.info("referral code %s already exists in Saleor; left as it is", code.code)
             return False
-        raise
+        result = {"voucher": found}
     code.saleor_voucher_id = result["voucher"]["id"]
     code.saleor_voucher_percent = None  # created, not yet listed in any channel
     code.save(update_fields=["saleor_voucher_id", "saleor_voucher_percent"])

@@ -9,6 +9,7 @@ CHECKOUT_EVENTS = ("CHECKOUT_CREATED", "CHECKOUT_UPDATED")
 CUSTOMER_EVENTS = ("CUSTOMER_CREATED", "ACCOUNT_CONFIRMED", "CUSTOMER_METADATA_UPDATED")
 
 for _event in CHECKOUT_EVENTS:
-    register_handler(_event, checkout_discount.handle_checkout_delivery)
+    # it calls Saleor step by step, recording each step as it goes (see plugin.referrals.locks)
+    register_handler(_event, checkout_discount.handle_checkout_delivery, own_transactions=True)
 for _event in CUSTOMER_EVENTS:
     register_handler(_event, attribution.handle_customer_delivery)

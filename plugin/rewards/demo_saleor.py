@@ -9,6 +9,7 @@ check what exists in "Saleor" after a run.
 from __future__ import annotations
 
 import base64
+import copy
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -89,7 +90,9 @@ class RewardsSaleorState:
     gift_cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     vouchers: dict[str, dict[str, Any]] = field(default_factory=dict)
     sent_to: list[tuple[str, str]] = field(default_factory=list)  # (e-mail, gift card id)
-    checkout_codes: dict[str, str] = field(default_factory=dict)  # checkout id -> voucher code
+    checkouts: dict[str, dict[str, Any]] = field(default_factory=dict)  # else the captured one
+    # checkout id -> the voucher code the app put on it (None: the app took it off again)
+    checkout_codes: dict[str, str | None] = field(default_factory=dict)
     _next: int = 100
 
     def install(self, fake) -> RewardsSaleorState:
@@ -109,6 +112,7 @@ class RewardsSaleorState:
         fake.on("voucher_code_delete", self.voucher_code_delete)
         fake.on("checkout_add_promo_code", self.checkout_add_promo_code)
         fake.on("checkout_remove_promo_code", self.checkout_remove_promo_code)
+        fake.on("checkout_get", self.checkout_get)
         return self
 
     def _new_pk(self) -> int:
@@ -351,6 +355,21 @@ class RewardsSaleorState:
         return {"voucherDelete": {"voucher": {"id": variables["id"]}, "errors": []}}
 
     # --- checkouts (only the promo code the app puts on them) ----------------------------
+    def checkout_get(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """The checkout as set in `checkouts` or as the captures last saw it, with the code the
+        app's calls left on it."""
+        from plugin.saleor.canned import answer
+
+        checkout = copy.deepcopy(self.checkouts.get(variables["id"])) or (
+            (answer("CheckoutGet", variables) or {}).get("checkout")
+        )
+        if checkout is not None and variables["id"] in self.checkout_codes:
+            code = self.checkout_codes[variables["id"]]
+            checkout["voucherCode"] = code
+            voucher = {**(checkout.get("voucher") or {}), "code": code}
+            checkout["voucher"] = voucher if code else None
+        return {"checkout": checkout}
+
     def checkout_add_promo_code(self, variables: dict[str, Any]) -> dict[str, Any]:
         code = variables["promoCode"]
         if not any(code in self._codes(v) for v in self.vouchers.values()):
@@ -375,8 +394,12 @@ class RewardsSaleorState:
         }
 
     def checkout_remove_promo_code(self, variables: dict[str, Any]) -> dict[str, Any]:
-        if self.checkout_codes.get(variables["id"]) == variables["promoCode"]:
-            del self.checkout_codes[variables["id"]]
+        if self.checkout_codes.get(variables["id"]) != variables["promoCode"]:
+            # Saleor 3.24's answer for a voucher code that is not on the checkout
+            error = {"field": "promoCode", "code": "INVALID",
+                     "message": "Cannot remove a voucher not attached to this checkout."}
+            return {"checkoutRemovePromoCode": {"checkout": None, "errors": [error]}}
+        self.checkout_codes[variables["id"]] = None  # taken off: reads show no code
         return {
             "checkoutRemovePromoCode": {
                 "checkout": {"id": variables["id"], "voucherCode": None},

@@ -1,7 +1,9 @@
 """A small synchronous client for Saleor's GraphQL API: named documents, retries, typed errors.
 
 Retries with exponential backoff only on network errors, timeouts and 5xx; never on 4xx or
-GraphQL errors, which a second try would not fix.
+GraphQL errors, which a second try would not fix. Only what a repeat cannot double is resent
+after an answer was lost: queries and the mutations `documents.RETRY_SAFE_MUTATIONS` names. Any
+request that never reached Saleor (connection refused, connect timeout) may be sent again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from plugin.saleor.errors import (
     SaleorError,
     SaleorGraphQLError,
     SaleorMutationError,
+    SaleorOutcomeUnknown,
     SaleorUnavailable,
 )
 
@@ -30,6 +33,7 @@ __all__ = [
     "SaleorError",
     "SaleorGraphQLError",
     "SaleorMutationError",
+    "SaleorOutcomeUnknown",
     "SaleorUnavailable",
 ]
 
@@ -110,17 +114,24 @@ class SaleorClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _post(self, body: dict[str, Any], operation: str) -> httpx.Response:
+    def _post(self, body: dict[str, Any], operation: str, *, retry_safe: bool) -> httpx.Response:
         attempt = 0
         while True:
             try:
                 response = self._http.post(self.api_url, json=body)
             except httpx.TransportError as exc:  # connect/read errors and timeouts
                 failure = f"{type(exc).__name__}"
+                # Refused or never connected: Saleor did not see the request, a resend is safe.
+                reached = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
             else:
                 if response.status_code < 500:
                     return response
-                failure = f"HTTP {response.status_code}"
+                failure, reached = f"HTTP {response.status_code}", True
+            if reached and not retry_safe:
+                raise SaleorOutcomeUnknown(
+                    f"{operation}: Saleor at {self.api_url} unavailable after the request was "
+                    f"sent ({failure}); not repeated, as a repeat could do it twice"
+                )
             if attempt >= self.retries:
                 raise SaleorUnavailable(
                     f"{operation}: Saleor at {self.api_url} unavailable after "
@@ -140,7 +151,7 @@ class SaleorClient:
             "variables": variables or {},
         }
         operation = document.operation_name
-        response = self._post(body, operation)
+        response = self._post(body, operation, retry_safe=document.retry_safe)
         if response.status_code in (401, 403):
             raise SaleorAuthError(f"{operation}: HTTP {response.status_code} from Saleor")
         try:

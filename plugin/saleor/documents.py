@@ -32,6 +32,17 @@ def _graphql_files(folder: Traversable) -> list[Traversable]:
                   key=lambda p: p.name)
 
 
+# Mutations a repeat cannot double, so the client may resend them after a lost answer: each
+# carries a key of the app's own or sets a state. Every other mutation is sent once per call.
+RETRY_SAFE_MUTATIONS: dict[str, str] = {
+    "voucher_create": "addCodes holds the app's random code: a repeat answers ALREADY_EXISTS",
+    "voucher_add_codes": "the codes are the app's keys: a repeat answers ALREADY_EXISTS",
+    "voucher_channel_listing_update": "sets the voucher's value in a channel",
+    "customer_metadata_update": "sets metadata keys to values",
+    "private_metadata_update": "sets private metadata keys to values",
+}
+
+
 class UnknownDocument(KeyError):
     """No `documents/<name>.graphql`."""
 
@@ -44,6 +55,7 @@ class Document:
     operation_name: str  # e.g. "OrderGet"
     operation_type: str  # "query" | "mutation"
     text: str  # the operation plus the fragments it uses
+    retry_safe: bool = False  # a query, or a mutation in RETRY_SAFE_MUTATIONS
 
 
 class _SpreadCollector(Visitor):
@@ -113,4 +125,5 @@ def load_document(name: str) -> Document:
         operation_name=operation.name.value,  # type: ignore[union-attr]
         operation_type=operation.operation.value,
         text=print_ast(document),
+        retry_safe=operation.operation.value == "query" or name in RETRY_SAFE_MUTATIONS,
     )

@@ -13,6 +13,12 @@ class SaleorUnavailable(SaleorError):
     """Network errors, timeouts or 5xx that outlasted the retries: try again later."""
 
 
+class SaleorOutcomeUnknown(SaleorUnavailable):
+    """A mutation was sent and no answer came back (read timeout, 5xx): Saleor may have done it.
+
+    Not repeated blindly; the caller re-reads Saleor (or lets the delivery retry, which does)."""
+
+
 class SaleorAuthError(SaleorError):
     """HTTP 401/403, or a GraphQL `PermissionDenied`: the token is wrong or lacks a permission."""
 

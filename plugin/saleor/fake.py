@@ -105,13 +105,22 @@ class FakeSaleor:
         status: int = 503,
         timeout: bool = False,
         network: bool = False,
+        lost_answer: bool = False,
         operation: str | None = None,
     ) -> None:
-        """The next `count` matching requests fail (5xx by default, or timeout/network error)."""
-        kind = "timeout" if timeout else "network" if network else "status"
+        """The next `count` matching requests fail (5xx by default, or timeout/network error).
+
+        `lost_answer`: Saleor does the work, then the answer never arrives (a read timeout)."""
+        kind = (
+            "lost" if lost_answer else "timeout" if timeout else "network" if network else "status"
+        )
         self._failures.append(
             _Failure(count, kind, status, _pascal(operation) if operation else None)
         )
+
+    def recover(self) -> None:
+        """Failures still planned by `fail_next` are dropped: Saleor answers normally again."""
+        self._failures.clear()
 
     def client(self, token: str | None = "app-token", **options: Any) -> SaleorClient:
         """A `SaleorClient` wired to this fake, with no real sleeping between retries."""
@@ -178,8 +187,14 @@ class FakeSaleor:
             )
         )
         failure = self._failure_for(name)
-        if failure:
+        if failure and failure.kind != "lost":
             return self._fail(failure, request)
+        answer = self._answer(name, variables, document)
+        if failure:  # the work is done (a handler's state changed), the answer is lost
+            raise httpx.ReadTimeout("simulated timeout after Saleor did the work", request=request)
+        return answer
+
+    def _answer(self, name: str, variables: dict[str, Any], document: Any) -> httpx.Response:
         if name in self._handlers:
             answer = self._handlers[name](variables)
             if isinstance(answer, httpx.Response):
@@ -192,7 +207,7 @@ class FakeSaleor:
 
     @staticmethod
     def _fail(failure: _Failure, request: httpx.Request) -> httpx.Response:
-        if failure.kind == "timeout":
+        if failure.kind in ("timeout", "lost"):
             raise httpx.ReadTimeout("simulated timeout", request=request)
         if failure.kind == "network":
             raise httpx.ConnectError("simulated connection refused", request=request)

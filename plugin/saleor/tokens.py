@@ -13,6 +13,7 @@ import jwt
 from jwt.api_jws import PyJWS
 from jwt.api_jwt import PyJWT
 
+from plugin.saleor.api_url import saleor_api_url_or_none
 from plugin.saleor.signatures import ALGORITHM, SignatureError, signing_key
 
 LEEWAY = timedelta(seconds=10)  # clock skew between Saleor and the app
@@ -49,7 +50,7 @@ class DashboardUser:
 
 
 def _normalised_url(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
+    return saleor_api_url_or_none(url) or (url if url.endswith("/") else url + "/")
 
 
 def _str_list(value: Any, claim: str) -> tuple[str, ...]:

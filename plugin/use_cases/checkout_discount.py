@@ -33,7 +33,9 @@ from plugin.referrals.selectors import (
     referral_facts,
 )
 from plugin.referrals.services import referral_attribute
+from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkout
 from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
+from plugin.saleor.vouchers import voucher_by_code
 from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
@@ -54,7 +56,13 @@ def _new_code() -> str:
     return secret_code(prefix="RF")
 
 
-def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> None:
+def _voucher_create(*, client: Any, row: CheckoutDiscount) -> None:
+    """Creates the row's voucher, or adopts the one an interrupted attempt made with its code.
+
+    The code is the row's random secret, stored before Saleor hears of it: Saleor holding it
+    means an earlier attempt created it (its answer lost, or its id not recorded), so that
+    voucher is found and kept, never a second one made beside it. The id is stored at once.
+    """
     for _ in range(2):
         try:
             result = client.execute_mutation(
@@ -70,17 +78,27 @@ def _voucher_create(*, client: Any, row: CheckoutDiscount, channel_id: str) -> N
                 },
                 "voucherCreate",
             )
+            voucher_id = result["voucher"]["id"]
             break
         except SaleorMutationError as error:
-            if "ALREADY_EXISTS" not in error.codes:
+            if not code_already_exists(error):
                 raise
-            # a crashed earlier attempt made it, but its id was lost: start from a fresh code
+            made = voucher_by_code(client=client, code=row.code)
+            if made is not None:
+                logger.info("referee code %s: an earlier attempt's voucher is kept", row.code)
+                voucher_id = made["id"]
+                break
+            # Saleor has the code on no voucher (a gift card's, say): another random one
             row.code = _new_code()
             row.save(update_fields=["code", "updated"])
     else:
         raise RuntimeError("could not create a fresh referee voucher code")
-    row.saleor_voucher_id = result["voucher"]["id"]
+    row.saleor_voucher_id = voucher_id
     row.save(update_fields=["saleor_voucher_id", "updated"])
+
+
+def _voucher_list(*, client: Any, row: CheckoutDiscount, channel_id: str) -> None:
+    """Gives the voucher its value in the checkout's channel; setting it twice is harmless."""
     client.execute_mutation(
         "voucher_channel_listing_update",
         {
@@ -104,11 +122,7 @@ def _remove(*, client: Any, checkout: dict, row: CheckoutDiscount | None) -> Out
         return Outcome.NOTHING
     outcome = Outcome.NOTHING
     if checkout.get("voucherCode") == row.code:
-        client.execute_mutation(
-            "checkout_remove_promo_code",
-            {"id": checkout["id"], "promoCode": row.code},
-            "checkoutRemovePromoCode",
-        )
+        _promo_code_remove(client=client, checkout_id=checkout["id"], code=row.code)
         outcome = Outcome.REMOVED
     row.state = CheckoutDiscount.State.REMOVED
     row.save(update_fields=["state", "updated"])
@@ -117,16 +131,26 @@ def _remove(*, client: Any, checkout: dict, row: CheckoutDiscount | None) -> Out
     return outcome
 
 
+def _promo_code_remove(*, client: Any, checkout_id: str, code: str) -> None:
+    """Takes the code off the checkout; Saleor saying it is not on it is the same success."""
+    try:
+        client.execute_mutation(
+            "checkout_remove_promo_code",
+            {"id": checkout_id, "promoCode": code},
+            "checkoutRemovePromoCode",
+        )
+    except SaleorMutationError as error:
+        if not promo_code_not_on_checkout(error):
+            raise
+        logger.info("checkout %s: code %s was already off it (%s)", checkout_id, code, error)
+
+
 def _typed_code_drop(*, installation: Any, client: Any, checkout: dict) -> None:
     """A typed referral code worth something in Saleor comes off when the program gives nothing."""
     from plugin.referrals.selectors import referral_settings_get
 
     if referral_settings_get(installation=installation).code_voucher_percent > 0:
-        client.execute_mutation(
-            "checkout_remove_promo_code",
-            {"id": checkout["id"], "promoCode": checkout["voucherCode"]},
-            "checkoutRemovePromoCode",
-        )
+        _promo_code_remove(client=client, checkout_id=checkout["id"], code=checkout["voucherCode"])
 
 
 def checkout_discount_reconcile(
@@ -198,7 +222,9 @@ def _reconcile(
         replaced = row.saleor_voucher_id if row is not None else ""
         row = _row_for(installation=installation, checkout=checkout, referral=referral, spec=spec)
     if not row.saleor_voucher_id:
-        _voucher_create(client=client, row=row, channel_id=(checkout.get("channel") or {})["id"])
+        _voucher_create(client=client, row=row)
+    if row.state == CheckoutDiscount.State.CREATING:  # also after an attempt stopped half-way
+        _voucher_list(client=client, row=row, channel_id=(checkout.get("channel") or {})["id"])
     try:
         client.execute_mutation(
             "checkout_add_promo_code",
@@ -273,16 +299,35 @@ def _facts(
     )
 
 
+def checkout_reread(*, client: Any, payload: dict) -> dict | None:
+    """The delivery's payload with the checkout as Saleor has it now; None once it is gone
+    (completed into an order, or deleted)."""
+    checkout_id = subject_of(payload).get("id")
+    if not checkout_id:
+        return payload
+    fresh = (client.execute("checkout_get", {"id": checkout_id}) or {}).get("checkout")
+    return {**payload, "checkout": fresh} if fresh else None
+
+
 def handle_checkout_delivery(delivery: Any) -> Outcome:
-    """Webhook handler: the installation's client and published program, then reconcile."""
+    """Webhook handler: the installation's client and published program, then reconcile.
+
+    A retried delivery's payload is older than what the failed attempt did in Saleor, so the
+    checkout is read again first and the reconcile works from that.
+    """
     from plugin.install.selectors import installation_client
     from plugin.programs.selectors import program_published
 
     published = program_published(installation=delivery.installation)
     client = installation_client(installation=delivery.installation)
+    payload = delivery.payload
+    if getattr(delivery, "attempts", 1) > 1 or getattr(delivery, "last_error", ""):
+        payload = checkout_reread(client=client, payload=payload)
+        if payload is None:
+            return Outcome.NOTHING
     return checkout_discount_reconcile(
         installation=delivery.installation,
-        payload=delivery.payload,
+        payload=payload,
         client=client,
         program=published[1] if published else None,
     )

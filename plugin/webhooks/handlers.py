@@ -4,6 +4,10 @@ Other apps plug their use cases in from a `webhook_handlers.py` module of their 
 start-up) with `@register_handler("ORDER_PAID")`. Only events the manifest declares can be handled,
 and every declared event has an entry here, even if it is only recorded. Handlers must be
 idempotent: a retried delivery runs them again.
+
+A handler that changes things in Saleor registers with `own_transactions=True`: it runs outside
+the delivery's transaction, so each of its steps (the code it is about to send, the id Saleor
+gave back) commits on its own and survives a later failure for the retry to resume from.
 """
 
 from __future__ import annotations
@@ -22,16 +26,21 @@ Handler = Callable[["WebhookDelivery"], None]
 
 # Declared event → registered handlers; an empty list means "recorded in the inbox, nothing else".
 _registry: dict[str, list[Handler]] = {event: [] for event in declared_events()}
+_own_transactions: set[Handler] = set()
 
 
-def register_handler(event: str, handler: Handler | None = None):
-    """Adds a handler for `event` (usable plainly or as a decorator); refuses undeclared events."""
+def register_handler(event: str, handler: Handler | None = None, *, own_transactions: bool = False):
+    """Adds a handler for `event` (usable plainly or as a decorator); refuses undeclared events.
+
+    `own_transactions`: the handler commits its own steps (it talks to Saleor); see above."""
     if event not in _registry:
         raise ValueError(f"{event} is not a webhook declared in manifest.json")
 
     def add(function: Handler) -> Handler:
         if function not in _registry[event]:
             _registry[event].append(function)
+        if own_transactions:
+            _own_transactions.add(function)
         return function
 
     return add(handler) if handler is not None else add
@@ -45,6 +54,10 @@ def unregister_handler(event: str, handler: Handler) -> None:
 def handlers_for(event: str) -> list[Handler]:
     """The handlers of a declared event, in registration order (KeyError if undeclared)."""
     return list(_registry[event])
+
+
+def commits_its_own_steps(handler: Handler) -> bool:
+    return handler in _own_transactions
 
 
 def handled_events() -> frozenset[str]:

@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 
 from plugin.install.models import Installation
 from plugin.install.selectors import installation_get_by_api_url
+from plugin.saleor.api_url import saleor_api_url_or_none
 
 TTL_SECONDS = 5.0
 _lock = threading.Lock()
@@ -22,7 +23,10 @@ _cache: dict[str, tuple[float, Installation]] = {}
 
 
 def active_installation(*, saleor_api_url: str) -> Installation | None:
-    """The active installation of this Saleor API URL, from the cache when fresh."""
+    """The active installation of this Saleor API URL (any spelling), from the cache when fresh."""
+    saleor_api_url = saleor_api_url_or_none(saleor_api_url) or ""
+    if not saleor_api_url:
+        return None
     now = time.monotonic()
     cached = _cache.get(saleor_api_url)
     if cached is not None and now - cached[0] < TTL_SECONDS:

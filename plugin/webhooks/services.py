@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from plugin.install.models import Installation
-from plugin.webhooks.handlers import handlers_for
+from plugin.webhooks.handlers import commits_its_own_steps, handlers_for
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -120,9 +120,17 @@ def delivery_process(
     delivery = _claim(delivery_id=delivery_id)
     if delivery is None:
         return Processed(delivery_id, None)
+    handlers = handlers_for(delivery.event)
     try:
+        # The database-only handlers succeed or fail together. Handlers that change Saleor run
+        # after them outside any transaction: what they record before and after each call to
+        # Saleor must survive a failure further on, or a retry would repeat the call.
         with transaction.atomic():
-            for handler in handlers_for(delivery.event):
+            for handler in handlers:
+                if not commits_its_own_steps(handler):
+                    handler(delivery)
+        for handler in handlers:
+            if commits_its_own_steps(handler):
                 handler(delivery)
     except Exception as error:  # a handler's failure is data: recorded, retried, never lost
         dead = delivery.attempts >= limit

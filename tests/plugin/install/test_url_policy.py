@@ -25,7 +25,8 @@ PUBLIC = resolver("93.184.216.34")
      "https://shop.saleor.cloud:443/graphql/"],
 )
 def test_urls_matching_a_pattern_pass(url):
-    assert saleor_url_check(url=url, patterns=CLOUD, allow_private=False, resolve=PUBLIC) == url
+    passed = saleor_url_check(url=url, patterns=CLOUD, allow_private=False, resolve=PUBLIC)
+    assert passed == url.replace(":443", "")  # in its canonical spelling
 
 
 @pytest.mark.parametrize(

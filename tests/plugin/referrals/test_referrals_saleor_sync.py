@@ -91,6 +91,8 @@ def test_a_code_the_merchant_already_has_in_saleor_is_left_alone(installation, f
             }
         },
     )
+    merchants = {"id": "Vm91Y2hlcjox", "name": "Spring sale", "code": "ALICE-REF"}
+    fake.on("vouchers_by_code", data={"vouchers": {"edges": [{"node": merchants}]}})
     code = referral_code_create(
         installation=installation, customer_id="", email="a@example.com", code="ALICE-REF"
     )
@@ -149,3 +151,17 @@ def test_a_new_typed_value_reprices_every_active_code_once(
         referral_settings_update(installation=installation, code_voucher_percent=Decimal("0"))
     assert [m.operation_name for m in fake.mutations()[before + 2:]] == ["VoucherDelete"] * 2
     assert set(ReferralCode.objects.values_list("saleor_voucher_id", flat=True)) == {""}
+
+
+def test_a_code_voucher_whose_answer_was_lost_is_found_and_kept(installation, fake_saleor):
+    from plugin.rewards.demo_saleor import RewardsSaleorState
+
+    shop = RewardsSaleorState().install(fake_saleor)
+    code = referral_code_create(
+        installation=installation, customer_id="", email="a@example.com", code="ALICE-REF"
+    )
+    fake_saleor.fail_next(1, lost_answer=True, operation="voucher_create")
+    referral_code_publish(code=code, client=fake_saleor.client())
+    (voucher,) = shop.vouchers.values()  # one voucher: the resend answered ALREADY_EXISTS
+    assert code.saleor_voucher_id == voucher["id"]  # ours, so deactivating will delete it
+    assert voucher["channelListings"]

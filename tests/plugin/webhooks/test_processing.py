@@ -258,3 +258,39 @@ def test_the_celery_sweep_queues_due_and_stranded_deliveries(client, captured_in
     assert tasks.sweep_deliveries() == 2
     assert queued == [lost.pk, stranded.pk]
     assert fresh.status == DeliveryStatus.RECEIVED  # still waiting, but not queued a second time
+
+
+
+def test_steps_of_a_handler_that_calls_saleor_survive_a_later_failure(
+    client, captured_installation, only, run_tasks, monkeypatch
+):
+    """Database-only handlers fail together; a Saleor-side handler's own steps stay recorded."""
+    from plugin.webhooks import services
+
+    def database_only(delivery):
+        Installation.objects.filter(pk=delivery.installation.pk).update(domain="handled")
+
+    def calls_saleor(delivery):
+        # the step it records before/after a call to Saleor, then a failure further on
+        Installation.objects.filter(pk=delivery.installation.pk).update(app_id="step-recorded")
+        raise RuntimeError("Saleor unavailable after the step")
+
+    only(database_only, calls_saleor)
+    monkeypatch.setattr(services, "commits_its_own_steps", lambda handler: handler is calls_saleor)
+    deliver(client, run_tasks=run_tasks)
+
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.FAILED
+    captured_installation.refresh_from_db()
+    assert captured_installation.app_id == "step-recorded"
+    assert captured_installation.domain == "handled"  # committed before the Saleor step ran
+
+
+def test_checkout_handlers_are_the_ones_committing_their_own_steps():
+    from plugin.use_cases.checkout_discount import handle_checkout_delivery
+    from plugin.webhooks.handlers import commits_its_own_steps, handled_events, handlers_for
+
+    own = {event for event in handled_events()
+           for handler in handlers_for(event) if commits_its_own_steps(handler)}
+    assert own == {"CHECKOUT_CREATED", "CHECKOUT_UPDATED"}
+    assert all(commits_its_own_steps(h) == (h is handle_checkout_delivery)
+               for event in own for h in handlers_for(event))
