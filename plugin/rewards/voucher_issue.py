@@ -14,6 +14,7 @@ from typing import Any
 
 from plugin.rewards.voucher_products import free_product_voucher_input, product_id_for_slug
 from plugin.saleor.errors import SaleorMutationError
+from plugin.saleor.vouchers import voucher_by_code
 
 
 class VoucherCodeTaken(RuntimeError):
@@ -41,15 +42,6 @@ def channel_id(client, slug: str) -> str:
 def voucher_codes(voucher: dict[str, Any]) -> list[dict[str, Any]]:
     """The voucher's code nodes (`id`, `code`, `used`, `isActive`)."""
     return [edge["node"] for edge in ((voucher.get("codes") or {}).get("edges") or [])]
-
-
-def voucher_with_code(client, code: str) -> dict | None:
-    found = client.execute("vouchers_by_code", {"code": code}) or {}
-    for edge in (found.get("vouchers") or {}).get("edges") or []:
-        node = edge["node"]
-        if code in [c["code"] for c in voucher_codes(node)] or node.get("code") == code:
-            return node
-    return None
 
 
 def _value_type(payload: dict) -> str:
@@ -103,7 +95,7 @@ def _voucher_create(*, client, payload: dict, code: str) -> dict:
 def voucher_issue(*, client, payload: dict, checkpoint: Callable[[str], None]) -> dict:
     """A single-use voucher with the item's stored code, made once and listed in its channel."""
     code = payload["code"]
-    voucher = voucher_with_code(client, code)
+    voucher = voucher_by_code(client=client, code=code)
     checkpoint("after_lookup")
     if voucher is not None and not voucher_is_ours(voucher, payload):
         raise VoucherCodeTaken(code)
