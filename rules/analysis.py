@@ -6,10 +6,11 @@ and prove a fixed reward stays under the order total; costs give the worst case 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 
 from rules import ast
+from rules.source import Span
 
 Ranges = dict[str, "Range"]
 
@@ -118,6 +119,12 @@ class Cost:
         return Cost(self.fixed + other.fixed, self.percent + other.percent,
                     self.unbounded or other.unbounded)
 
+    def at(self, base: Decimal) -> Decimal | None:
+        """The worst case on an order of total `base`; None when unbounded."""
+        if self.unbounded:
+            return None
+        return self.fixed + self.percent * base / 100
+
     def capped(self, cap: Decimal) -> Cost:
         """A `max` modifier or a fixed per-order cap bounds everything to `cap`."""
         if self.unbounded or self.percent > 0 or self.fixed > cap:
@@ -142,6 +149,19 @@ class Cost:
         if self.percent:
             parts.append(f"{self.percent}% of order total")
         return " + ".join(parts)
+
+
+def node_count(node: object) -> int:
+    """How many AST nodes `node` holds: a bound on the roundings its arithmetic can make."""
+    count, stack = 0, [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend(item)
+        elif is_dataclass(item) and not isinstance(item, Span | type):
+            count += 1
+            stack.extend(getattr(item, f.name) for f in fields(item))
+    return count
 
 
 def max_cost(a: Cost, b: Cost) -> Cost:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rules import ast
-from rules.analysis import Bound, Cost, Range, Ranges, max_cost, money_bound, narrow
+from rules.analysis import Bound, Cost, Range, Ranges, max_cost, money_bound, narrow, node_count
 from rules.contests import gives_in
 from rules.decl_check import DeclarationChecker
 from rules.expr_check import ERROR, MAX_DEPTH, Typed
 from rules.facts import Trigger
+from rules.guard import RuleBound
 from rules.overlap import overlap_message, overlapping_rules
 from rules.printer import expr_text, reward_text
 from rules.program_data import RuleInfo
@@ -35,6 +36,8 @@ class CheckOutcome:
     examples: list = field(default_factory=list)
     costs: dict[Trigger, Cost] = field(default_factory=dict)
     exceeding: list[int] = field(default_factory=list)  # lines of rewards that can exceed the total
+    bounds: dict[int, RuleBound] = field(default_factory=dict)  # each rule's worst case, by line
+    ceiling: Decimal | None = None  # `ceiling 1000 USD`, as written
 
 
 class Checker(DeclarationChecker):
@@ -56,6 +59,7 @@ class Checker(DeclarationChecker):
             self.check_currency(node.header.currency, node.header.currency_span or node.span)
             self.header_currency = node.header.currency
         outcome = CheckOutcome(node, None, self.diagnostics)
+        ceilings: list[ast.CeilingDecl] = []
         for item in node.items:
             self.scopes = [{}]
             self.trigger = None
@@ -64,10 +68,20 @@ class Checker(DeclarationChecker):
                 outcome.rules.append(info)
                 previous = outcome.costs.get(info.trigger, Cost())
                 outcome.costs[info.trigger] = previous + cost
+                same_line = outcome.bounds.get(info.line)
+                slack = node_count(item)
+                outcome.bounds[info.line] = RuleBound(cost, slack) if same_line is None else (
+                    RuleBound(same_line.cost + cost, same_line.slack + slack))
             elif isinstance(item, ast.LimitDecl):
                 outcome.limits.append(self.limit(item))
             elif isinstance(item, ast.BudgetDecl):
                 outcome.budgets.append(self.budget(item))
+            elif isinstance(item, ast.CeilingDecl):
+                if ceilings:
+                    self.error(item.span, "a program has one ceiling",
+                               f"the first is at line {ceilings[0].span.line}")
+                ceilings.append(item)
+                outcome.ceiling = self.money_amount(item.amount, "a ceiling") or outcome.ceiling
             elif isinstance(item, ast.Contest):
                 outcome.contests.append(self.contest(item))
         # Examples last: their money defaults to the currency the rules settled on.
@@ -254,6 +268,12 @@ class Checker(DeclarationChecker):
                        "on later triggers give `… off next order` (a voucher)")
         is_money = typed.type is Type.MONEY or (typed.type in NUMERIC and typed.const is not None)
         if typed.type is Type.PERCENT:
+            if spec.kind in ("discount", "voucher") and typed.const is not None and (
+                    typed.const > 100):
+                what = "a voucher" if spec.kind == "voucher" else "a discount"
+                self.error(spec.value.span, f"{what} takes at most 100% off, not "
+                                            f"{typed.const}%")
+                return Cost()
             if spec.kind == "amount" and self.trigger is not None and (
                 self.trigger not in ORDER_TRIGGERS
             ):

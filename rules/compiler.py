@@ -20,9 +20,11 @@ from rules.compile_reward import reward_maker
 from rules.decision import Decision, Reward
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
+from rules.money import MoneyError
 from rules.printer import give_value_text
 from rules.program_data import RuleInfo
 from rules.schema import Missing
+from rules.source import EvaluationError
 from rules.values import compare
 
 # A statement: (facts, env, rewards so far) -> the `hold` it set, if any.
@@ -81,7 +83,11 @@ class CompiledEvaluator:
             rule(facts, rewards)
         if self._caps:
             rewards = self._apply_caps(facts, rewards)
-        return Decision(tuple(rewards), (), (), program_hash)
+        try:
+            kept, refused = self._fallback.guard.apply(rewards, facts)
+        except MoneyError as exc:  # an order whose figures mix currencies
+            raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
+        return Decision(tuple(kept), (), (), program_hash, refused)
 
     def _apply_caps(self, facts: Facts, rewards: list[Reward]) -> list[Reward]:
         """Per-order caps (`limit reward at most 10% of order_total`), in written order."""

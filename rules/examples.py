@@ -185,6 +185,8 @@ def check_expectations(decision: Decision, expectations: list[ast.Expectation],
     unmatched = list(decision.rewards)
     mentioned: set[str] = set()
     got = ", ".join(r.describe() for r in decision.rewards) or "nothing"
+    if decision.refused:  # say why an expected reward is missing
+        got += " (" + "; ".join(r.describe() for r in decision.refused) + ")"
     for exp in expectations:
         if exp.hint is not None:
             if not any(exp.hint in h for h in decision.hints):
@@ -250,9 +252,10 @@ def _matches(give: ast.Give, reward: Reward, currency: str) -> bool:
 
 
 def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
-                 trigger: str | None = None) -> list[str]:
+                 trigger: str | None = None, refused: tuple[str, ...] = ()) -> list[str]:
     """Run facts written as one example line against `program`; returns the problems (empty
-    when every `expect` holds). Raises RulesError when the facts or expectations do not check."""
+    when every `expect` holds and each of `refused` is part of a refusal's description).
+    Raises RulesError when the facts or expectations do not check."""
     from rules.checker import Checker
     from rules.parser import parse
 
@@ -269,4 +272,10 @@ def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
     if any(d.is_error for d in checker.diagnostics):
         raise RulesError(checker.diagnostics, source)
     result = run_example(program, example)  # type: ignore[arg-type]
-    return [] if result.passed else [result.message]
+    problems = [] if result.passed else [result.message]
+    if refused:
+        seen = [r.describe() for r in program.explain(
+            example_facts(program, example)).refused]  # type: ignore[arg-type]
+        problems += [f"no refusal like \"{text}\" (refused: {'; '.join(seen) or 'nothing'})"
+                     for text in refused if not any(text in s for s in seen)]
+    return problems

@@ -15,6 +15,7 @@ from rules.caps import cap_limit, rewards_capped
 from rules.decision import Decision, Percent, Reward, TraceStep
 from rules.explain import Explanations
 from rules.facts import Facts
+from rules.guard import Guard
 from rules.money import Money, MoneyError
 from rules.printer import expr_text, give_value_text
 from rules.program_data import RuleInfo
@@ -45,9 +46,10 @@ class _Run:
 
 class Interpreter(Explanations):
     def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
-                 max_steps: int = MAX_STEPS) -> None:
+                 max_steps: int = MAX_STEPS, guard: Guard | None = None) -> None:
         self.node = node
         self.currency = currency
+        self.guard = guard if guard is not None else Guard(None, {})
         self.max_steps = max_steps
         self.rules = [
             (item, info) for item, info in zip(
@@ -69,10 +71,13 @@ class Interpreter(Explanations):
                 if rule.trigger.trigger is facts.trigger:
                     self.rule(run, rule, info)
             self.apply_caps(run)
+            kept, refused = self.guard.apply(run.rewards, facts, note=lambda refusal: (
+                run.record and run.trace.append(TraceStep(
+                    refusal.reward.rule_line, 1, "refused", refusal.describe()))))
         except (MoneyError, InvalidOperation) as exc:  # facts mixing currencies, absurd sizes
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
-        return Decision(tuple(run.rewards), tuple(run.trace), tuple(dict.fromkeys(run.hints)),
-                        program_hash)
+        return Decision(tuple(kept), tuple(run.trace), tuple(dict.fromkeys(run.hints)),
+                        program_hash, refused)
 
     # ---- rules and statements
     def rule(self, run: _Run, rule: ast.Rule, info: RuleInfo) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from rules import ast
@@ -17,6 +18,7 @@ from rules.checker import Checker, CheckOutcome
 from rules.compiler import CompiledEvaluator
 from rules.decision import Decision
 from rules.facts import Facts, Trigger
+from rules.guard import Guard
 from rules.interpreter import Interpreter
 from rules.money import Money, MoneyError, is_currency
 from rules.parser import parse_recovering
@@ -39,7 +41,7 @@ class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
     __slots__ = ("_compiled_cache", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
-                 "contests",
+                 "ceiling_declared", "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
 
@@ -54,6 +56,7 @@ class Program:
     budgets: tuple[BudgetInfo, ...]
     contests: tuple[ContestInfo, ...]
     examples: tuple[ExampleInfo, ...]
+    ceiling_declared: Decimal | None  # `ceiling 1000 USD`, else None (the currency's default)
 
     def __init__(self, source: str, filename: str, outcome: CheckOutcome) -> None:
         init = functools.partial(object.__setattr__, self)
@@ -72,7 +75,10 @@ class Program:
         init("_costs", dict(outcome.costs))
         init("_exceeding", tuple(outcome.exceeding))
         init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
-        init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules)))
+        init("ceiling_declared", outcome.ceiling)
+        guard = Guard(outcome.ceiling, dict(outcome.bounds))
+        init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules),
+                                         guard=guard))
         # The fast path means what the interpreter means (tests/rules/test_compiler_*.py).
         # Compiled on first evaluation: `check` (the editor's path) stays parse + check.
         init("_compiled_cache", None)
@@ -86,6 +92,15 @@ class Program:
     @property
     def triggers(self) -> set[Trigger]:
         return {rule.trigger for rule in self.rules}
+
+    def ceiling(self, currency: str | None = None) -> Money | None:
+        """The most one reward may be worth in `currency` (default: the program's): declared
+        with `ceiling …`, else the currency's default (rules/ceiling.py). None when neither the
+        program nor the caller names a currency."""
+        currency = currency or self.currency
+        if currency is None or not is_currency(currency):
+            return None
+        return self._interpreter.guard.ceiling_for(currency)
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -133,6 +148,7 @@ class Program:
             "worst_case_cost": worst,
             "worst_case_text": {t.value: c.text(currency) for t, c in costs.items()},
             "rules_exceeding_total": list(self._exceeding),
+            "ceiling": self.ceiling(),
             "warnings": [d.render(self.source) for d in self._warnings],
         }
 

@@ -21,7 +21,7 @@ from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.use_cases.order_discount import late_discount_make_good
-from plugin.use_cases.order_reward_record import reward_recipient, reward_record
+from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
 from rules.facts import Facts, Trigger
 
 log = logging.getLogger("plugin.use_cases.rewards")
@@ -249,7 +249,11 @@ def order_rewards_decide(
             installation=installation, referral=referral, order_payload=payload, now=at
         )
     decision = program.evaluate(facts)
-    for index, reward in enumerate(decision.rewards):
+    decided = [(reward, str(index), None) for index, reward in enumerate(decision.rewards)]
+    # Over a money bound (its base, the ceiling, its rule's worst case): to the review queue.
+    decided += [(refusal.reward, f"bound{index}", refusal.reason)
+                for index, refusal in enumerate(decision.refused)]
+    for reward, index, over_bound in decided:
         if reward.kind == "discount":
             continue  # checkout discounts are applied by the checkout use case
         to = reward_recipient(reward, order=order, referral=referral)
@@ -262,6 +266,8 @@ def order_rewards_decide(
         referral_bound = reward.recipient in ("referrer", "referee")
         if referral_bound and verdict is not None and verdict.verdict == "refuse":
             state, reason = RewardState.REFUSED, f"refused: {verdict.reason}"
+        elif over_bound is not None:
+            state, reason = bound_state(reward, over_bound)
         elif referral_bound and verdict is not None and verdict.verdict == "review":
             state, reason = RewardState.REVIEW, f"review: {verdict.reason}"
         key = f"order:{order['id']}:{trigger.value}:{reward.rule_line}:{reward.recipient}:{index}"
