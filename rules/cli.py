@@ -14,7 +14,7 @@ from rules.facts_json import FactsError
 
 def _read(path: str, err: TextIO) -> str | None:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # without a byte-order mark
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{path}: cannot read: {exc}", file=err)
         return None

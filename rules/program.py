@@ -22,6 +22,7 @@ from rules.guard import Guard
 from rules.interpreter import Interpreter
 from rules.money import Money, MoneyError, is_currency
 from rules.parser import parse_recovering
+from rules.parser.screen import BOM
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
 from rules.schema import ORDER_TRIGGERS
 from rules.source import Diagnostic, EvaluationError, RulesError, Span
@@ -199,6 +200,7 @@ def check(source: str, filename: str = "program.rules") -> CheckResult:
     """Parse and check; never raises on bad input. Cached by (source hash, filename)."""
     if not isinstance(source, str):
         raise TypeError("source must be str")
+    source = source.removeprefix(BOM)  # an editor's byte-order mark is no part of the program
     cached = _check_cached(source_hash(source), source, filename)
     return CheckResult(cached.program, list(cached.diagnostics))  # callers may edit the list
 

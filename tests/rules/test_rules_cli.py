@@ -140,3 +140,12 @@ def test_eval_prints_a_refused_reward_with_its_reason(tmp_path):
     assert code == 0
     assert ("referrer gets 48000.00 USD as gift card: refused, more than the program's ceiling "
             "of 1000.00 USD per reward") in out
+
+
+def test_a_file_saved_with_a_byte_order_mark_checks_and_formats(tmp_path):
+    path = tmp_path / "bom.rules"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    code, out, err = run("check", str(path))
+    assert (code, err) == (0, "") and "ok (1 rules)" in out
+    code, out, _ = run("fmt", "--check", str(path))
+    assert code in (0, 1) and "Traceback" not in out

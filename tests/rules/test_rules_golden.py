@@ -1,8 +1,9 @@
 """Golden cases: each `cases/*.rules` file carries its expectations in comments beside the code.
 
-`# error: L:C text` / `# warning: L:C text` — exactly these diagnostics (warnings are compared
-only when the file names any); `# facts[ on <trigger>]: …` then `# expect: …` lines — a scenario
-written like an `example` block; `# examples: pass` — the file's own examples all pass;
+`# error: L:C text` / `# warning: L:C text` — exactly these diagnostics, the text part of the
+message and its hint as `message; hint` (warnings are compared only when the file names any);
+`# facts[ on <trigger>]: …` then `# expect: …` lines — a scenario written like an `example`
+block; `# examples: pass` — the file's own examples all pass;
 `# worst-case: <trigger> = <text>` — the static report's worst-case cost; `# no warnings`;
 `# refused: <text>` after a `# facts:` line — a reward of that scenario refused (guard.py),
 its description containing the text.
@@ -49,12 +50,18 @@ def _expectations(source: str):
     return diagnostics, scenarios, worst, examples, quiet
 
 
+def _said(diagnostic) -> str:
+    """The message, then `; ` and the hint when there is one (`did you mean …`)."""
+    hint = f"; {diagnostic.hint}" if diagnostic.hint else ""
+    return diagnostic.message + hint
+
+
 def _unmatched(expected, actual):
     remaining = list(actual)
     missing = []
     for severity, line, column, text in expected:
         found = next((d for d in remaining if d.severity == severity and d.line == line
-                      and d.column == column and text in d.message), None)
+                      and d.column == column and text in _said(d)), None)
         if found is None:
             missing.append(f"{severity} {line}:{column} {text}")
         else:
