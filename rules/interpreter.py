@@ -205,6 +205,8 @@ class Interpreter(Explanations):
             return Reward(kind="discount", amount=amount, percent=percent,
                           voucher_type=voucher_type, **base)
         fixed = None if percent is not None else as_money(value, currency)
+        if fixed is not None and cap is not None and fixed > cap:
+            fixed = cap  # `15 USD off next order max 10 USD` is a 10 USD voucher
         return Reward(kind="voucher", amount=fixed, percent=percent, voucher_type=voucher_type,
                       **base)
 

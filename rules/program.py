@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules import ast
-from rules.analysis import Cost
+from rules.analysis import Cost, order_cap
 from rules.checker import Checker, CheckOutcome
 from rules.compiler import CompiledEvaluator
 from rules.decision import Decision
@@ -142,8 +142,7 @@ class Program:
         currency = self.currency
         worst: dict[str, Money | None] = {}
         for trigger, cost in costs.items():
-            bounded = not cost.unbounded and cost.percent == 0 and currency and is_currency(
-                currency)
+            bounded = cost.money_only and currency and is_currency(currency)
             worst[trigger.value] = Money.of(cost.fixed, currency) if bounded else None
         return {
             "worst_case_cost": worst,
@@ -157,17 +156,11 @@ class Program:
         for limit, item in zip(self.limits, _limit_nodes(self.node), strict=True):
             if limit.kind != "per_order" or limit.recipient is not None or item.cap is None:
                 continue
-            cap = item.cap
-            if isinstance(cap, ast.MoneyLit | ast.Number):
-                cost = cost.capped(cap.amount if isinstance(cap, ast.MoneyLit) else cap.value)
-            elif not has_order:
-                continue  # a share of the order total caps nothing without an order
-            elif isinstance(cap, ast.PercentLit):
-                cost = cost.capped_percent(cap.value)
-            elif isinstance(cap, ast.Binary) and cap.op == "of" and isinstance(
-                    cap.left, ast.PercentLit) and isinstance(cap.right, ast.Name) and (
-                    cap.right.dotted in ("order_total", "order.total")):
-                cost = cost.capped_percent(cap.left.value)
+            fixed, percent = order_cap(item.cap)
+            if fixed is not None:
+                cost = cost.amounts_capped(fixed)
+            elif percent is not None and has_order:  # a share caps nothing without an order
+                cost = cost.capped_percent(percent)
         return cost
 
 

@@ -112,3 +112,14 @@ def test_a_computed_discount_over_the_subtotal_is_refused():
     decision = program.evaluate(checkout)
     assert decision.rewards == ()
     assert decision.refused[0].reason == "it takes more off than the order's subtotal (60.00 USD)"
+
+
+def test_a_fixed_voucher_is_worth_at_most_its_max_on_both_paths():
+    # Found by the agreement tests: the figure said 10 USD, the voucher was worth 15 USD.
+    program = rules.compile_program('program "p" currency USD\non order paid:\n'
+                                    "    give referee 15 USD off next order max 10 USD\n")
+    assert program.static_report()["worst_case_text"] == {"order paid": "10 USD"}
+    facts = _order_paid("100")
+    for decision in (program.evaluate(facts), program.explain(facts)):
+        assert [r.amount for r in decision.rewards] == [Money.of(10, "USD")]
+        assert decision.refused == ()
