@@ -18,7 +18,7 @@ from rules.compile_cost import expr_steps, most_lines, rule_steps
 from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
 from rules.compile_reward import reward_maker
 from rules.decision import Decision, Reward
-from rules.facts import Facts, Trigger
+from rules.facts import Facts, Trigger, first_order_in_channel
 from rules.interpreter import Interpreter
 from rules.money import MoneyError
 from rules.printer import give_value_text
@@ -139,7 +139,11 @@ class _StatementCompiler:
         when = self.exprs.compile(rule.when, frozenset()).fn if rule.when is not None else None
         body = self.block(rule.body, frozenset(), info)
 
+        first_in_channel = spec.trigger is Trigger.FIRST_ORDER_IN_CHANNEL
+
         def run_rule(f: Facts, rewards: list) -> None:
+            if first_in_channel and not first_order_in_channel(f):
+                return
             if periods is not None:
                 missed = f.customer.periods_missed if f.customer else 0
                 if missed < periods:

@@ -21,6 +21,7 @@ from rules.facts import (
     ReferralFacts,
     ReferrerFacts,
     Trigger,
+    periods_missed,
 )
 from rules.interpreter import Interpreter, _Run
 from rules.money import Money
@@ -126,6 +127,10 @@ def _customer(values: dict[str, object], now: datetime) -> CustomerFacts:
     last = values.get("customer.last_order")
     if "customer.days_since_last_order" in values:
         last = now.date() - timedelta(days=int(values["customer.days_since_last_order"]))
+    missed = _int(values.get("customer.periods_missed"))
+    if missed is None:  # worked out as the app does, from the last order and usual interval
+        missed = periods_missed(now.date() - last, values.get(  # type: ignore[operator,arg-type]
+            "customer.usual_interval")) if last is not None else 0
     return CustomerFacts(
         email=str(values.get("customer.email", "customer@example.com")),
         id=None if values.get("customer.is_guest") else "example-customer",
@@ -134,7 +139,7 @@ def _customer(values: dict[str, object], now: datetime) -> CustomerFacts:
         total_spent=values.get("customer.total_spent"), first_order=values.get(
             "customer.first_order"), last_order=last,
         usual_interval=values.get("customer.usual_interval"),
-        periods_missed=_int(values.get("customer.periods_missed")) or 0,
+        periods_missed=missed,
     )
 
 

@@ -15,6 +15,7 @@ from rules.facts import (
     ReferralFacts,
     ReferrerFacts,
     Trigger,
+    periods_missed,
 )
 from rules.facts_values import (
     MAX_AMOUNT,
@@ -127,7 +128,8 @@ def facts_from_json(data: dict[str, Any]) -> Facts:
         order = _order(_obj(data["order"], "order"), currency, channel)  # type: ignore[arg-type]
     customer = None
     if data.get("customer") is not None:
-        customer = _customer(_obj(data["customer"], "customer"), currency)  # type: ignore[arg-type]
+        customer = _customer(_obj(data["customer"], "customer"), currency,  # type: ignore[arg-type]
+                             now.date())
     referral = _referral(_obj(data.get("referral"), "referral"), currency)  # type: ignore[arg-type]
     contest = _contest(_obj(data["contest"], "contest")) if data.get("contest") else None
     return Facts(trigger=trigger, now=now, channel=channel, currency=currency,  # type: ignore[arg-type]
@@ -189,10 +191,15 @@ def _line(raw: dict[str, Any], currency: str, index: int) -> LineFacts:
     )
 
 
-def _customer(c: dict[str, Any], currency: str) -> CustomerFacts:
+def _customer(c: dict[str, Any], currency: str, today: date) -> CustomerFacts:
     interval = fact_count(c.get("usual_interval_days"), "customer.usual_interval_days",
                           default=None, high=MAX_DAYS)
     orders = fact_count(c.get("orders"), "customer.orders")
+    last_order = _date(c.get("last_order"), "customer.last_order")
+    missed = fact_count(c.get("periods_missed"), "customer.periods_missed", default=None)
+    if missed is None:  # worked out as the app does, from the last order and the usual interval
+        missed = periods_missed(today - last_order, timedelta(days=interval)) if (
+            last_order is not None and interval) else 0
     return CustomerFacts(
         email=_text(c.get("email"), "customer.email", ""), id=_text(c.get("id"), "customer.id"),  # type: ignore[arg-type]
         is_new=_flag(c.get("is_new"), "customer.is_new", orders == 0),
@@ -200,9 +207,9 @@ def _customer(c: dict[str, Any], currency: str) -> CustomerFacts:
         orders_in_channel=fact_count(c.get("orders_in_channel"), "customer.orders_in_channel"),  # type: ignore[arg-type]
         total_spent=_opt_money(c.get("total_spent"), currency, "customer.total_spent"),
         first_order=_date(c.get("first_order"), "customer.first_order"),
-        last_order=_date(c.get("last_order"), "customer.last_order"),
+        last_order=last_order,
         usual_interval=timedelta(days=interval) if interval is not None else None,
-        periods_missed=fact_count(c.get("periods_missed"), "customer.periods_missed"),  # type: ignore[arg-type]
+        periods_missed=missed,
     )
 
 

@@ -14,7 +14,7 @@ from rules import ast
 from rules.caps import cap_limit, rewards_capped
 from rules.decision import Decision, Percent, Reward, TraceStep
 from rules.explain import Explanations
-from rules.facts import Facts
+from rules.facts import Facts, Trigger, first_order_in_channel
 from rules.guard import Guard
 from rules.money import Money, MoneyError
 from rules.printer import expr_text, give_value_text
@@ -90,6 +90,11 @@ class Interpreter(Explanations):
                     run.note(rule, "skip", f"asleep for {spec.periods} periods", False,
                              f"periods missed = {missed}")
                     return
+            if spec.trigger is Trigger.FIRST_ORDER_IN_CHANNEL and not first_order_in_channel(
+                    run.facts):
+                run.note(rule, "skip", "first order in channel", False,
+                         "earlier paid orders in this channel")
+                return
             if spec.channel is not None and run.facts.channel != spec.channel:
                 run.note(rule, "skip", f'channel "{spec.channel}"', False, run.facts.channel)
                 return

@@ -22,7 +22,7 @@ from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
-from rules.facts import Facts, Trigger
+from rules.facts import Facts, Trigger, first_order_in_channel
 
 log = logging.getLogger("plugin.use_cases.rewards")
 
@@ -210,12 +210,6 @@ def _facts(
     )
 
 
-def _first_in_channel(facts: Facts) -> bool:
-    """No earlier paid order of this customer in the order's (known) channel."""
-    customer = facts.customer
-    return bool(facts.channel) and customer is not None and customer.orders_in_channel == 0
-
-
 def _program(installation, deps: RewardDeps):
     published = deps.program_published(installation=installation)
     if published is None:
@@ -241,8 +235,8 @@ def order_rewards_decide(
     facts = _facts(
         installation=installation, order=order, trigger=trigger, referral=referral, at=at, deps=deps
     )
-    if trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not _first_in_channel(facts):
-        return
+    if trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not first_order_in_channel(facts):
+        return  # the program decides it too (rules.facts): this only saves the evaluation
     verdict = None
     if referral is not None:
         verdict = deps.fraud_check(
