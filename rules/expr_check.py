@@ -23,8 +23,7 @@ from rules.schema import (
 from rules.source import Diagnostic, Span
 
 MAX_DEPTH = MAX_NESTING  # blocks: the screen already holds every kind of nesting to it
-# Operators in a row (`a + b + c …`) are no nesting to the eye, but they are to the evaluators.
-MAX_EXPRESSION_DEPTH = 100
+MAX_EXPRESSION_DEPTH = 100  # `a + b + c …` is no nesting to the eye, but is to the evaluators
 MAX_NUMBER = Decimal(10) ** 12
 ORDERABLE = frozenset({Type.MONEY, Type.PERCENT, Type.INT, Type.DECIMAL, Type.DATE, Type.DURATION})
 
@@ -103,9 +102,8 @@ class ExprChecker:
     # ---- expressions
     def expr(self, e: ast.Expr, depth: int = 0) -> Typed:
         if depth > MAX_EXPRESSION_DEPTH:
-            self.error(e.span, f"this expression is too long: more than "
-                               f"{MAX_EXPRESSION_DEPTH} operators deep",
-                       "name parts of it with `let`")
+            self.error(e.span, f"this expression is too long: more than {MAX_EXPRESSION_DEPTH} "
+                               "operators deep", "name parts of it with `let`")
             return ERROR
         return _DISPATCH[type(e)](self, e, depth)
 
