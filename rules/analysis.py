@@ -1,15 +1,21 @@
 """Static analysis helpers: value ranges implied by conditions, and bounds on a reward's cost.
 
 Ranges find branches and rules that can never run (`order_total > 500 and order_total < 100`)
-and prove a fixed reward stays under the order total; costs give the worst case of one order.
+and prove a fixed reward stays under the order total; bounds of amounts make the costs
+(rules/cost.py) that give the worst case of one order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 
 from rules import ast
+from rules.cost import Cost, max_cost
+from rules.source import Span
+
+__all__ = ["Bound", "Cost", "Range", "max_cost", "money_bound", "narrow", "node_count",
+           "order_cap"]
 
 Ranges = dict[str, "Range"]
 
@@ -105,50 +111,32 @@ def _apply(ranges: Ranges, name: str, op: str, value: Decimal) -> Ranges | None:
     return {**ranges, name: updated}
 
 
-@dataclass(frozen=True, slots=True)
-class Cost:
-    """At most `fixed` money plus `percent` % of the order total; `unbounded` when neither can
-    say (percent vouchers on a future order, free products, amounts computed from lines)."""
-
-    fixed: Decimal = Decimal(0)
-    percent: Decimal = Decimal(0)
-    unbounded: bool = False
-
-    def __add__(self, other: Cost) -> Cost:
-        return Cost(self.fixed + other.fixed, self.percent + other.percent,
-                    self.unbounded or other.unbounded)
-
-    def capped(self, cap: Decimal) -> Cost:
-        """A `max` modifier or a fixed per-order cap bounds everything to `cap`."""
-        if self.unbounded or self.percent > 0 or self.fixed > cap:
-            return Cost(cap)
-        return self
-
-    def capped_percent(self, percent: Decimal) -> Cost:
-        """A per-order cap of `percent` % of the order total."""
-        if not self.unbounded and self.percent == 0:
-            return self
-        if not self.unbounded and self.fixed == 0 and self.percent <= percent:
-            return self
-        return Cost(Decimal(0), percent)
-
-    def text(self, currency: str | None) -> str:
-        if self.unbounded:
-            return "unbounded"
-        unit = f" {currency}" if currency else ""
-        parts = []
-        if self.fixed or not self.percent:
-            parts.append(f"{self.fixed}{unit}")
-        if self.percent:
-            parts.append(f"{self.percent}% of order total")
-        return " + ".join(parts)
+def order_cap(cap: ast.Expr | None) -> tuple[Decimal | None, Decimal | None]:
+    """A per-order cap as (fixed money, percent of the order total), or (None, None) when it is
+    neither (computed from other facts): `limit reward <= 30 USD`, `<= 10%`,
+    `<= 10% of order_total` (or of the subtotal, a part of the total)."""
+    match cap:
+        case ast.MoneyLit(amount=amount) | ast.Number(value=amount):
+            return amount, None
+        case ast.PercentLit(value=percent):
+            return None, percent
+        case ast.Binary(op="of", left=ast.PercentLit(value=percent), right=ast.Name() as base) \
+                if _key(base) in ("order_total", "order_subtotal"):
+            return None, percent
+    return None, None
 
 
-def max_cost(a: Cost, b: Cost) -> Cost:
-    """A bound on whichever of two branches runs."""
-    if a.unbounded or b.unbounded:
-        return Cost(unbounded=True)
-    return Cost(max(a.fixed, b.fixed), max(a.percent, b.percent))
+def node_count(node: object) -> int:
+    """How many AST nodes `node` holds: a bound on the roundings its arithmetic can make."""
+    count, stack = 0, [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend(item)
+        elif is_dataclass(item) and not isinstance(item, Span | type):
+            count += 1
+            stack.extend(getattr(item, f.name) for f in fields(item))
+    return count
 
 
 @dataclass(frozen=True, slots=True)

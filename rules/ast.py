@@ -301,6 +301,14 @@ class BudgetDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class CeilingDecl:
+    """`ceiling 1000 USD`: no single reward may be more; a larger one goes to review."""
+
+    amount: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Prize:
     first: int
     last: int
@@ -375,7 +383,7 @@ class Example:
     span: Span
 
 
-Item = Rule | LimitDecl | BudgetDecl | Contest | Example
+Item = Rule | LimitDecl | BudgetDecl | CeilingDecl | Contest | Example
 
 
 @dataclass(frozen=True, slots=True)

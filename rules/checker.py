@@ -9,11 +9,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rules import ast
-from rules.analysis import Bound, Cost, Range, Ranges, max_cost, money_bound, narrow
+from rules.analysis import (
+    Bound,
+    Cost,
+    Range,
+    Ranges,
+    max_cost,
+    money_bound,
+    narrow,
+    node_count,
+    order_cap,
+)
 from rules.contests import gives_in
 from rules.decl_check import DeclarationChecker
 from rules.expr_check import ERROR, MAX_DEPTH, Typed
 from rules.facts import Trigger
+from rules.guard import RuleBound
 from rules.overlap import overlap_message, overlapping_rules
 from rules.printer import expr_text, reward_text
 from rules.program_data import RuleInfo
@@ -35,6 +46,8 @@ class CheckOutcome:
     examples: list = field(default_factory=list)
     costs: dict[Trigger, Cost] = field(default_factory=dict)
     exceeding: list[int] = field(default_factory=list)  # lines of rewards that can exceed the total
+    bounds: dict[int, RuleBound] = field(default_factory=dict)  # each rule's worst case, by line
+    ceiling: Decimal | None = None  # `ceiling 1000 USD`, as written
 
 
 class Checker(DeclarationChecker):
@@ -50,12 +63,17 @@ class Checker(DeclarationChecker):
         self.in_expectation = False
         self.let_bounds: dict[str, Bound | None] = {}
         self.last_bound: Bound | None = None
+        self.order_caps: list[tuple[str | None, Decimal | None, Decimal | None]] = []
 
     def program(self, node: ast.ProgramNode) -> CheckOutcome:
         if node.header is not None and node.header.currency is not None:
             self.check_currency(node.header.currency, node.header.currency_span or node.span)
             self.header_currency = node.header.currency
         outcome = CheckOutcome(node, None, self.diagnostics)
+        ceilings: list[ast.CeilingDecl] = []
+        # Per-order caps hold wherever they are written: they silence what they make impossible.
+        self.order_caps = [(item.recipient, *order_cap(item.cap)) for item in node.items
+                           if isinstance(item, ast.LimitDecl) and item.kind == "per_order"]
         for item in node.items:
             self.scopes = [{}]
             self.trigger = None
@@ -64,10 +82,20 @@ class Checker(DeclarationChecker):
                 outcome.rules.append(info)
                 previous = outcome.costs.get(info.trigger, Cost())
                 outcome.costs[info.trigger] = previous + cost
+                same_line = outcome.bounds.get(info.line)
+                slack = node_count(item)
+                outcome.bounds[info.line] = RuleBound(cost, slack) if same_line is None else (
+                    RuleBound(same_line.cost + cost, same_line.slack + slack))
             elif isinstance(item, ast.LimitDecl):
                 outcome.limits.append(self.limit(item))
             elif isinstance(item, ast.BudgetDecl):
                 outcome.budgets.append(self.budget(item))
+            elif isinstance(item, ast.CeilingDecl):
+                if ceilings:
+                    self.error(item.span, "a program has one ceiling",
+                               f"the first is at line {ceilings[0].span.line}")
+                ceilings.append(item)
+                outcome.ceiling = self.money_amount(item.amount, "a ceiling") or outcome.ceiling
             elif isinstance(item, ast.Contest):
                 outcome.contests.append(self.contest(item))
         # Examples last: their money defaults to the currency the rules settled on.
@@ -209,7 +237,8 @@ class Checker(DeclarationChecker):
                 self.error(give.max_amount.span, "`max` caps money, not points")
             elif not self.compatible(Type.MONEY, cap) and cap.type is not Type.ERROR:
                 self.error(give.max_amount.span, f"`max` expects Money, found {cap.type}")
-            elif cap.const is not None:
+            elif cap.const is not None and not cost.next_order:
+                # A percent voucher is issued as its percent: `max` bounds no figure of it.
                 cost = cost.capped(cap.const)
                 cap_const = cap.const
         self.check_exceeding(give, spec, ranges, cap_const)
@@ -224,6 +253,10 @@ class Checker(DeclarationChecker):
         floor = ranges.get("order_total", Range()).lo or Decimal(0)
         if not bound.can_exceed_total(floor) or (cap is not None and cap <= floor):
             return
+        if any(recipient in (None, give.recipient) and (
+                (percent is not None and percent <= 100) or (fixed is not None and fixed <= floor))
+               for recipient, fixed, percent in self.order_caps):
+            return  # `limit reward <= 10% of order_total` keeps it within the total
         sure = f" (only orders over {floor} are sure)" if floor else ""
         self.flag_exceeding(give, f"{reward_text(spec)} can exceed the order total{sure}")
 
@@ -231,8 +264,12 @@ class Checker(DeclarationChecker):
         if spec.kind == "free_product" and not (spec.product or "").strip():
             self.error(product_slug_span(spec), "a free product needs the product's slug",
                        'e.g. `free product "tote-bag"`')
-        if spec.kind in ("free_shipping", "free_product"):
-            return Cost(unbounded=True)
+        if spec.kind == "free_shipping":
+            now = not spec.next_order and self.trigger is Trigger.CHECKOUT
+            return Cost(extras=frozenset({"free shipping" if now else
+                                          "free shipping on next order"}))
+        if spec.kind == "free_product":
+            return Cost(extras=frozenset({f'free product "{(spec.product or "").strip()}"'}))
         errors_before = len(self.diagnostics)
         typed = self.expr(spec.value) if spec.value is not None else ERROR
         if typed.type is Type.ERROR or any(
@@ -254,13 +291,21 @@ class Checker(DeclarationChecker):
                        "on later triggers give `… off next order` (a voucher)")
         is_money = typed.type is Type.MONEY or (typed.type in NUMERIC and typed.const is not None)
         if typed.type is Type.PERCENT:
+            if spec.kind in ("discount", "voucher") and typed.const is not None and (
+                    typed.const > 100):
+                what = "a voucher" if spec.kind == "voucher" else "a discount"
+                self.error(spec.value.span, f"{what} takes at most 100% off, not "
+                                            f"{typed.const}%")
+                return Cost()
             if spec.kind == "amount" and self.trigger is not None and (
                 self.trigger not in ORDER_TRIGGERS
             ):
                 self.error(spec.value.span, "a percent reward is a share of the order total, "
                                             f"and `{self.trigger.value}` has no order")
-            if spec.kind == "voucher" or typed.const is None:
-                return Cost(unbounded=True)
+            if spec.kind == "voucher":  # a share of a next order; evaluation refuses > 100%
+                return Cost(next_order=typed.const if typed.const is not None else 100)
+            if typed.const is None:  # computed: a discount is held to its base at run time
+                return Cost(percent=100) if spec.kind == "discount" else Cost(unbounded=True)
             self.last_bound = Bound(Decimal(0), typed.const)
             return Cost(percent=typed.const)
         if not is_money:
@@ -272,9 +317,7 @@ class Checker(DeclarationChecker):
             self.last_bound = bound
         if bound is None:
             return Cost(unbounded=True)
-        if bound.percent > 0 and spec.kind == "voucher":
-            return Cost(unbounded=True)  # a share of a future order
-        return bound.cost()
+        return bound.cost()  # a voucher's amount too is worked out from this order
 
     def flag_exceeding(self, give: ast.Give, message: str) -> None:
         if self.in_expectation or self.trigger not in ORDER_TRIGGERS:

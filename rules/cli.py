@@ -14,7 +14,7 @@ from rules.facts_json import FactsError
 
 def _read(path: str, err: TextIO) -> str | None:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # without a byte-order mark
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{path}: cannot read: {exc}", file=err)
         return None
@@ -85,10 +85,17 @@ def _load(args, err: TextIO):
         return None, None
     try:
         facts = rules.facts_from_json(json.loads(facts_text))
-    except (json.JSONDecodeError, FactsError) as exc:
+    except (ValueError, FactsError) as exc:  # bad JSON, a 5,000-digit number, a refused fact
         print(f"{args.facts}: {exc}", file=err)
         return None, None
-    return result.program, facts
+    program = result.program
+    if program.currency is not None and facts.currency != program.currency:
+        header = program.node.header
+        span = header.currency_span or header.span if header is not None else program.node.span
+        print(f"{args.file}:{span.line}:{span.column}: error: the program is in "
+              f"{program.currency} but {args.facts} is in {facts.currency}", file=err)
+        return None, None
+    return program, facts
 
 
 def _cmd_eval(args, out: TextIO, err: TextIO, explain: bool) -> int:

@@ -131,6 +131,8 @@ def _discount_or_voucher(kind: str, value: Fn, cap: Fn | None,
             return Reward(kind="discount", amount=amount, percent=percent,
                           voucher_type=voucher_type, max_amount=max_amount, **fixed)
         amount = None if percent is not None else as_money(given, f.currency)
+        if amount is not None and max_amount is not None and amount > max_amount:
+            amount = max_amount
         return Reward(kind="voucher", amount=amount, percent=percent, voucher_type=voucher_type,
                       max_amount=max_amount, **fixed)
     return make

@@ -18,11 +18,13 @@ from rules.compile_cost import expr_steps, most_lines, rule_steps
 from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
 from rules.compile_reward import reward_maker
 from rules.decision import Decision, Reward
-from rules.facts import Facts, Trigger
+from rules.facts import Facts, Trigger, first_order_in_channel
 from rules.interpreter import Interpreter
+from rules.money import MoneyError
 from rules.printer import give_value_text
 from rules.program_data import RuleInfo
 from rules.schema import Missing
+from rules.source import EvaluationError
 from rules.values import compare
 
 # A statement: (facts, env, rewards so far) -> the `hold` it set, if any.
@@ -81,7 +83,11 @@ class CompiledEvaluator:
             rule(facts, rewards)
         if self._caps:
             rewards = self._apply_caps(facts, rewards)
-        return Decision(tuple(rewards), (), (), program_hash)
+        try:
+            kept, refused = self._fallback.guard.apply(rewards, facts)
+        except MoneyError as exc:  # an order whose figures mix currencies
+            raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
+        return Decision(tuple(kept), (), (), program_hash, refused)
 
     def _apply_caps(self, facts: Facts, rewards: list[Reward]) -> list[Reward]:
         """Per-order caps (`limit reward at most 10% of order_total`), in written order."""
@@ -133,7 +139,11 @@ class _StatementCompiler:
         when = self.exprs.compile(rule.when, frozenset()).fn if rule.when is not None else None
         body = self.block(rule.body, frozenset(), info)
 
+        first_in_channel = spec.trigger is Trigger.FIRST_ORDER_IN_CHANNEL
+
         def run_rule(f: Facts, rewards: list) -> None:
+            if first_in_channel and not first_order_in_channel(f):
+                return
             if periods is not None:
                 missed = f.customer.periods_missed if f.customer else 0
                 if missed < periods:

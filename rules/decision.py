@@ -118,11 +118,27 @@ class TraceStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """A reward the program decided but that breaks a bound money must keep (more than its base,
+    the program's ceiling, or its rule's worst case): not given; the app sends it to review."""
+
+    reward: Reward
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.reward.describe()}: refused, {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reward": self.reward.to_json(), "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     rewards: tuple[Reward, ...] = ()
     trace: tuple[TraceStep, ...] = ()
     hints: tuple[str, ...] = ()
     program_hash: str = ""
+    refused: tuple[Refusal, ...] = ()  # decided, but over a bound: for review, not given
 
     def for_recipient(self, recipient: str) -> tuple[Reward, ...]:
         return tuple(r for r in self.rewards if r.recipient == recipient)
@@ -133,6 +149,7 @@ class Decision:
             "rewards": [r.to_json() for r in self.rewards],
             "trace": [s.to_json() for s in self.trace],
             "hints": list(self.hints),
+            "refused": [r.to_json() for r in self.refused],
         }
 
     def render(self) -> str:
@@ -142,5 +159,6 @@ class Decision:
         lines.extend(r.describe() for r in self.rewards)
         if not self.rewards:
             lines.append("no rewards")
+        lines.extend(r.describe() for r in self.refused)
         lines.extend(f"hint: {h}" for h in self.hints)
         return "\n".join(lines)

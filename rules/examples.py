@@ -21,6 +21,7 @@ from rules.facts import (
     ReferralFacts,
     ReferrerFacts,
     Trigger,
+    periods_missed,
 )
 from rules.interpreter import Interpreter, _Run
 from rules.money import Money
@@ -126,6 +127,10 @@ def _customer(values: dict[str, object], now: datetime) -> CustomerFacts:
     last = values.get("customer.last_order")
     if "customer.days_since_last_order" in values:
         last = now.date() - timedelta(days=int(values["customer.days_since_last_order"]))
+    missed = _int(values.get("customer.periods_missed"))
+    if missed is None:  # worked out as the app does, from the last order and usual interval
+        missed = periods_missed(now.date() - last, values.get(  # type: ignore[operator,arg-type]
+            "customer.usual_interval")) if last is not None else 0
     return CustomerFacts(
         email=str(values.get("customer.email", "customer@example.com")),
         id=None if values.get("customer.is_guest") else "example-customer",
@@ -134,7 +139,7 @@ def _customer(values: dict[str, object], now: datetime) -> CustomerFacts:
         total_spent=values.get("customer.total_spent"), first_order=values.get(
             "customer.first_order"), last_order=last,
         usual_interval=values.get("customer.usual_interval"),
-        periods_missed=_int(values.get("customer.periods_missed")) or 0,
+        periods_missed=missed,
     )
 
 
@@ -185,6 +190,8 @@ def check_expectations(decision: Decision, expectations: list[ast.Expectation],
     unmatched = list(decision.rewards)
     mentioned: set[str] = set()
     got = ", ".join(r.describe() for r in decision.rewards) or "nothing"
+    if decision.refused:  # say why an expected reward is missing
+        got += " (" + "; ".join(r.describe() for r in decision.refused) + ")"
     for exp in expectations:
         if exp.hint is not None:
             if not any(exp.hint in h for h in decision.hints):
@@ -250,9 +257,10 @@ def _matches(give: ast.Give, reward: Reward, currency: str) -> bool:
 
 
 def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
-                 trigger: str | None = None) -> list[str]:
+                 trigger: str | None = None, refused: tuple[str, ...] = ()) -> list[str]:
     """Run facts written as one example line against `program`; returns the problems (empty
-    when every `expect` holds). Raises RulesError when the facts or expectations do not check."""
+    when every `expect` holds and each of `refused` is part of a refusal's description).
+    Raises RulesError when the facts or expectations do not check."""
     from rules.checker import Checker
     from rules.parser import parse
 
@@ -269,4 +277,10 @@ def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
     if any(d.is_error for d in checker.diagnostics):
         raise RulesError(checker.diagnostics, source)
     result = run_example(program, example)  # type: ignore[arg-type]
-    return [] if result.passed else [result.message]
+    problems = [] if result.passed else [result.message]
+    if refused:
+        seen = [r.describe() for r in program.explain(
+            example_facts(program, example)).refused]  # type: ignore[arg-type]
+        problems += [f"no refusal like \"{text}\" (refused: {'; '.join(seen) or 'nothing'})"
+                     for text in refused if not any(text in s for s in seen)]
+    return problems

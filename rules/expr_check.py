@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from rules import ast
 from rules.facts import Trigger
 from rules.money import is_currency, minor_units
+from rules.parser.screen import MAX_NESTING
 from rules.schema import (
     ALIASES,
     CONTEST_FACTS,
@@ -21,7 +22,8 @@ from rules.schema import (
 )
 from rules.source import Diagnostic, Span
 
-MAX_DEPTH = 48
+MAX_DEPTH = MAX_NESTING  # blocks: the screen already holds every kind of nesting to it
+MAX_EXPRESSION_DEPTH = 100  # `a + b + c …` is no nesting to the eye, but is to the evaluators
 MAX_NUMBER = Decimal(10) ** 12
 ORDERABLE = frozenset({Type.MONEY, Type.PERCENT, Type.INT, Type.DECIMAL, Type.DATE, Type.DURATION})
 
@@ -99,8 +101,9 @@ class ExprChecker:
 
     # ---- expressions
     def expr(self, e: ast.Expr, depth: int = 0) -> Typed:
-        if depth > MAX_DEPTH:
-            self.error(e.span, f"expression nests too deeply (limit {MAX_DEPTH})")
+        if depth > MAX_EXPRESSION_DEPTH:
+            self.error(e.span, f"this expression is too long: more than {MAX_EXPRESSION_DEPTH} "
+                               "operators deep", "name parts of it with `let`")
             return ERROR
         return _DISPATCH[type(e)](self, e, depth)
 

@@ -124,3 +124,18 @@ class Facts:
     customer: CustomerFacts | None = None
     referral: ReferralFacts = field(default_factory=ReferralFacts)
     contest: ContestFacts | None = None  # only on `contest end`
+
+
+def periods_missed(since_last_order: timedelta, usual_interval: timedelta | None) -> int:
+    """Whole usual intervals gone by since the last order (`customer asleep for N periods`):
+    one meaning for the app's records, facts files and the sandbox."""
+    if usual_interval is None or usual_interval <= timedelta(0):
+        return 0
+    return max(0, int(since_last_order / usual_interval))
+
+
+def first_order_in_channel(facts: Facts) -> bool:
+    """`first order in channel`: a customer with no earlier paid order in the event's (known)
+    channel. Both evaluators and the app decide it with this."""
+    customer = facts.customer
+    return bool(facts.channel) and customer is not None and customer.orders_in_channel == 0

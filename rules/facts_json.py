@@ -15,51 +15,83 @@ from rules.facts import (
     ReferralFacts,
     ReferrerFacts,
     Trigger,
+    periods_missed,
 )
-from rules.money import Money, MoneyError, to_decimal
+from rules.facts_values import (
+    MAX_AMOUNT,
+    MAX_DAYS,
+    FactsError,
+    fact_count,
+    fact_decimal,
+    fact_money,
+)
+from rules.money import Money, is_currency
+
+__all__ = ["FactsError", "facts_from_json", "facts_to_json"]
 
 
-class FactsError(ValueError):
-    """Facts JSON that does not describe an event; the message names the field."""
+MAX_LINES = 10_000
+_MAX_TEXT = 1_000
 
 
 def _money(value: Any, currency: str, where: str) -> Money:
-    try:
-        if isinstance(value, dict):
-            return Money.of(value["amount"], value.get("currency", currency))
-        if isinstance(value, str) and " " in value.strip():
-            amount, code = value.strip().rsplit(" ", 1)
-            return Money.of(amount, code)
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            return Money.of(value, currency)
-    except (MoneyError, KeyError, TypeError) as exc:
-        raise FactsError(f"{where}: not money: {value!r} ({exc})") from exc
-    raise FactsError(f"{where}: money is {{\"amount\": \"12.50\", \"currency\": \"USD\"}} or "
-                     f"\"12.50 USD\", not {value!r}")
+    """`{"amount": "12.50", "currency": "USD"}`, `"12.50 USD"`, or a bare amount in the facts'
+    currency; validated by `fact_money` and refused in another currency than the facts'."""
+    code = currency
+    if isinstance(value, dict):
+        if "amount" not in value:
+            raise FactsError(f"{where}: money needs an \"amount\"")
+        code, value = value.get("currency", currency), value["amount"]
+    elif isinstance(value, str) and " " in value.strip():
+        value, code = value.strip().rsplit(" ", 1)
+    elif not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise FactsError(f"{where}: money is {{\"amount\": \"12.50\", \"currency\": \"USD\"}} "
+                         f"or \"12.50 USD\", not {type(value).__name__}")
+    money = fact_money(value, code, where)
+    if money.currency != currency:
+        raise FactsError(f"{where}: {money} is not in the facts' currency {currency}")
+    return money
 
 
 def _opt_money(value: Any, currency: str, where: str) -> Money | None:
     return None if value is None else _money(value, currency, where)
 
 
+def _sum(money: Money, where: str) -> Money:
+    """A figure worked out from others (a line's total, the order's) stays within bounds."""
+    if money.amount >= MAX_AMOUNT:
+        raise FactsError(f"{where}: {money} is too large: facts hold amounts below "
+                         f"{MAX_AMOUNT:,}")
+    return money
+
+
 def _date(value: Any, where: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(str(value))
+        return date.fromisoformat(value if isinstance(value, str) else "")
     except ValueError as exc:
-        raise FactsError(f"{where}: not a date (YYYY-MM-DD): {value!r}") from exc
+        raise FactsError(f"{where}: not a date (YYYY-MM-DD): {value!r}"[:200]) from exc
 
 
-def _int(value: Any, where: str, default: int | None = 0) -> int | None:
+def _text(value: Any, where: str, default: str | None = None) -> str | None:
+    """Text facts (ids, slugs, codes): a string, or a number written as one."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise FactsError(f"{where}: expected a whole number, got {value!r}")
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise FactsError(f"{where}: expected a whole number, got {value!r}") from exc
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FactsError(f"{where}: expected text, got {type(value).__name__}")
+    text = str(value)
+    if len(text) > _MAX_TEXT:
+        raise FactsError(f"{where}: longer than {_MAX_TEXT} characters")
+    return text
+
+
+def _flag(value: Any, where: str, default: bool = False) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise FactsError(f"{where}: expected true or false, got {value!r}"[:200])
+    return value
 
 
 def _obj(data: Any, where: str) -> dict[str, Any]:
@@ -73,115 +105,130 @@ def _obj(data: Any, where: str) -> dict[str, Any]:
 def facts_from_json(data: dict[str, Any]) -> Facts:
     """Facts from the JSON format in FACTS.md; raises FactsError naming the bad field."""
     data = _obj(data, "facts")
+    trigger_name = data.get("trigger", "order paid")
     try:
-        trigger = Trigger(data.get("trigger", "order paid"))
+        trigger = Trigger(trigger_name if isinstance(trigger_name, str) else "")
     except ValueError as exc:
         names = ", ".join(t.value for t in Trigger)
-        raise FactsError(f"trigger: unknown {data.get('trigger')!r}; one of {names}") from exc
-    currency = str(data.get("currency", "USD"))
-    try:
-        to_decimal(0)
-        Money.zero(currency)
-    except MoneyError as exc:
-        raise FactsError(f"currency: {exc}") from exc
+        raise FactsError(f"trigger: unknown {_text(trigger_name, 'trigger')!r}; one of "
+                         f"{names}") from exc
+    currency = _text(data.get("currency"), "currency", "USD")
+    if not is_currency(currency):  # type: ignore[arg-type]
+        raise FactsError(f"currency: unknown currency {currency!r}")
     now_text = data.get("now")
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
     except (TypeError, ValueError) as exc:
-        raise FactsError(f"now: not an ISO date-time: {now_text!r}") from exc
+        raise FactsError(f"now: not an ISO date-time: {now_text!r}"[:200]) from exc
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    channel = str(data.get("channel", "default-channel"))
+    channel = _text(data.get("channel"), "channel", "default-channel")
     order = None
     if data.get("order") is not None:
-        order = _order(_obj(data["order"], "order"), currency, channel)
+        order = _order(_obj(data["order"], "order"), currency, channel)  # type: ignore[arg-type]
     customer = None
     if data.get("customer") is not None:
-        customer = _customer(_obj(data["customer"], "customer"), currency)
-    referral = _referral(_obj(data.get("referral"), "referral"), currency)
+        customer = _customer(_obj(data["customer"], "customer"), currency,  # type: ignore[arg-type]
+                             now.date())
+    referral = _referral(_obj(data.get("referral"), "referral"), currency)  # type: ignore[arg-type]
     contest = _contest(_obj(data["contest"], "contest")) if data.get("contest") else None
-    return Facts(trigger=trigger, now=now, channel=channel, currency=currency, order=order,
-                 customer=customer, referral=referral, contest=contest)
+    return Facts(trigger=trigger, now=now, channel=channel, currency=currency,  # type: ignore[arg-type]
+                 order=order, customer=customer, referral=referral, contest=contest)
 
 
 def _contest(c: dict[str, Any]) -> ContestFacts:
-    if isinstance(c.get("score"), float):
-        raise FactsError("contest.score: floats are refused; write the score as a string")
-    try:
-        score = to_decimal(c.get("score", 0))
-    except (MoneyError, ArithmeticError, TypeError, ValueError) as exc:
-        raise FactsError(f"contest.score: not a number: {c.get('score')!r}") from exc
-    rank = _int(c.get("rank"), "contest.rank", default=1)
-    entrants = _int(c.get("entrants"), "contest.entrants", default=rank)
-    return ContestFacts(name=str(c.get("name", "")), rank=rank or 1, score=score,
-                        entrants=entrants or 0)
+    score = fact_decimal(c.get("score", 0), "contest.score")
+    rank = fact_count(c.get("rank"), "contest.rank", default=1, low=1)
+    entrants = fact_count(c.get("entrants"), "contest.entrants", default=rank)
+    return ContestFacts(name=_text(c.get("name"), "contest.name", ""), rank=rank,  # type: ignore[arg-type]
+                        score=score, entrants=entrants)  # type: ignore[arg-type]
 
 
 def _order(o: dict[str, Any], currency: str, channel: str) -> OrderFacts:
+    raw_lines = o.get("lines") or []
+    if not isinstance(raw_lines, list) or len(raw_lines) > MAX_LINES:
+        raise FactsError(f"order.lines: expected a list of at most {MAX_LINES:,} lines")
     lines = tuple(_line(_obj(line, f"order.lines[{i}]"), currency, i)
-                  for i, line in enumerate(o.get("lines") or []))
+                  for i, line in enumerate(raw_lines))
     zero = Money.zero(currency)
-    line_sum = sum((line.total_price for line in lines), zero)
     shipping = _opt_money(o.get("shipping"), currency, "order.shipping") or zero
-    total = _opt_money(o.get("total"), currency, "order.total") or line_sum + shipping
-    subtotal = _opt_money(o.get("subtotal"), currency, "order.subtotal") or total - shipping
+    total = _opt_money(o.get("total"), currency, "order.total") or _sum(
+        sum((line.total_price for line in lines), zero) + shipping, "order.total")
+    subtotal = _opt_money(o.get("subtotal"), currency, "order.subtotal") or (
+        max(total - shipping, zero))
     return OrderFacts(
-        id=str(o.get("id", "order")), currency=currency, total=total, subtotal=subtotal,
-        shipping=shipping, channel=str(o.get("channel", channel)), lines=lines,
-        number=o.get("number"), voucher_code=o.get("voucher_code"),
+        id=_text(o.get("id"), "order.id", "order"), currency=currency, total=total,  # type: ignore[arg-type]
+        subtotal=subtotal, shipping=shipping,
+        channel=_text(o.get("channel"), "order.channel", channel),  # type: ignore[arg-type]
+        lines=lines, number=_text(o.get("number"), "order.number"),
+        voucher_code=_text(o.get("voucher_code"), "order.voucher_code"),
         refunded=_opt_money(o.get("refunded"), currency, "order.refunded"),
-        is_paid=bool(o.get("is_paid", False)),
+        is_paid=_flag(o.get("is_paid"), "order.is_paid"),
     )
 
 
 def _line(raw: dict[str, Any], currency: str, index: int) -> LineFacts:
     where = f"order.lines[{index}]"
-    quantity = _int(raw.get("quantity", 1), f"{where}.quantity")
+    quantity = fact_count(raw.get("quantity", 1), f"{where}.quantity")
     unit = _opt_money(raw.get("unit_price"), currency, f"{where}.unit_price")
     total = _opt_money(raw.get("total"), currency, f"{where}.total")
     if unit is None and total is None:
         raise FactsError(f"{where}: needs unit_price or total")
-    total = total or unit * quantity  # type: ignore[operator]
+    total = total or _sum(unit * quantity, f"{where}.total")  # type: ignore[operator]
     unit = unit or (total * (Decimal(1) / quantity) if quantity else total)
     collections = raw.get("collections") or []
     if not isinstance(collections, list):
         raise FactsError(f"{where}.collections: expected a list of slugs")
+    sku = _text(raw.get("sku"), f"{where}.sku")
     return LineFacts(
-        product=str(raw.get("product", raw.get("sku", "product"))), quantity=quantity,
-        unit_price=unit, total_price=total, sku=raw.get("sku"),
-        product_name=str(raw.get("name", "")), variant_id=raw.get("variant_id"),
-        category=raw.get("category"), collections=tuple(str(c) for c in collections),
+        product=_text(raw.get("product"), f"{where}.product", sku or "product"),  # type: ignore[arg-type]
+        quantity=quantity, unit_price=unit, total_price=total, sku=sku,  # type: ignore[arg-type]
+        product_name=_text(raw.get("name"), f"{where}.name", ""),  # type: ignore[arg-type]
+        variant_id=_text(raw.get("variant_id"), f"{where}.variant_id"),
+        category=_text(raw.get("category"), f"{where}.category"),
+        collections=tuple(_text(c, f"{where}.collections[{i}]", "")  # type: ignore[misc]
+                          for i, c in enumerate(collections)),
     )
 
 
-def _customer(c: dict[str, Any], currency: str) -> CustomerFacts:
-    interval = c.get("usual_interval_days")
-    orders = _int(c.get("orders"), "customer.orders")
+def _customer(c: dict[str, Any], currency: str, today: date) -> CustomerFacts:
+    interval = fact_count(c.get("usual_interval_days"), "customer.usual_interval_days",
+                          default=None, high=MAX_DAYS)
+    orders = fact_count(c.get("orders"), "customer.orders")
+    last_order = _date(c.get("last_order"), "customer.last_order")
+    missed = fact_count(c.get("periods_missed"), "customer.periods_missed", default=None)
+    if missed is None:  # worked out as the app does, from the last order and the usual interval
+        missed = periods_missed(today - last_order, timedelta(days=interval)) if (
+            last_order is not None and interval) else 0
     return CustomerFacts(
-        email=str(c.get("email", "")), id=c.get("id"),
-        is_new=bool(c.get("is_new", orders == 0)), orders=orders,
-        orders_in_channel=_int(c.get("orders_in_channel"), "customer.orders_in_channel"),
+        email=_text(c.get("email"), "customer.email", ""), id=_text(c.get("id"), "customer.id"),  # type: ignore[arg-type]
+        is_new=_flag(c.get("is_new"), "customer.is_new", orders == 0),
+        orders=orders,  # type: ignore[arg-type]
+        orders_in_channel=fact_count(c.get("orders_in_channel"), "customer.orders_in_channel"),  # type: ignore[arg-type]
         total_spent=_opt_money(c.get("total_spent"), currency, "customer.total_spent"),
         first_order=_date(c.get("first_order"), "customer.first_order"),
-        last_order=_date(c.get("last_order"), "customer.last_order"),
-        usual_interval=timedelta(days=_int(interval, "customer.usual_interval_days"))
-        if interval is not None else None,
-        periods_missed=_int(c.get("periods_missed"), "customer.periods_missed"),
+        last_order=last_order,
+        usual_interval=timedelta(days=interval) if interval is not None else None,
+        periods_missed=missed,
     )
 
 
 def _referral(r: dict[str, Any], currency: str) -> ReferralFacts:
     ref = _obj(r.get("referrer"), "referral.referrer")
     return ReferralFacts(
-        is_referred=bool(r.get("is_referred", False)), code=r.get("code"),
-        days_since=_int(r.get("days_since"), "referral.days_since", None),
+        is_referred=_flag(r.get("is_referred"), "referral.is_referred"),
+        code=_text(r.get("code"), "referral.code"),
+        days_since=fact_count(r.get("days_since"), "referral.days_since", default=None,
+                              high=MAX_DAYS),
         referrer=ReferrerFacts(
-            id=ref.get("id"), email=ref.get("email"), orders=_int(ref.get("orders"),
-                                                                  "referrer.orders"),
+            id=_text(ref.get("id"), "referrer.id"), email=_text(ref.get("email"),
+                                                                 "referrer.email"),
+            orders=fact_count(ref.get("orders"), "referrer.orders"),  # type: ignore[arg-type]
             total_spent=_opt_money(ref.get("total_spent"), currency, "referrer.total_spent"),
-            referrals=_int(ref.get("referrals"), "referrer.referrals"),
-            paid_referrals=_int(ref.get("paid_referrals"), "referrer.paid_referrals"),
-            rewards_this_month=_int(ref.get("rewards_this_month"), "referrer.rewards_this_month"),
+            referrals=fact_count(ref.get("referrals"), "referrer.referrals"),  # type: ignore[arg-type]
+            paid_referrals=fact_count(ref.get("paid_referrals"), "referrer.paid_referrals"),  # type: ignore[arg-type]
+            rewards_this_month=fact_count(ref.get("rewards_this_month"),  # type: ignore[arg-type]
+                                          "referrer.rewards_this_month"),
         ),
     )
 

@@ -48,13 +48,15 @@ def format_source(source: str) -> str:
         out.append(_Line(0, header, node.header.span.line))
     previous: ast.Item | None = None
     for item in node.items:
-        grouped = isinstance(item, ast.LimitDecl | ast.BudgetDecl) and isinstance(
-            previous, ast.LimitDecl | ast.BudgetDecl)
+        grouped = isinstance(item, _DECLARATIONS) and isinstance(previous, _DECLARATIONS)
         if out and not grouped:
             out.append(_Line(0, "", None))
         _item(item, out)
         previous = item
     return _with_comments(out, _comments(source))
+
+
+_DECLARATIONS = (ast.LimitDecl, ast.BudgetDecl, ast.CeilingDecl)
 
 
 def _q(value: str) -> str:
@@ -94,6 +96,8 @@ def _item(item: ast.Item, out: list[_Line]) -> None:
     elif isinstance(item, ast.BudgetDecl):
         per = f" per {item.period}" if item.period else ""
         out.append(_Line(0, f"budget {expr_text(item.amount)}{per}", line))
+    elif isinstance(item, ast.CeilingDecl):
+        out.append(_Line(0, f"ceiling {expr_text(item.amount)}", line))
     elif isinstance(item, ast.Contest):
         _contest(item, out)
     elif isinstance(item, ast.Example):

@@ -14,7 +14,8 @@ from rules import ast
 from rules.caps import cap_limit, rewards_capped
 from rules.decision import Decision, Percent, Reward, TraceStep
 from rules.explain import Explanations
-from rules.facts import Facts
+from rules.facts import Facts, Trigger, first_order_in_channel
+from rules.guard import Guard
 from rules.money import Money, MoneyError
 from rules.printer import expr_text, give_value_text
 from rules.program_data import RuleInfo
@@ -45,9 +46,10 @@ class _Run:
 
 class Interpreter(Explanations):
     def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
-                 max_steps: int = MAX_STEPS) -> None:
+                 max_steps: int = MAX_STEPS, guard: Guard | None = None) -> None:
         self.node = node
         self.currency = currency
+        self.guard = guard if guard is not None else Guard(None, {})
         self.max_steps = max_steps
         self.rules = [
             (item, info) for item, info in zip(
@@ -69,10 +71,13 @@ class Interpreter(Explanations):
                 if rule.trigger.trigger is facts.trigger:
                     self.rule(run, rule, info)
             self.apply_caps(run)
+            kept, refused = self.guard.apply(run.rewards, facts, note=lambda refusal: (
+                run.record and run.trace.append(TraceStep(
+                    refusal.reward.rule_line, 1, "refused", refusal.describe()))))
         except (MoneyError, InvalidOperation) as exc:  # facts mixing currencies, absurd sizes
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
-        return Decision(tuple(run.rewards), tuple(run.trace), tuple(dict.fromkeys(run.hints)),
-                        program_hash)
+        return Decision(tuple(kept), tuple(run.trace), tuple(dict.fromkeys(run.hints)),
+                        program_hash, refused)
 
     # ---- rules and statements
     def rule(self, run: _Run, rule: ast.Rule, info: RuleInfo) -> None:
@@ -85,6 +90,11 @@ class Interpreter(Explanations):
                     run.note(rule, "skip", f"asleep for {spec.periods} periods", False,
                              f"periods missed = {missed}")
                     return
+            if spec.trigger is Trigger.FIRST_ORDER_IN_CHANNEL and not first_order_in_channel(
+                    run.facts):
+                run.note(rule, "skip", "first order in channel", False,
+                         "earlier paid orders in this channel")
+                return
             if spec.channel is not None and run.facts.channel != spec.channel:
                 run.note(rule, "skip", f'channel "{spec.channel}"', False, run.facts.channel)
                 return
@@ -200,6 +210,8 @@ class Interpreter(Explanations):
             return Reward(kind="discount", amount=amount, percent=percent,
                           voucher_type=voucher_type, **base)
         fixed = None if percent is not None else as_money(value, currency)
+        if fixed is not None and cap is not None and fixed > cap:
+            fixed = cap  # `15 USD off next order max 10 USD` is a 10 USD voucher
         return Reward(kind="voucher", amount=fixed, percent=percent, voucher_type=voucher_type,
                       **base)
 

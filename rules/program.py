@@ -9,17 +9,20 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from rules import ast
-from rules.analysis import Cost
+from rules.analysis import Cost, order_cap
 from rules.checker import Checker, CheckOutcome
 from rules.compiler import CompiledEvaluator
 from rules.decision import Decision
 from rules.facts import Facts, Trigger
+from rules.guard import Guard
 from rules.interpreter import Interpreter
 from rules.money import Money, MoneyError, is_currency
 from rules.parser import parse_recovering
+from rules.parser.screen import BOM
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
 from rules.schema import ORDER_TRIGGERS
 from rules.source import Diagnostic, EvaluationError, RulesError, Span
@@ -39,7 +42,7 @@ class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
     __slots__ = ("_compiled_cache", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
-                 "contests",
+                 "ceiling_declared", "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
 
@@ -54,6 +57,7 @@ class Program:
     budgets: tuple[BudgetInfo, ...]
     contests: tuple[ContestInfo, ...]
     examples: tuple[ExampleInfo, ...]
+    ceiling_declared: Decimal | None  # `ceiling 1000 USD`, else None (the currency's default)
 
     def __init__(self, source: str, filename: str, outcome: CheckOutcome) -> None:
         init = functools.partial(object.__setattr__, self)
@@ -72,7 +76,10 @@ class Program:
         init("_costs", dict(outcome.costs))
         init("_exceeding", tuple(outcome.exceeding))
         init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
-        init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules)))
+        init("ceiling_declared", outcome.ceiling)
+        guard = Guard(outcome.ceiling, dict(outcome.bounds))
+        init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules),
+                                         guard=guard))
         # The fast path means what the interpreter means (tests/rules/test_compiler_*.py).
         # Compiled on first evaluation: `check` (the editor's path) stays parse + check.
         init("_compiled_cache", None)
@@ -86,6 +93,15 @@ class Program:
     @property
     def triggers(self) -> set[Trigger]:
         return {rule.trigger for rule in self.rules}
+
+    def ceiling(self, currency: str | None = None) -> Money | None:
+        """The most one reward may be worth in `currency` (default: the program's): declared
+        with `ceiling …`, else the currency's default (rules/ceiling.py). None when neither the
+        program nor the caller names a currency."""
+        currency = currency or self.currency
+        if currency is None or not is_currency(currency):
+            return None
+        return self._interpreter.guard.ceiling_for(currency)
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -126,13 +142,13 @@ class Program:
         currency = self.currency
         worst: dict[str, Money | None] = {}
         for trigger, cost in costs.items():
-            bounded = not cost.unbounded and cost.percent == 0 and currency and is_currency(
-                currency)
+            bounded = cost.money_only and currency and is_currency(currency)
             worst[trigger.value] = Money.of(cost.fixed, currency) if bounded else None
         return {
             "worst_case_cost": worst,
             "worst_case_text": {t.value: c.text(currency) for t, c in costs.items()},
             "rules_exceeding_total": list(self._exceeding),
+            "ceiling": self.ceiling(),
             "warnings": [d.render(self.source) for d in self._warnings],
         }
 
@@ -140,17 +156,11 @@ class Program:
         for limit, item in zip(self.limits, _limit_nodes(self.node), strict=True):
             if limit.kind != "per_order" or limit.recipient is not None or item.cap is None:
                 continue
-            cap = item.cap
-            if isinstance(cap, ast.MoneyLit | ast.Number):
-                cost = cost.capped(cap.amount if isinstance(cap, ast.MoneyLit) else cap.value)
-            elif not has_order:
-                continue  # a share of the order total caps nothing without an order
-            elif isinstance(cap, ast.PercentLit):
-                cost = cost.capped_percent(cap.value)
-            elif isinstance(cap, ast.Binary) and cap.op == "of" and isinstance(
-                    cap.left, ast.PercentLit) and isinstance(cap.right, ast.Name) and (
-                    cap.right.dotted in ("order_total", "order.total")):
-                cost = cost.capped_percent(cap.left.value)
+            fixed, percent = order_cap(item.cap)
+            if fixed is not None:
+                cost = cost.amounts_capped(fixed)
+            elif percent is not None and has_order:  # a share caps nothing without an order
+                cost = cost.capped_percent(percent)
         return cost
 
 
@@ -183,6 +193,7 @@ def check(source: str, filename: str = "program.rules") -> CheckResult:
     """Parse and check; never raises on bad input. Cached by (source hash, filename)."""
     if not isinstance(source, str):
         raise TypeError("source must be str")
+    source = source.removeprefix(BOM)  # an editor's byte-order mark is no part of the program
     cached = _check_cached(source_hash(source), source, filename)
     return CheckResult(cached.program, list(cached.diagnostics))  # callers may edit the list
 

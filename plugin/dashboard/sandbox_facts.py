@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from plugin.dashboard.http import BadRequest
@@ -16,35 +15,28 @@ from rules.facts import (
     ReferrerFacts,
     Trigger,
 )
-from rules.money import Money, MoneyError, is_currency
+from rules.facts_values import FactsError, fact_count, fact_money
+from rules.money import Money, is_currency
 
 MAX_LINES = 200
 _TRIGGERS = {trigger.value: trigger for trigger in Trigger}
 
 
 def _money(value: Any, currency: str, where: str) -> Money:
-    if isinstance(value, bool | float):
-        raise BadRequest(f"{where}: write amounts as text, e.g. \"12.50\"")
+    """The form's amount (empty means zero), through the language's one door for money."""
+    if (isinstance(value, str) and not value.strip()) or value is None:
+        value = "0"
     try:
-        amount = Decimal(str(value if value not in (None, "") else "0").strip())
-    except InvalidOperation as exc:
-        raise BadRequest(f"{where}: {value!r} is not an amount") from exc
-    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12:
-        raise BadRequest(f"{where}: {value!r} is not an amount")
-    try:
-        return Money(amount, currency)
-    except MoneyError as exc:
-        raise BadRequest(f"{where}: {exc}") from exc
+        return fact_money(value, currency, where)
+    except FactsError as exc:
+        raise BadRequest(str(exc)) from exc
 
 
 def _count(value: Any, where: str, *, low: int = 0) -> int:
     try:
-        number = int(value if value not in (None, "") else 0)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest(f"{where}: {value!r} is not a whole number") from exc
-    if number < low or number > 10**9:
-        raise BadRequest(f"{where}: {number} is out of range")
-    return number
+        return fact_count(value if value != "" else None, where, low=low, default=low)  # type: ignore[return-value]
+    except FactsError as exc:
+        raise BadRequest(str(exc)) from exc
 
 
 def _text(value: Any, where: str, *, limit: int = 200) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from plugin.referrals.models import CustomerOrder
+from rules.facts import periods_missed
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def rhythm_of(*, email: str, orders: list[tuple[datetime, Decimal, str, str, str
         last_channel=last[5],
         currency=last[2],
         average_order=sum(same_currency, Decimal(0)) / len(same_currency),
-        periods_missed=max(0, int((now - last[0]) / interval)),
+        periods_missed=periods_missed(now - last[0], interval),
     )
 
 

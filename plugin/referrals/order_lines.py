@@ -9,6 +9,7 @@ from typing import Any
 from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.money import PayloadError
 from rules.facts import LineFacts, OrderFacts
+from rules.facts_values import FactsError, fact_money
 from rules.money import Money, MoneyError
 
 
@@ -40,12 +41,12 @@ def order_lines_of(order: dict[str, Any]) -> tuple[list[dict[str, Any]], Decimal
             facts.shipping.amount)
 
 
-def _line_facts(line: dict[str, Any], currency: str) -> LineFacts:
+def _line_facts(line: dict[str, Any], currency: str, where: str) -> LineFacts:
     return LineFacts(
         product=line.get("product") or "",
         quantity=int(line["quantity"]),
-        unit_price=Money.of(Decimal(line["unit_price"]), currency),
-        total_price=Money.of(Decimal(line["total"]), currency),
+        unit_price=fact_money(line["unit_price"], currency, f"{where}.unit_price"),
+        total_price=fact_money(line["total"], currency, f"{where}.total"),
         sku=line.get("sku"),
         product_name=line.get("name") or "",
         variant_id=line.get("variant_id"),
@@ -55,19 +56,26 @@ def _line_facts(line: dict[str, Any], currency: str) -> LineFacts:
 
 
 def stored_order_facts(row: Any) -> OrderFacts:
-    """A stored `CustomerOrder` as the OrderFacts a program sees when it is paid.
+    """A stored `CustomerOrder` as the OrderFacts a program sees when it is paid, through the
+    rules' one door for money (`fact_money`), as backtests replay it.
 
     Orders recorded before lines were kept have none: their subtotal is their total.
-    Raises MoneyError for an order in a currency the rules do not know.
+    Raises MoneyError for an order whose figures the rules cannot take (an unknown currency, an
+    amount out of bounds), naming the figure.
     """
-    total = Money(row.total, row.currency)
+    currency = row.currency
     try:
-        lines = tuple(_line_facts(line, row.currency) for line in row.lines or ())
+        total = fact_money(row.total, currency, "order.total")
+        lines = tuple(_line_facts(line, currency, f"order.lines[{index}]")
+                      for index, line in enumerate(row.lines or ()))
+        subtotal = (fact_money(row.subtotal, currency, "order.subtotal")
+                    if row.subtotal is not None else total)
+        shipping = (fact_money(row.shipping, currency, "order.shipping")
+                    if row.shipping is not None else Money.zero(currency))
+    except FactsError as exc:
+        raise MoneyError(f"order {row.order_id}: {exc}") from exc
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         raise MoneyError(f"stored lines of order {row.order_id} are unreadable: {exc}") from exc
-    subtotal = Money(row.subtotal, row.currency) if row.subtotal is not None else total
-    shipping = (Money(row.shipping, row.currency) if row.shipping is not None
-                else Money.zero(row.currency))
-    return OrderFacts(id=row.order_id, currency=row.currency, total=total, subtotal=subtotal,
+    return OrderFacts(id=row.order_id, currency=currency, total=total, subtotal=subtotal,
                       shipping=shipping, channel=row.channel or "", lines=lines,
                       number=row.number or None, created=row.created, is_paid=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from plugin.referrals.models import (
     ReferralVisit,
 )
 from plugin.referrals.payloads import subject_of
-from rules.facts import CustomerFacts, ReferralFacts, ReferrerFacts
+from rules.facts import CustomerFacts, ReferralFacts, ReferrerFacts, periods_missed
 from rules.money import Money, is_currency
 
 LIVE_STATUSES = (Referral.Status.ATTRIBUTED, Referral.Status.CONVERTED, Referral.Status.REVIEW)
@@ -197,9 +197,7 @@ def customer_facts_from_history(
     times = [row[0] for row in orders]
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     interval = statistics.median(gaps) if gaps else None
-    missed = 0
-    if interval and interval > timedelta(0):
-        missed = int((before - times[-1]) / interval)
+    missed = periods_missed(before - times[-1], interval)
     return CustomerFacts(
         email=email_normalise(email),
         id=customer_id or None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rules.money import Money, MoneyError
+from rules.facts_values import FactsError, fact_money
+from rules.money import Money
 
 
 class PayloadError(ValueError):
@@ -29,20 +30,25 @@ def to_decimal(amount: Any) -> Decimal:
     raise PayloadError(f"not an amount: {amount!r}")
 
 
-def money_from(value: Any, currency: str | None = None) -> Money:
-    """`{"amount": 84.99, "currency": "USD"}` → Money; a TaxedMoney gives its gross."""
+def money_from(value: Any, currency: str | None = None, fact: str = "amount") -> Money:
+    """`{"amount": 84.99, "currency": "USD"}` → Money; a TaxedMoney gives its gross. The amount
+    goes through the rules' one door for money (`fact_money`): finite, zero or more, bounded,
+    within the currency's decimals; errors name `fact`."""
     if not isinstance(value, dict):
-        raise PayloadError(f"not a money object: {value!r}")
+        raise PayloadError(f"{fact}: not a money object: {value!r}")
     if "gross" in value:  # TaxedMoney: taxes are 0 in the captures, gross is what was paid
-        return money_from(value["gross"], currency)
+        return money_from(value["gross"], currency, fact)
     code = value.get("currency") or currency
     if not isinstance(code, str):
-        raise PayloadError("money without a currency")
+        raise PayloadError(f"{fact}: money without a currency")
+    amount = value.get("amount")
+    if isinstance(amount, float):  # JSON numbers: their shortest repr is what Saleor wrote
+        amount = repr(amount)
     try:
-        return Money.of(to_decimal(value.get("amount")), code)
-    except MoneyError as exc:
+        return fact_money(amount, code, fact)
+    except FactsError as exc:
         raise PayloadError(str(exc)) from exc
 
 
-def optional_money(value: Any, currency: str | None = None) -> Money | None:
-    return None if value is None else money_from(value, currency)
+def optional_money(value: Any, currency: str | None = None, fact: str = "amount") -> Money | None:
+    return None if value is None else money_from(value, currency, fact)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plugin.rewards.limits import program_limits, usage_take
-from plugin.rewards.models import EntryAction, RewardState
+from plugin.rewards.models import MONEY, EntryAction, RewardState
 from plugin.rewards.selectors import email_normalise
 from plugin.rewards.services import reward_create
 from rules.facts import Trigger
@@ -32,6 +32,20 @@ def reward_recipient(reward, *, order: dict, referral) -> tuple[str, str] | None
         address = (order.get("userEmail") or user.get("email") or "").strip().lower()
         return address, user.get("id") or ""
     return None
+
+
+# The ledger's money column holds MONEY["max_digits"] digits of which MONEY["decimal_places"]
+# are decimals: an amount with more whole digits cannot be stored, let alone approved.
+LEDGER_LARGEST = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
+
+
+def bound_state(reward, over_bound: str) -> tuple[str, str]:
+    """Where a reward the program refused for breaking a money bound goes: the review queue,
+    with the reason; refused outright when its amount is beyond anything the ledger holds."""
+    amount = getattr(reward, "amount", None)
+    if amount is not None and abs(amount.amount) >= LEDGER_LARGEST:
+        return RewardState.REFUSED, f"refused: {amount} is {over_bound}"
+    return RewardState.REVIEW, f"review: {over_bound}"
 
 
 class _AlreadyDecided(Exception):
@@ -57,6 +71,8 @@ def reward_record(
     """Create one decided reward, counting it against caps and budgets in the same transaction."""
     amount = reward.amount.amount if getattr(reward, "amount", None) is not None else None
     currency = reward.amount.currency if getattr(reward, "amount", None) is not None else ""
+    if amount is not None and abs(amount) >= LEDGER_LARGEST:
+        amount = None  # refused (bound_state); the reason keeps the figure
     fields = {
         "order_id": order["id"],
         "order_number": str(order.get("number") or ""),

@@ -21,8 +21,8 @@ from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.use_cases.order_discount import late_discount_make_good
-from plugin.use_cases.order_reward_record import reward_recipient, reward_record
-from rules.facts import Facts, Trigger
+from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
+from rules.facts import Facts, Trigger, first_order_in_channel
 
 log = logging.getLogger("plugin.use_cases.rewards")
 
@@ -210,12 +210,6 @@ def _facts(
     )
 
 
-def _first_in_channel(facts: Facts) -> bool:
-    """No earlier paid order of this customer in the order's (known) channel."""
-    customer = facts.customer
-    return bool(facts.channel) and customer is not None and customer.orders_in_channel == 0
-
-
 def _program(installation, deps: RewardDeps):
     published = deps.program_published(installation=installation)
     if published is None:
@@ -241,15 +235,19 @@ def order_rewards_decide(
     facts = _facts(
         installation=installation, order=order, trigger=trigger, referral=referral, at=at, deps=deps
     )
-    if trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not _first_in_channel(facts):
-        return
+    if trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not first_order_in_channel(facts):
+        return  # the program decides it too (rules.facts): this only saves the evaluation
     verdict = None
     if referral is not None:
         verdict = deps.fraud_check(
             installation=installation, referral=referral, order_payload=payload, now=at
         )
     decision = program.evaluate(facts)
-    for index, reward in enumerate(decision.rewards):
+    decided = [(reward, str(index), None) for index, reward in enumerate(decision.rewards)]
+    # Over a money bound (its base, the ceiling, its rule's worst case): to the review queue.
+    decided += [(refusal.reward, f"bound{index}", refusal.reason)
+                for index, refusal in enumerate(decision.refused)]
+    for reward, index, over_bound in decided:
         if reward.kind == "discount":
             continue  # checkout discounts are applied by the checkout use case
         to = reward_recipient(reward, order=order, referral=referral)
@@ -262,6 +260,8 @@ def order_rewards_decide(
         referral_bound = reward.recipient in ("referrer", "referee")
         if referral_bound and verdict is not None and verdict.verdict == "refuse":
             state, reason = RewardState.REFUSED, f"refused: {verdict.reason}"
+        elif over_bound is not None:
+            state, reason = bound_state(reward, over_bound)
         elif referral_bound and verdict is not None and verdict.verdict == "review":
             state, reason = RewardState.REVIEW, f"review: {verdict.reason}"
         key = f"order:{order['id']}:{trigger.value}:{reward.rule_line}:{reward.recipient}:{index}"

@@ -20,6 +20,7 @@ from lark.indenter import DedentError
 from rules import ast
 from rules.parser.errors import _dedent_diagnostic, _syntax_diagnostic
 from rules.parser.lark_parser import _parser, _raw_parse, _RulesIndenter
+from rules.parser.screen import screen
 from rules.parser.tokens import _implicit_rule, program_node
 from rules.source import Diagnostic, Span
 
@@ -40,6 +41,9 @@ def parse_recovering(
     parse when some did not). Items are parsed separately and cached by their text and first
     line, so an editor re-checking after a change re-parses only the items that changed, and
     one broken item does not hide the errors of the next."""
+    source, screened = screen(source, filename)
+    if screened:  # tabs in indentation, other digits, look-alike letters, too deep nesting
+        return None, screened, None
     nodes: list[ast.ProgramNode] = []
     errors: list[Diagnostic] = []
     chunks = _split_items(source)

@@ -41,6 +41,10 @@ class _DeclarationsToAst:
             period_span=_span(period[0]) if period else None,
         )
 
+    def ceiling_decl(self, c):
+        ceiling, amount = c
+        return ast.CeilingDecl(amount, _cover(ceiling, amount))
+
     def contest(self, c):
         token, name, start, end, *items = c
         fields: dict[str, object] = {}

@@ -320,6 +320,8 @@ class ProgramWriter:
             lines.append(f"limit {who}rewards {self.pick(['<=', 'at most'])} {cap}")
         if self.chance(0.2):
             lines.append(f"budget 1000 {self.currency} per month")
+        if self.chance(0.3):  # low enough that random rewards go over it
+            lines.append(f"ceiling {self.pick(['5', '50', '400'])} {self.currency}")
         return "\n".join(lines) + "\n"
 
 

@@ -36,17 +36,20 @@ def _outcome(evaluate, facts: Facts):
         decision = evaluate(facts)
     except Exception as exc:  # any difference, even a crash, is a disagreement
         return ("error", type(exc).__name__, str(exc))
-    return ("rewards", decision.rewards, decision.program_hash)
+    return ("rewards", decision.rewards, decision.refused, decision.program_hash)
 
 
 def assert_agree(program: Program, facts: Facts) -> None:
-    reference = Interpreter(program.node, program.currency, list(program.rules))
+    reference = Interpreter(program.node, program.currency, list(program.rules),
+                            guard=program._interpreter.guard)
     expected = _outcome(lambda f: reference.run(f, record=False,
                                                 program_hash=program.source_hash), facts)
     actual = _outcome(lambda f: program._compiled.run(f, program.source_hash), facts)
     assert actual == expected, f"{program.source}\n{facts}"
     if expected[0] == "rewards":  # the public path is the compiled one
         assert program.evaluate(facts).rewards == expected[1]
+        # The checker's worst case of each rule is sound: no reward is ever over it.
+        assert not [r for r in expected[2] if "worst case" in r.reason], (program.source, facts)
 
 
 @_thorough(400)

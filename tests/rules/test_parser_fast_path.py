@@ -151,3 +151,37 @@ def test_disjoint_bands_on_one_trigger_are_compared_without_trying_every_pair(mo
     monkeypatch.setattr(overlap, "_both_can_hold", counted)
     assert overlapping_rules(rules) == []
     assert len(calls) < 2 * len(rules)  # the pairwise scan makes 11,175 calls here
+
+
+OTHER_DIGITS = ["give referrer \uff11\uff10 USD\n", "give referrer \u0661\u0660 USD\n",
+                "give referrer \u09ea0 USD\n",
+                'program "d" currency USD\ncontest "c" from 2026-03-0\u0661 to 2026-03-31:\n'
+                "    score referrals.count\n    prize 1: 5 USD\n"]
+
+
+@pytest.mark.parametrize("text", OTHER_DIGITS)
+def test_only_ascii_digits_are_numbers_on_both_paths(text):
+    # The grammar's NUMBER and DATE are ASCII: neither the fused loop nor Lark reads a
+    # fullwidth ten as 10.
+    with pytest.raises(FastPathFailed):
+        _fast_parser().parse(text)
+    with pytest.raises(UnexpectedInput):
+        _parser().parse(text)
+
+
+@pytest.mark.parametrize("text", [
+    *OTHER_DIGITS, "on order paid:\n\tgive referrer 5 USD\n", "g\u0456ve referrer 5 USD\n",
+    "give referrer " + "(" * 60 + "5 USD" + ")" * 60 + "\n",
+])
+def test_the_screen_decides_before_either_parser_runs(text, monkeypatch):
+    import rules.parser as parser_package
+
+    expected = parse(text)
+    assert expected[0] is None and expected[1]
+
+    def no_parser(_text):
+        raise AssertionError("the screen lets nothing it refuses reach a parser")
+
+    monkeypatch.setattr(parser_package, "_raw_parse", no_parser)
+    parser_package.clear_cache()
+    assert parse(text) == expected

@@ -43,7 +43,9 @@ def test_check_ok_prints_worst_case(tmp_path):
     code, out, err = run("check", path)
     assert code == 0, err
     assert "ok (1 rules)" in out
-    assert "worst-case cost per event on order paid: 50 USD + 20% of order total" in out
+    # one branch runs: the larger of the two, not both added up
+    assert ("worst-case cost per event on order paid: the larger of 50 USD and 20% of order "
+            "total") in out
 
 
 def test_check_errors_exit_1_with_positions(tmp_path):
@@ -109,3 +111,43 @@ def test_console_script_entry_point(tmp_path):
     done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0 and "ok" in done.stdout
+
+
+def test_eval_refuses_bad_facts_naming_the_fact_without_a_traceback(tmp_path):
+    program = write(tmp_path, "p.rules", GOOD)
+    for total, message in [("NaN USD", "order.total: 'NaN' is not a number"),
+                           ("1e999999 USD", "order.total: '1e999999' is not a number"),
+                           ("-1 USD", "order.total: -1 USD is negative")]:
+        facts = write(tmp_path, "f.json", json.dumps({**FACTS, "order": {"total": total}}))
+        code, out, err = run("eval", program, "--facts", facts)
+        assert (code, out) == (1, "") and f"f.json: {message}" in err
+    huge = write(tmp_path, "h.json", '{"order": {"total": ' + "9" * 5000 + "}}")
+    code, _, err = run("eval", program, "--facts", huge)
+    assert code == 1 and "h.json: " in err and "Traceback" not in err
+
+
+def test_eval_points_at_the_programs_currency_when_the_facts_use_another(tmp_path):
+    program = write(tmp_path, "p.rules", GOOD)
+    facts = write(tmp_path, "f.json", json.dumps({**FACTS, "currency": "EUR",
+                                                   "order": {"total": "480 EUR"}}))
+    code, _, err = run("eval", program, "--facts", facts)
+    assert code == 1
+    assert err.strip() == f"{program}:1:27: error: the program is in USD but {facts} is in EUR"
+
+
+def test_eval_prints_a_refused_reward_with_its_reason(tmp_path):
+    program = write(tmp_path, "p.rules", "on order paid:\n    give referrer order_total * 100\n")
+    facts = write(tmp_path, "f.json", json.dumps(FACTS))
+    code, out, _ = run("explain", program, "--facts", facts)
+    assert code == 0
+    assert ("referrer gets 48000.00 USD as gift card: refused, more than the program's ceiling "
+            "of 1000.00 USD per reward") in out
+
+
+def test_a_file_saved_with_a_byte_order_mark_checks_and_formats(tmp_path):
+    path = tmp_path / "bom.rules"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    code, out, err = run("check", str(path))
+    assert (code, err) == (0, "") and "ok (1 rules)" in out
+    code, out, _ = run("fmt", "--check", str(path))
+    assert code in (0, 1) and "Traceback" not in out

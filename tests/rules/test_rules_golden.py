@@ -1,9 +1,12 @@
 """Golden cases: each `cases/*.rules` file carries its expectations in comments beside the code.
 
-`# error: L:C text` / `# warning: L:C text` — exactly these diagnostics (warnings are compared
-only when the file names any); `# facts[ on <trigger>]: …` then `# expect: …` lines — a scenario
-written like an `example` block; `# examples: pass` — the file's own examples all pass;
-`# worst-case: <trigger> = <text>` — the static report's worst-case cost; `# no warnings`.
+`# error: L:C text` / `# warning: L:C text` — exactly these diagnostics, the text part of the
+message and its hint as `message; hint` (warnings are compared only when the file names any);
+`# facts[ on <trigger>]: …` then `# expect: …` lines — a scenario written like an `example`
+block; `# examples: pass` — the file's own examples all pass;
+`# worst-case: <trigger> = <text>` — the static report's worst-case cost; `# no warnings`;
+`# refused: <text>` after a `# facts:` line — a reward of that scenario refused (guard.py),
+its description containing the text.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.rules"))
 _DIAG = re.compile(r"#\s*(error|warning):\s*(\d+):(\d+)\s+(.*)$")
 _FACTS = re.compile(r"#\s*facts(?: on ([a-z ]+?))?:\s*(.*)$")
 _EXPECT = re.compile(r"#\s*expect:\s*(.*)$")
+_REFUSED = re.compile(r"#\s*refused:\s*(.*)$")
 _WORST = re.compile(r"#\s*worst-case:\s*([a-z ]+?)\s*=\s*(.*)$")
 
 
@@ -30,10 +34,13 @@ def _expectations(source: str):
         if m := _DIAG.search(line):
             diagnostics.append((m[1], int(m[2]), int(m[3]), m[4].strip()))
         elif m := _FACTS.search(line):
-            scenarios.append((m[1], m[2].strip(), []))
+            scenarios.append((m[1], m[2].strip(), [], []))
         elif m := _EXPECT.search(line):
             assert scenarios, "`# expect:` needs a `# facts:` line before it"
             scenarios[-1][2].append(m[1].strip())
+        elif m := _REFUSED.search(line):
+            assert scenarios, "`# refused:` needs a `# facts:` line before it"
+            scenarios[-1][3].append(m[1].strip())
         elif m := _WORST.search(line):
             worst[m[1]] = m[2].strip()
         elif re.search(r"#\s*examples:\s*pass", line):
@@ -43,12 +50,18 @@ def _expectations(source: str):
     return diagnostics, scenarios, worst, examples, quiet
 
 
+def _said(diagnostic) -> str:
+    """The message, then `; ` and the hint when there is one (`did you mean …`)."""
+    hint = f"; {diagnostic.hint}" if diagnostic.hint else ""
+    return diagnostic.message + hint
+
+
 def _unmatched(expected, actual):
     remaining = list(actual)
     missing = []
     for severity, line, column, text in expected:
         found = next((d for d in remaining if d.severity == severity and d.line == line
-                      and d.column == column and text in d.message), None)
+                      and d.column == column and text in _said(d)), None)
         if found is None:
             missing.append(f"{severity} {line}:{column} {text}")
         else:
@@ -76,8 +89,8 @@ def test_case(path: Path):
         assert result.program is None
         return
     assert result.program is not None
-    for trigger, facts, expects in scenarios:
-        problems = run_scenario(result.program, facts, expects, trigger)
+    for trigger, facts, expects, refused in scenarios:
+        problems = run_scenario(result.program, facts, expects, trigger, tuple(refused))
         assert not problems, f"facts: {facts}\n" + "\n".join(problems)
     if examples:
         failed = [r for r in result.program.run_examples() if not r.passed]

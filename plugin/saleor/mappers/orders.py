@@ -44,7 +44,8 @@ def _channel_slug(obj: dict[str, Any]) -> str:
     return slug
 
 
-def _line(line: dict[str, Any], currency: str, *, sku: str | None, name: str) -> LineFacts:
+def _line(line: dict[str, Any], currency: str, *, sku: str | None, name: str,
+          where: str) -> LineFacts:
     variant = line.get("variant") or {}
     product = variant.get("product") or {}
     quantity = line.get("quantity")
@@ -53,8 +54,8 @@ def _line(line: dict[str, Any], currency: str, *, sku: str | None, name: str) ->
     return LineFacts(
         product=product.get("slug") or "",  # empty when the product was deleted since
         quantity=quantity,
-        unit_price=money_from(line.get("unitPrice"), currency),
-        total_price=money_from(line.get("totalPrice"), currency),
+        unit_price=money_from(line.get("unitPrice"), currency, f"{where}.unit_price"),
+        total_price=money_from(line.get("totalPrice"), currency, f"{where}.total"),
         sku=sku,
         product_name=name,
         variant_id=variant.get("id") or line.get("productVariantId"),
@@ -75,21 +76,23 @@ def order_facts(order_payload: Any) -> OrderFacts:
             currency,
             sku=line.get("productSku") or ((line.get("variant") or {}).get("sku")),
             name=line.get("productName") or "",
+            where=f"order.lines[{index}]",
         )
-        for line in order.get("lines") or ()
+        for index, line in enumerate(order.get("lines") or ())
     )
     return OrderFacts(
         id=order["id"],
         currency=currency,
-        total=money_from(order.get("total"), currency),
-        subtotal=money_from(order.get("subtotal"), currency),
-        shipping=optional_money(order.get("shippingPrice"), currency) or Money.zero(currency),
+        total=money_from(order.get("total"), currency, "order.total"),
+        subtotal=money_from(order.get("subtotal"), currency, "order.subtotal"),
+        shipping=optional_money(order.get("shippingPrice"), currency, "order.shipping")
+        or Money.zero(currency),
         channel=_channel_slug(order),
         lines=lines,
         number=str(order["number"]) if order.get("number") is not None else None,
         created=parse_datetime(order.get("created")),
         voucher_code=order.get("voucherCode"),
-        refunded=optional_money(order.get("totalRefunded"), currency),
+        refunded=optional_money(order.get("totalRefunded"), currency, "order.refunded"),
         is_paid=order.get("isPaid") is True,
     )
 
@@ -104,15 +107,17 @@ def checkout_facts(checkout_payload: Any) -> OrderFacts:
             currency,
             sku=(line.get("variant") or {}).get("sku"),
             name=((line.get("variant") or {}).get("product") or {}).get("name") or "",
+            where=f"checkout.lines[{index}]",
         )
-        for line in checkout.get("lines") or ()
+        for index, line in enumerate(checkout.get("lines") or ())
     )
     return OrderFacts(
         id=checkout["id"],
         currency=currency,
-        total=money_from(checkout.get("totalPrice"), currency),
-        subtotal=money_from(checkout.get("subtotalPrice"), currency),
-        shipping=optional_money(checkout.get("shippingPrice"), currency) or Money.zero(currency),
+        total=money_from(checkout.get("totalPrice"), currency, "checkout.total"),
+        subtotal=money_from(checkout.get("subtotalPrice"), currency, "checkout.subtotal"),
+        shipping=optional_money(checkout.get("shippingPrice"), currency, "checkout.shipping")
+        or Money.zero(currency),
         channel=_channel_slug(checkout),
         lines=lines,
         number=None,

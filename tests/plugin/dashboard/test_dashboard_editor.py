@@ -104,6 +104,12 @@ def test_sandbox_not_referred_gives_nothing(dash):
     ({"trigger": "order exploded"}, "trigger"),
     ({"order": {"total": 12.5}}, "order total"),
     ({"order": {"total": "abc"}}, "order total"),
+    ({"order": {"total": "NaN"}}, "order total: 'NaN' is not a number"),
+    ({"order": {"total": "1e999999"}}, "order total: '1e999999' is not a number"),
+    ({"order": {"total": "9" * 5000}}, "order total: 9999"),
+    ({"order": {"total": "-3"}}, "order total: -3 USD is negative"),
+    ({"currency": "JPY", "order": {"total": "999.5"}},
+     "order total: 999.5 JPY has more decimals than JPY allows"),
     ({"order": {"total": "1", "lines": [{"quantity": 0, "unit_price": "1"}]}}, "line 1 quantity"),
 ])
 def test_sandbox_rejects_bad_facts_naming_the_field(dash, patch, message):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 import pytest
@@ -249,3 +250,18 @@ def test_broken_payloads_raise_payload_error():
         checkout_facts([])
     with pytest.raises(PayloadError):
         gift_card_event({"__typename": "GiftCardCreated", "giftCard": None})
+
+
+@pytest.mark.parametrize(("where", "amount", "message"), [
+    (("total", "gross"), float("nan"), "order.total: 'nan' is not a number"),
+    (("total", "gross"), -1.5, "order.total: -1.5 USD is negative"),
+    (("subtotal", "gross"), 1e15, "order.subtotal: 1000000000000000.0 is too large"),
+    (("shippingPrice", "gross"), 3.141, "order.shipping: 3.141 USD has more decimals than USD"),
+])
+def test_order_money_goes_through_the_rules_one_door(where, amount, message):
+    # Order #21 as Saleor sent it, with one figure garbled: the error names the fact.
+    payload = copy.deepcopy(captured_delivery("ORDER_CREATED", 1).payload)
+    payload["order"][where[0]][where[1]]["amount"] = amount
+    with pytest.raises(PayloadError) as raised:
+        order_facts(payload)
+    assert str(raised.value).startswith(message)

@@ -1,0 +1,75 @@
+"""One decision procedure: what the app decides for an event (its gate on `first order in
+channel`, then `Program.evaluate`) is what the CLI decides from the same facts written to a
+facts file (`facts_to_json` → `facts_from_json` → `explain`), on random programs and facts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from facts_strategies import facts_for
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from rules_strategies import programs
+
+import rules
+from rules.facts import Facts, Trigger, first_order_in_channel, periods_missed
+
+
+def app_rewards(program: rules.Program, facts: Facts):
+    """As `plugin.use_cases.rewards.order_rewards_decide` decides (its gate is this function)."""
+    if facts.trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not first_order_in_channel(facts):
+        return (), ()
+    decision = program.evaluate(facts)
+    return decision.rewards, decision.refused
+
+
+def cli_rewards(program: rules.Program, facts: Facts):
+    decision = program.explain(rules.facts_from_json(rules.facts_to_json(facts)))
+    return decision.rewards, decision.refused
+
+
+@settings(max_examples=250, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(programs(), st.data())
+def test_the_app_and_the_cli_decide_alike(source, data):
+    result = rules.check(source)
+    assume(result.ok)
+    program = result.program
+    triggers = sorted(program.triggers, key=lambda t: t.value)
+    for facts in data.draw(st.lists(facts_for(program.currency, triggers), min_size=1,
+                                    max_size=4)):
+        try:
+            expected = app_rewards(program, facts)
+        except rules.EvaluationError as exc:
+            try:
+                cli_rewards(program, facts)
+            except rules.EvaluationError as cli_exc:
+                assert str(cli_exc) == str(exc)
+                continue
+            raise AssertionError(f"the app fails ({exc}), the CLI does not") from None
+        assert cli_rewards(program, facts) == expected, (source, facts)
+
+
+def test_a_second_order_in_the_channel_gets_nothing_in_the_cli_too():
+    program = rules.compile_program(
+        'program "p" currency USD\non first order in channel "app":\n'
+        "    give customer 300 points\n")
+    second = {"trigger": "first order in channel", "channel": "app", "currency": "USD",
+              "now": "2026-03-10T12:00:00+00:00", "order": {"total": "10 USD"},
+              "customer": {"orders": 2, "orders_in_channel": 1}}
+    assert program.explain(rules.facts_from_json(second)).rewards == ()
+    first = {**second, "customer": {"orders": 2, "orders_in_channel": 0}}
+    assert [r.points for r in program.explain(rules.facts_from_json(first)).rewards] == [300]
+
+
+def test_periods_missed_are_worked_out_from_the_last_order_as_the_app_does():
+    facts = rules.facts_from_json({
+        "trigger": "customer asleep", "now": "2026-03-10T12:00:00+00:00",
+        "customer": {"last_order": "2026-01-05", "usual_interval_days": 30}})
+    assert facts.customer.periods_missed == 2 == periods_missed(
+        date(2026, 3, 10) - date(2026, 1, 5), timedelta(days=30))
+    given_ = rules.facts_from_json({
+        "trigger": "customer asleep", "now": "2026-03-10T12:00:00+00:00",
+        "customer": {"last_order": "2026-01-05", "usual_interval_days": 30,
+                     "periods_missed": 0}})
+    assert given_.customer.periods_missed == 0  # facts that say it are taken at their word
