@@ -3,6 +3,7 @@ so backtests over stored orders can run line-based rules (products, categories, 
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -40,18 +41,35 @@ def order_lines_of(order: dict[str, Any]) -> tuple[list[dict[str, Any]], Decimal
             facts.shipping.amount)
 
 
-def _line_facts(line: dict[str, Any], currency: str) -> LineFacts:
+def _line_facts_made(product: Any, quantity: Any, unit_price: Any, total: Any, sku: Any,
+                     name: Any, variant_id: Any, category: Any, collections: tuple,
+                     currency: str) -> LineFacts:
     return LineFacts(
-        product=line.get("product") or "",
-        quantity=int(line["quantity"]),
-        unit_price=Money.of(Decimal(line["unit_price"]), currency),
-        total_price=Money.of(Decimal(line["total"]), currency),
-        sku=line.get("sku"),
-        product_name=line.get("name") or "",
-        variant_id=line.get("variant_id"),
-        category=line.get("category"),
-        collections=tuple(line.get("collections") or ()),
+        product=product or "",
+        quantity=int(quantity),
+        unit_price=Money.of(Decimal(unit_price), currency),
+        total_price=Money.of(Decimal(total), currency),
+        sku=sku,
+        product_name=name or "",
+        variant_id=variant_id,
+        category=category,
+        collections=collections,
     )
+
+
+# Lines repeat across a shop's orders (the same product, price and quantity): facts are frozen,
+# so one LineFacts serves them all and a backtest parses each price once, not once an order.
+_line_facts_cached = functools.lru_cache(maxsize=8192)(_line_facts_made)
+
+
+def _line_facts(line: dict[str, Any], currency: str) -> LineFacts:
+    fields = (line.get("product"), line["quantity"], line["unit_price"], line["total"],
+              line.get("sku"), line.get("name"), line.get("variant_id"), line.get("category"),
+              tuple(line.get("collections") or ()), currency)
+    try:
+        return _line_facts_cached(*fields)
+    except TypeError:  # a value that cannot be a cache key: made as it is, uncached
+        return _line_facts_made(*fields)
 
 
 def stored_order_facts(row: Any) -> OrderFacts:
