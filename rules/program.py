@@ -19,7 +19,6 @@ from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
 from rules.money import Money, MoneyError, is_currency
-from rules.parser import parse_recovering
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
 from rules.schema import ORDER_TRIGGERS
 from rules.source import Diagnostic, EvaluationError, RulesError, Span
@@ -197,6 +196,9 @@ def _check(source: str, filename: str) -> CheckResult:
         diag = Diagnostic.at(Span(1, 1, 1, 2), f"program too long: {len(source)} characters "
                              f"(limit {MAX_SOURCE_CHARS})", filename=filename)
         return CheckResult(None, [diag])
+    # the parser (and Lark) load with the first parse: `import rules` stays light
+    from rules.parser import parse_recovering
+
     try:
         node, diagnostics, rest = parse_recovering(source, filename)
         if node is None:

@@ -90,24 +90,31 @@ class FastLalr:
                         reductions[arg] = (size, callback, str(arg.origin.name), unit)
                     fast_row[str(symbol)] = (False, reductions[arg])
             self.actions[state] = fast_row
-        # state -> (compiled alternations, unless callbacks, ignored types, multi-line types)
-        scanners: dict[int, tuple] = {}
+        # state -> (compiled alternations, unless callbacks, ignored types, multi-line types),
+        # filled as parses reach each state: a program visits a fraction of the states, and
+        # compiling their regular expressions is most of what building this costs
+        self._state_lexers = contextual.lexers
+        self._scanners: dict[int, tuple] = {}
         self.lexers: dict[int, tuple] = {}
-        for state, lexer in contextual.lexers.items():
-            key = id(lexer)
-            if key not in scanners:
-                scanner = lexer.scanner  # builds it, and lexer.callback with it
-                if any(kind in lexer.callback for kind in lexer.ignore_types):
-                    raise ValueError("callbacks on ignored terminals are not supported")
-                scanners[key] = (tuple(_skipping_blanks(mre) for mre in scanner._mres),
-                                 dict(lexer.callback),
-                                 frozenset(lexer.ignore_types), frozenset(lexer.newline_types))
-            self.lexers[state] = scanners[key]
         self.nl_type = indenter.NL_type
         self.indent_type, self.dedent_type = indenter.INDENT_type, indenter.DEDENT_type
         self.open_types = frozenset(indenter.OPEN_PAREN_types)
         self.close_types = frozenset(indenter.CLOSE_PAREN_types)
         self.tab_len = indenter.tab_len
+
+    def _lexer_of(self, state: int) -> tuple:
+        """The scanners of a state's contextual lexer, built on the first visit to the state."""
+        lexer = self._state_lexers[state]
+        key = id(lexer)
+        if key not in self._scanners:
+            scanner = lexer.scanner  # builds it, and lexer.callback with it
+            if any(kind in lexer.callback for kind in lexer.ignore_types):
+                raise ValueError("callbacks on ignored terminals are not supported")
+            self._scanners[key] = (tuple(_skipping_blanks(mre) for mre in scanner._mres),
+                                   dict(lexer.callback),
+                                   frozenset(lexer.ignore_types), frozenset(lexer.newline_types))
+        self.lexers[state] = self._scanners[key]
+        return self.lexers[state]
 
     def parse(self, text: str):  # one hot loop, on purpose: calls cost per token
         """What `lark.parse(text)` returns for valid text; `FastPathFailed` otherwise."""
@@ -157,7 +164,10 @@ class FastLalr:
                     return value
 
         while pos < end:
-            mres, unless, ignored, multiline = lexers[state_stack[-1]]
+            try:
+                mres, unless, ignored, multiline = lexers[state_stack[-1]]
+            except KeyError:
+                mres, unless, ignored, multiline = self._lexer_of(state_stack[-1])
             for mre in mres:
                 match = mre.match(text, pos)
                 if match:
