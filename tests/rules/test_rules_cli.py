@@ -109,3 +109,13 @@ def test_console_script_entry_point(tmp_path):
     done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0 and "ok" in done.stdout
+
+
+def test_console_script_reports_errors_and_their_status_before_it_ends(tmp_path):
+    # the command ends without tearing the interpreter down: its output must be out by then
+    path = write(tmp_path, "bad.rules", "give referrer 5 USD USD\n")
+    done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path, path],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 1
+    assert done.stderr.count("bad.rules:1:21: error: unexpected 'USD'") == 2
+    assert done.stderr.rstrip().endswith("bad.rules: 1 error(s)")
