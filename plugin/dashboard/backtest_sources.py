@@ -43,27 +43,32 @@ _STORED_FIELDS = (
 STREAM_CHUNK = 2000  # rows fetched at a time: memory stays flat however many orders
 
 
-def _latest(paid, count: int) -> tuple[Q, int]:
-    """(a filter for the `count` latest of the `paid` orders, how many it picks): a range from
-    the oldest of them, so the orders and their customers' histories stream from plain ranges
-    and IN subqueries, never from lists of thousands of values in the SQL."""
+def _latest(paid, count: int) -> tuple[Q, Q | None, int]:
+    """(a filter for the `count` latest of the `paid` orders, one for the orders before them or
+    None when there are none, how many it picks): ranges from the oldest of them, so the orders
+    and their customers' histories stream from plain ranges and IN subqueries, never from lists
+    of thousands of values in the SQL."""
     oldest = paid.order_by("-paid_at", "-id").values_list("paid_at", "id")[count - 1:count]
     if not oldest:
-        return Q(), paid.count()
+        return Q(), None, paid.count()
     paid_at, pk = oldest[0]
-    return Q(paid_at__gt=paid_at) | Q(paid_at=paid_at, id__gte=pk), count
+    return (Q(paid_at__gt=paid_at) | Q(paid_at=paid_at, id__gte=pk),
+            Q(paid_at__lt=paid_at) | Q(paid_at=paid_at, id__lt=pk), count)
 
 
 def stored_rows(*, installation, count: int) -> tuple[int, selectors_many.Histories,
                                                      dict[str, dict[str, int]], Iterator[Any]]:
     """The reads behind `stored_orders`: (how many orders, the histories of their customers and
-    referrers, the referrers' counts, the orders' rows oldest first, fetched chunk by chunk)."""
+    referrers before the first of them, the referrers' counts, the orders' rows oldest first,
+    fetched chunk by chunk). The stream adds each order to the histories as it passes, so the
+    orders are read once, not once more as history."""
     paid = (CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
             .exclude(status=CustomerOrder.Status.CANCELLED))
-    picked, total = _latest(paid, count)
+    picked, earlier, total = _latest(paid, count)
     chosen = paid.filter(picked)
     referred = chosen.filter(referral__isnull=False)
-    histories = selectors_many.Histories(installation=installation, wanted=(
+    histories = selectors_many.Histories(installation=installation, wanted=None if (
+        earlier is None) else earlier & (
         Q(email__in=chosen.exclude(email="").values("email"))
         | Q(customer_id__in=chosen.exclude(customer_id="").values("customer_id"))
         | Q(email__in=referred.values("referral__code__owner_email"))
@@ -87,16 +92,21 @@ def stored_orders(*, installation, count: int, assume_referred: bool) -> Progres
         try:
             order = stored_order_facts(row)
         except MoneyError:
-            yield total, None
-            continue
-        yield total, Facts(
-            trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
-            currency=row.currency, order=order,
-            customer=histories.customer_facts(
-                customer_id=row.customer_id or None, email=row.email, before=row.paid_at,
-                currency=row.currency, channel=row.channel),
-            referral=_stored_referral(row, histories, counts, assume_referred=assume_referred),
-        )
+            facts = None
+        else:
+            facts = Facts(
+                trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
+                currency=row.currency, order=order,
+                customer=histories.customer_facts(
+                    customer_id=row.customer_id or None, email=row.email, before=row.paid_at,
+                    currency=row.currency, channel=row.channel),
+                referral=_stored_referral(row, histories, counts,
+                                          assume_referred=assume_referred),
+            )
+        # a later order's history: every paid order counts, readable lines or not
+        histories.add((row.paid_at, row.total, row.currency, row.channel, row.id, row.email,
+                       row.customer_id))
+        yield total, facts
 
 
 def _stored_referral(row, histories, counts, *, assume_referred: bool) -> ReferralFacts:

@@ -20,6 +20,8 @@ from rules.facts import CustomerFacts, ReferralFacts, ReferrerFacts
 # (key, Saleor user id or None, e-mail, history strictly before, currency or None,
 #  the event's channel slug or None)
 Target = tuple[Hashable, str | None, str, datetime, str | None, str | None]
+# what a history row holds: what `customer_facts_from_history` reads first, then the keys
+HISTORY_FIELDS = ("paid_at", "total", "currency", "channel", "pk", "email", "customer_id")
 # e-mails (or referrer e-mails) to look for: the values, or a subquery that gives them
 Wanted = Iterable[str] | QuerySet
 
@@ -47,25 +49,32 @@ class Histories:
     query; `customer_facts` of any of them as at any moment is then a slice in memory.
 
     `wanted` picks the customers' orders by e-mail and user id (values or subqueries): it must
-    match every order of each (normalised) e-mail and user id asked about later.
+    match every order of each (normalised) e-mail and user id asked about later. Orders read
+    elsewhere can be added in payment order after those (`add`), e.g. while streaming them.
     """
 
-    def __init__(self, *, installation: Any, wanted: Q) -> None:
+    def __init__(self, *, installation: Any, wanted: Q | None) -> None:
+        self._by_email: dict[str, _History] = defaultdict(_History)
+        self._by_customer: dict[str, _History] = defaultdict(_History)
+        if wanted is None:
+            return
         # rows lead with what `customer_facts_from_history` reads, so slices go to it as they are
         rows = (
             CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
             .exclude(status=CustomerOrder.Status.CANCELLED)  # what `paid_orders` counts
             .filter(wanted)
             .order_by("paid_at", "pk")
-            .values_list("paid_at", "total", "currency", "channel", "pk", "email", "customer_id")
+            .values_list(*HISTORY_FIELDS)
         )
-        self._by_email: dict[str, _History] = defaultdict(_History)
-        self._by_customer: dict[str, _History] = defaultdict(_History)
         for row in rows:
-            if row[5]:
-                self._by_email[row[5]].add(row)
-            if row[6]:
-                self._by_customer[row[6]].add(row)
+            self.add(row)
+
+    def add(self, row: tuple) -> None:
+        """One more paid order, as a HISTORY_FIELDS row, paid after every one added before."""
+        if row[5]:
+            self._by_email[row[5]].add(row)
+        if row[6]:
+            self._by_customer[row[6]].add(row)
 
     def customer_facts(self, *, customer_id: str | None, email: str, before: datetime,
                        currency: str | None, channel: str | None) -> CustomerFacts:
