@@ -48,8 +48,13 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rules' has no attribute {name!r}")
+    if module is None:  # a submodule (`rules.expr_types`), as after an eager `import rules`
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # the next use is a plain attribute
     return value

@@ -103,3 +103,25 @@ def test_a_fresh_process_loads_the_tables_and_imports_lark_only_to_parse():
                           cwd=REPO, capture_output=True, text=True, env={"PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 50
+
+
+LIGHT_IMPORT = """
+import sys
+import rules
+assert [m for m in sys.modules if m.startswith("rules.")] == [], "import rules loads its parts"
+assert rules.expr_types.MAX_TYPES > 0  # a submodule, as an eager `import rules` gave it
+from rules import Money, check
+assert check("give referrer 5 USD").ok and Money.of(5, "USD").amount == 5
+try:
+    rules.no_such_name
+except AttributeError:
+    pass
+else:
+    raise AssertionError("rules has every name")
+"""
+
+
+def test_import_rules_loads_each_part_on_first_use():
+    done = subprocess.run([sys.executable, "-c", LIGHT_IMPORT], cwd=REPO, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
