@@ -66,17 +66,19 @@ def stored_rows(*, installation, count: int) -> tuple[int, selectors_many.Histor
             .exclude(status=CustomerOrder.Status.CANCELLED))
     picked, earlier, total = _latest(paid, count)
     chosen = paid.filter(picked)
-    referred = chosen.filter(referral__isnull=False)
+    # the referrers are few (one per code): read them first, so no query needs them as a subquery
+    # (PostgreSQL can run one per row when its statistics are missing, e.g. after an import)
+    owners = set(chosen.filter(referral__isnull=False).order_by().values_list(
+        "referral__code__owner_email", "referral__code__owner_customer_id").distinct())
     histories = selectors_many.Histories(installation=installation, wanted=None if (
         earlier is None) else earlier & (
         Q(email__in=chosen.exclude(email="").values("email"))
         | Q(customer_id__in=chosen.exclude(customer_id="").values("customer_id"))
-        | Q(email__in=referred.values("referral__code__owner_email"))
-        | Q(customer_id__in=referred.exclude(referral__code__owner_customer_id="")
-            .values("referral__code__owner_customer_id"))
+        | Q(email__in={email for email, _ in owners})
+        | Q(customer_id__in={owner_id for _, owner_id in owners if owner_id})
     ))
-    counts = selectors_many.referrer_counts(
-        installation=installation, owner_emails=referred.values("referral__code__owner_email"))
+    counts = selectors_many.referrer_counts(installation=installation,
+                                            owner_emails={email for email, _ in owners})
     rows = (chosen.order_by("paid_at", "id").values_list(*_STORED_FIELDS, named=True)
             .iterator(chunk_size=STREAM_CHUNK))
     # orders paid after the count was taken come last in the stream: left out
