@@ -12,7 +12,6 @@ from rules import ast
 from rules.checker import Checker
 from rules.expr_check import Typed
 from rules.money import is_currency, minor_units
-from rules.parser import parse_recovering
 from rules.program import MAX_SOURCE_CHARS
 from rules.schema import Type
 from rules.source import Span
@@ -53,6 +52,9 @@ def expression_types(source: str, filename: str = "program.rules",
         raise TypeError("source must be str")
     if len(source) > MAX_SOURCE_CHARS or limit <= 0:
         return []
+    # the parser (and Lark) load with the first parse: `import rules` stays light
+    from rules.parser import parse_recovering
+
     try:
         node, errors, _rest = parse_recovering(source, filename)
         if node is None or errors:

@@ -21,7 +21,6 @@ from rules.facts import Facts, Trigger
 from rules.guard import Guard
 from rules.interpreter import Interpreter
 from rules.money import Money, MoneyError, is_currency
-from rules.parser import parse_recovering
 from rules.parser.screen import BOM
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
 from rules.schema import ORDER_TRIGGERS
@@ -208,6 +207,9 @@ def _check(source: str, filename: str) -> CheckResult:
         diag = Diagnostic.at(Span(1, 1, 1, 2), f"program too long: {len(source)} characters "
                              f"(limit {MAX_SOURCE_CHARS})", filename=filename)
         return CheckResult(None, [diag])
+    # the parser (and Lark) load with the first parse: `import rules` stays light
+    from rules.parser import parse_recovering
+
     try:
         node, diagnostics, rest = parse_recovering(source, filename)
         if node is None:

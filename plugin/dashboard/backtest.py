@@ -27,7 +27,8 @@ from rules.source import EvaluationError
 logger = logging.getLogger(__name__)
 
 MAX_ORDERS = 5000
-PROGRESS_EVERY = 25  # orders between two progress writes
+PROGRESS_EVERY = 25  # orders at least between two progress writes
+PROGRESS_STEPS = 200  # at most this many progress writes a job: a write costs more than an order
 STALLED_AFTER = timedelta(minutes=10)
 MAX_ERRORS_SHOWN = 20  # orders Saleor failed, named in the result; the count covers them all
 
@@ -140,7 +141,7 @@ def backtest_run(*, job_id: int) -> None:
         orders = (backtest_sources.saleor_orders if job.source == BacktestJob.Source.SALEOR
                   else backtest_sources.stored_orders)
         draft, published = Tally(), (Tally() if live_program is not None else None)
-        currency, processed, skipped, total = None, 0, 0, 0
+        currency, processed, skipped, total, next_write = None, 0, 0, 0, 1
         saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
                                    assume_referred=job.assume_referred):
@@ -161,8 +162,9 @@ def backtest_run(*, job_id: int) -> None:
                     draft.add(draft_decision, currency)
                     if published is not None:
                         published.add(live_decision, currency)
-            if processed % PROGRESS_EVERY == 0:
+            if processed >= next_write:  # the first order shows the total at once
                 _update(job.pk, processed=processed, total=total)
+                next_write = processed + max(PROGRESS_EVERY, total // PROGRESS_STEPS)
         result = summarise(draft=draft, live=published,
                            live_number=live[0].number if live else None,
                            currency=currency or "USD", orders=processed - skipped,

@@ -3,6 +3,7 @@ so backtests over stored orders can run line-based rules (products, categories, 
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -41,18 +42,38 @@ def order_lines_of(order: dict[str, Any]) -> tuple[list[dict[str, Any]], Decimal
             facts.shipping.amount)
 
 
-def _line_facts(line: dict[str, Any], currency: str, where: str) -> LineFacts:
+def _line_facts_made(product: Any, quantity: Any, unit_price: Any, total: Any, sku: Any,
+                     name: Any, variant_id: Any, category: Any, collections: tuple,
+                     currency: str) -> LineFacts:
     return LineFacts(
-        product=line.get("product") or "",
-        quantity=int(line["quantity"]),
-        unit_price=fact_money(line["unit_price"], currency, f"{where}.unit_price"),
-        total_price=fact_money(line["total"], currency, f"{where}.total"),
-        sku=line.get("sku"),
-        product_name=line.get("name") or "",
-        variant_id=line.get("variant_id"),
-        category=line.get("category"),
-        collections=tuple(line.get("collections") or ()),
+        product=product or "",
+        quantity=int(quantity),
+        unit_price=fact_money(unit_price, currency, "unit_price"),
+        total_price=fact_money(total, currency, "total"),
+        sku=sku,
+        product_name=name or "",
+        variant_id=variant_id,
+        category=category,
+        collections=collections,
     )
+
+
+# Lines repeat across a shop's orders (the same product, price and quantity): facts are frozen,
+# so one LineFacts serves them all and a backtest parses each price once, not once an order.
+_line_facts_cached = functools.lru_cache(maxsize=8192)(_line_facts_made)
+
+
+def _line_facts(line: dict[str, Any], currency: str, where: str) -> LineFacts:
+    fields = (line.get("product"), line["quantity"], line["unit_price"], line["total"],
+              line.get("sku"), line.get("name"), line.get("variant_id"), line.get("category"),
+              tuple(line.get("collections") or ()), currency)
+    try:
+        try:
+            return _line_facts_cached(*fields)
+        except TypeError:  # a value that cannot be a cache key: made as it is, uncached
+            return _line_facts_made(*fields)
+    except FactsError as exc:  # the cached maker names the figure; the line's place is ours
+        raise FactsError(f"{where}.{exc}") from exc
 
 
 def stored_order_facts(row: Any) -> OrderFacts:

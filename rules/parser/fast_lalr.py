@@ -12,6 +12,7 @@ import functools
 import re
 
 from lark import Lark, Token
+from lark.lexer import _create_unless
 from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
@@ -26,13 +27,25 @@ new_str = str.__new__
 _BLANKS = "[\t \f]*"
 
 
-def _skipping_blanks(alternation: re.Pattern) -> re.Pattern:
+def _skipping_blanks(alternation: str, flags: int) -> re.Pattern:
     """The state's alternation of terminals, matched after any run of blanks: the grammar ignores
     `[\t \f]+` and no other terminal starts with a blank, so Lark would match the same terminal
     at the same place one (ignored) token later. This saves a loop turn per blank run."""
-    if alternation.match(" \t\f").group(0) != " \t\f":  # pragma: no cover - grammar check
+    compiled = re.compile(_BLANKS + "(?:" + alternation + ")", flags)
+    blanks = compiled.match(" \t\f")  # the blanks terminal alone, once the prefix gives way
+    if blanks is None or blanks.group(0) != " \t\f":  # pragma: no cover - grammar check
         raise ValueError("the grammar no longer ignores blanks")
-    return re.compile(_BLANKS + "(?:" + alternation.pattern + ")", alternation.flags)
+    return compiled
+
+
+def _alternation(lexer) -> tuple[str, dict]:
+    """What Lark's scanner of a state matches — its terminals joined into one alternation, as
+    Lark's `Scanner` joins them, and its `unless` callbacks — without compiling Lark's own copy:
+    the fast path compiles only its blank-skipping one, and Lark compiles its own on the day it
+    lexes a text itself (an invalid one)."""
+    terminals, callbacks = _create_unless(lexer.terminals, lexer.g_regex_flags, lexer.re,
+                                          lexer.use_bytes)
+    return "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals), callbacks
 
 
 class _Run:
@@ -90,24 +103,31 @@ class FastLalr:
                         reductions[arg] = (size, callback, str(arg.origin.name), unit)
                     fast_row[str(symbol)] = (False, reductions[arg])
             self.actions[state] = fast_row
-        # state -> (compiled alternations, unless callbacks, ignored types, multi-line types)
-        scanners: dict[int, tuple] = {}
+        # state -> (compiled alternations, unless callbacks, ignored types, multi-line types),
+        # filled as parses reach each state: a program visits a fraction of the states, and
+        # compiling their regular expressions is most of what building this costs
+        self._state_lexers = contextual.lexers
+        self._scanners: dict[int, tuple] = {}
         self.lexers: dict[int, tuple] = {}
-        for state, lexer in contextual.lexers.items():
-            key = id(lexer)
-            if key not in scanners:
-                scanner = lexer.scanner  # builds it, and lexer.callback with it
-                if any(kind in lexer.callback for kind in lexer.ignore_types):
-                    raise ValueError("callbacks on ignored terminals are not supported")
-                scanners[key] = (tuple(_skipping_blanks(mre) for mre in scanner._mres),
-                                 dict(lexer.callback),
-                                 frozenset(lexer.ignore_types), frozenset(lexer.newline_types))
-            self.lexers[state] = scanners[key]
         self.nl_type = indenter.NL_type
         self.indent_type, self.dedent_type = indenter.INDENT_type, indenter.DEDENT_type
         self.open_types = frozenset(indenter.OPEN_PAREN_types)
         self.close_types = frozenset(indenter.CLOSE_PAREN_types)
         self.tab_len = indenter.tab_len
+
+    def _lexer_of(self, state: int) -> tuple:
+        """The scanners of a state's contextual lexer, built on the first visit to the state."""
+        lexer = self._state_lexers[state]
+        key = id(lexer)
+        if key not in self._scanners:
+            alternation, callbacks = _alternation(lexer)
+            if any(kind in callbacks for kind in lexer.ignore_types):
+                raise ValueError("callbacks on ignored terminals are not supported")
+            self._scanners[key] = ((_skipping_blanks(alternation, lexer.g_regex_flags),),
+                                   callbacks,
+                                   frozenset(lexer.ignore_types), frozenset(lexer.newline_types))
+        self.lexers[state] = self._scanners[key]
+        return self.lexers[state]
 
     def parse(self, text: str):  # one hot loop, on purpose: calls cost per token
         """What `lark.parse(text)` returns for valid text; `FastPathFailed` otherwise."""
@@ -157,7 +177,10 @@ class FastLalr:
                     return value
 
         while pos < end:
-            mres, unless, ignored, multiline = lexers[state_stack[-1]]
+            try:
+                mres, unless, ignored, multiline = lexers[state_stack[-1]]
+            except KeyError:
+                mres, unless, ignored, multiline = self._lexer_of(state_stack[-1])
             for mre in mres:
                 match = mre.match(text, pos)
                 if match:

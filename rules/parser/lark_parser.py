@@ -1,7 +1,8 @@
 """The Lark LALR parser itself: grammar, Indenter post-lexer, inline transformer, one lock.
 
 Valid text takes the fused loop of `fast_lalr` over Lark's own tables; anything it cannot parse
-is parsed again by Lark, so errors (and their parser states) are exactly Lark's."""
+is parsed again by Lark, so errors (and their parser states) are exactly Lark's. The tables come
+prebuilt from the grammar package (`tables`) while they match the grammar and Lark's version."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from lark.indenter import Indenter
 from grammar import load_grammar
 from rules import ast
 from rules.parser.fast_lalr import FastLalr
+from rules.parser.tables import tables_key, tables_load, tables_path, tables_write
 from rules.parser.transform import _ToAst
+
+GRAMMAR = "rules"
+# fixed when the tables are built; the transformer and the post-lexer are given at every start
+_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
 class _RulesIndenter(Indenter):
@@ -26,16 +32,28 @@ class _RulesIndenter(Indenter):
     tab_len = 8
 
 
+def _runtime() -> dict:
+    return {"postlex": _RulesIndenter(), "transformer": _ToAst()}
+
+
+def parser_build() -> Lark:
+    """The parser analysed from the grammar: what the shipped tables must be equal to."""
+    return Lark(load_grammar(GRAMMAR), **_OPTIONS, **_runtime())
+
+
+def parser_tables_key() -> str:
+    return tables_key(load_grammar(GRAMMAR), _OPTIONS)
+
+
+def parser_tables_write() -> None:
+    """Builds the tables from the grammar and ships them beside it (scripts/build-parser-tables)."""
+    tables_write(tables_path(GRAMMAR), parser_tables_key(), parser_build())
+
+
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        load_grammar("rules"),
-        parser="lalr",
-        lexer="contextual",
-        postlex=_RulesIndenter(),
-        transformer=_ToAst(),
-        maybe_placeholders=False,
-    )
+    loaded = tables_load(tables_path(GRAMMAR), parser_tables_key(), **_runtime())
+    return loaded if loaded is not None else parser_build()
 
 
 @functools.cache

@@ -151,3 +151,13 @@ def test_a_file_saved_with_a_byte_order_mark_checks_and_formats(tmp_path):
     assert (code, err) == (0, "") and "ok (1 rules)" in out
     code, out, _ = run("fmt", "--check", str(path))
     assert code in (0, 1) and "Traceback" not in out
+
+
+def test_console_script_reports_errors_and_their_status_before_it_ends(tmp_path):
+    # the command ends without tearing the interpreter down: its output must be out by then
+    path = write(tmp_path, "bad.rules", "give referrer 5 USD USD\n")
+    done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path, path],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 1
+    assert done.stderr.count("bad.rules:1:21: error: unexpected 'USD'") == 2
+    assert done.stderr.rstrip().endswith("bad.rules: 1 error(s)")
