@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
 
@@ -26,3 +27,6 @@ app.conf.beat_schedule = {
     # Orders whose webhooks Saleor gave up on (after 5 retries), re-read from its API.
     "reconcile-orders": {"task": "reconcile.orders", "schedule": 900.0},
 }
+# Customer segments, recomputed in full every night (webhooks keep them current in between).
+app.conf.beat_schedule["segments-recompute"] = {"task": "segments.recompute",
+                                                "schedule": crontab(hour=3, minute=15)}
