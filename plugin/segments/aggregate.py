@@ -70,24 +70,23 @@ def customers_raw(*, installation: Any, now: datetime, emails: Iterable[str] | N
 
 def advocacy_fill(*, rows: QuerySet) -> int:
     """Sets referrals, converted and referred revenue on `rows` from the referral tables (one
-    UPDATE; the correlated subqueries use the referrer and referral indexes)."""
-    installation_id = OuterRef("installation_id")
-    live = Referral.objects.filter(installation_id=installation_id,
-                                   referrer_email=OuterRef("email"), status__in=LIVE_STATUSES)
-    counts = live.values("referrer_email")
-    referred = (CustomerOrder.objects.filter(
-        installation_id=installation_id, paid_at__isnull=False,
-        referral__referrer_email=OuterRef("email"),
-        referral__status=Referral.Status.CONVERTED, currency=OuterRef("currency"),
-    ).exclude(status__in=KEPT_OUT).values("referral__referrer_email"))
+    UPDATE). Each subquery filters only on the referrer (installation, e-mail) and keeps the
+    other conditions inside its aggregate, so even a planner without statistics (SQLite) takes
+    the referrer index and then the orders' referral index."""
+    referrer = Referral.objects.filter(installation_id=OuterRef("installation_id"),
+                                       referrer_email=OuterRef("email")).values("referrer_email")
+    converted = Q(status=Referral.Status.CONVERTED)
+    brought = (converted & Q(orders__paid_at__isnull=False, orders__currency=OuterRef("currency"))
+               & ~Q(orders__status__in=KEPT_OUT) & ~Q(orders__email=""))
     money = DecimalField(max_digits=18, decimal_places=4)
+
+    def first(aggregate: Any, output: Any = None) -> Subquery:
+        return Subquery(referrer.annotate(value=aggregate).values("value")[:1], output_field=output)
+
     return rows.update(
-        referrals=Coalesce(Subquery(counts.annotate(n=Count("referee_email", distinct=True))
-                                    .values("n")[:1]), 0),
-        converted=Coalesce(Subquery(counts.annotate(n=Count(
-            "referee_email", distinct=True, filter=Q(status=Referral.Status.CONVERTED)))
-            .values("n")[:1]), 0),
-        referred_revenue=Coalesce(
-            Subquery(referred.annotate(s=Sum("total")).values("s")[:1], output_field=money),
-            Decimal(0), output_field=money),
+        referrals=Coalesce(first(Count("referee_email", distinct=True,
+                                       filter=Q(status__in=LIVE_STATUSES))), 0),
+        converted=Coalesce(first(Count("referee_email", distinct=True, filter=converted)), 0),
+        referred_revenue=Coalesce(first(Sum("orders__total", filter=brought), money),
+                                  Decimal(0), output_field=money),
     )
