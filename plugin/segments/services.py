@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder, Referral
-from plugin.segments.aggregate import advocacy_fill, customers_raw
+from plugin.segments.aggregate import advocacy_fill, customers_insert
 from plugin.segments.cuts import Cuts, cuts_get, cuts_measure, cuts_store
 from plugin.segments.expressions import (
     advocate_score_expression,
@@ -24,24 +24,15 @@ from plugin.segments.expressions import (
 from plugin.segments.models import CustomerSegment
 
 log = logging.getLogger("plugin.segments")
-BATCH = 2000
 
 
 def _rows_store(*, installation: Any, now: datetime, emails: list[str] | None) -> int:
-    """Replaces the stored order figures of `emails` (None: every customer) in batches."""
+    """Replaces the stored order figures of `emails` (None: every customer)."""
     stored = CustomerSegment.objects.filter(installation=installation)
     if emails is not None:
         stored = stored.filter(email__in=emails)
-    stored.delete()
-    batch: list[CustomerSegment] = []
-    written = 0
-    for row in customers_raw(installation=installation, now=now, emails=emails):
-        batch.append(row)
-        if len(batch) >= BATCH:
-            CustomerSegment.objects.bulk_create(batch)
-            written, batch = written + len(batch), []
-    CustomerSegment.objects.bulk_create(batch)
-    return written + len(batch)
+    stored.delete()  # nothing hangs on these rows: one DELETE statement
+    return customers_insert(installation=installation, now=now, emails=emails)
 
 
 def _rows_score(*, rows: Any, cuts: Cuts) -> None:
