@@ -12,7 +12,7 @@ from django.core.management import call_command
 from plugin.install.models import Installation
 from plugin.segments.cuts import cuts_get
 from plugin.segments.models import CustomerSegment
-from plugin.segments.selectors import customer_segment_get
+from plugin.segments.selectors import customer_segment_get, customer_segments_many
 from plugin.segments.tasks import segments_recompute_all, segments_recompute_task
 from tests.plugin.segments.history import START, order
 
@@ -59,3 +59,20 @@ def test_the_command_prints_the_counts_of_one_shop(captured_installation):
     assert out.getvalue().splitlines() == [
         "1 customers in 1 installation(s)",
         "champions 0, loyal 0, new 0, promising 0, at_risk 0, asleep 1"]
+
+
+def test_segments_for_rule_facts_one_or_many_scoped_to_the_shop(captured_installation):
+    shop = captured_installation
+    other = Installation.objects.create(saleor_api_url="https://b.example.com/graphql/",
+                                        domain="b.example.com")
+    for n in range(5):
+        order(shop, f"c{n}@x.com", day=10 * n, total=str(10 + n))
+    order(other, "c4@x.com", day=1)
+    segments_recompute_all(now=START + timedelta(days=60))
+
+    assert customer_segment_get(installation=shop, email="C4@X.com") == "new"
+    assert customer_segment_get(installation=shop, email="nobody@x.com") == ""
+    assert customer_segment_get(installation=shop, email="") == ""
+    assert customer_segments_many(installation=shop, emails=["c0@x.com", "C4@x.com", "z@x.com"]
+                                  ) == {"c0@x.com": "asleep", "c4@x.com": "new"}
+    assert customer_segment_get(installation=other, email="c4@x.com") == "asleep"
