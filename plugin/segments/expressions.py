@@ -59,9 +59,12 @@ def segment_expression() -> Any:
 
 
 def advocate_score_expression() -> Any:
-    """`rules.advocate_score` over the stored segment, scores and converted referrals."""
-    points = Case(*[When(segment=name, then=Value(value)) for name, value in
-                    SEGMENT_POINTS.items()], default=Value(0), output_field=_INT)
+    """`rules.advocate_score` over the stored scores and converted referrals; the segment's
+    points come from the same rule conditions, so it can be set in the segment's UPDATE."""
+    *ordered, last = SEGMENT_RULES
+    points = Case(*[When(_rule_condition(rule), then=Value(SEGMENT_POINTS[rule.name]))
+                    for rule in ordered], default=Value(SEGMENT_POINTS[last.name]),
+                  output_field=_INT)
     return (points + F("frequency_score") * FREQUENCY_POINTS
             + F("monetary_score") * MONETARY_POINTS
             + Least(F("converted"), Value(CONVERTED_CAP)) * CONVERTED_POINTS)

@@ -1,6 +1,6 @@
 """Writes of segments: the full recompute of one shop (nightly) and the incremental update of the
-customers one order touched (webhooks). Both run the same steps: order figures, advocacy, then
-scores against the cut points; only the full run measures the cut points again."""
+customers one order touched (webhooks). Both run the same steps: figures (orders and advocacy),
+then scores against the cut points; only the full run measures the cut points again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder, Referral
-from plugin.segments.aggregate import advocacy_fill, customers_insert
+from plugin.segments.aggregate import customers_insert
 from plugin.segments.cuts import Cuts, cuts_get, cuts_measure, cuts_store
 from plugin.segments.expressions import (
     advocate_score_expression,
@@ -39,8 +39,7 @@ def _rows_score(*, rows: Any, cuts: Cuts) -> None:
     rows.update(recency_score=score_expression("last_order_at", cuts.recency),
                 frequency_score=score_expression("orders", cuts.frequency),
                 monetary_score=monetary_score_expression(cuts.monetary))
-    rows.update(segment=segment_expression())
-    rows.update(advocate_score=advocate_score_expression())
+    rows.update(segment=segment_expression(), advocate_score=advocate_score_expression())
 
 
 def segments_recompute(*, installation: Any, now: datetime, remeasure: bool = True) -> Cuts:
@@ -49,7 +48,6 @@ def segments_recompute(*, installation: Any, now: datetime, remeasure: bool = Tr
     with transaction.atomic():
         count = _rows_store(installation=installation, now=now, emails=None)
         rows = CustomerSegment.objects.filter(installation=installation)
-        advocacy_fill(rows=rows)
         cuts = None if remeasure else cuts_get(installation=installation)
         if cuts is None:
             cuts = cuts_measure(rows=rows, now=now)
@@ -74,7 +72,6 @@ def segments_update_customers(*, installation: Any, emails: Iterable[str], now: 
                 count = _rows_store(installation=installation, now=now, emails=wanted)
                 rows = CustomerSegment.objects.filter(installation=installation,
                                                       email__in=wanted)
-                advocacy_fill(rows=rows)
                 _rows_score(rows=rows, cuts=cuts)
             return count
         except IntegrityError:  # a concurrent delivery wrote the same customer first: redo

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from plugin.segments.expressions import segment_expression
+from plugin.segments.expressions import advocate_score_expression, segment_expression
 from plugin.segments.models import CustomerSegment
 from plugin.segments.rules import (
     SEGMENTS,
@@ -75,15 +75,19 @@ def test_the_sql_form_of_the_rules_agrees_with_the_python_form(captured_installa
     CustomerSegment.objects.bulk_create([CustomerSegment(
         installation=captured_installation, email=f"c{n}@x.com", orders=orders,
         first_order_at=now, last_order_at=now, currency="USD", monetary=1, computed_at=now,
-        recency_score=r, frequency_score=f, monetary_score=m)
+        recency_score=r, frequency_score=f, monetary_score=m, converted=n % 8)
         for n, (r, f, m, orders) in enumerate(combos)])
-    CustomerSegment.objects.update(segment=segment_expression())
+    CustomerSegment.objects.update(segment=segment_expression(),
+                                   advocate_score=advocate_score_expression())
 
     stored = CustomerSegment.objects.values_list("recency_score", "frequency_score",
-                                                 "monetary_score", "orders", "segment")
-    for r, f, m, orders, segment in stored:
+                                                 "monetary_score", "orders", "converted",
+                                                 "segment", "advocate_score")
+    for r, f, m, orders, converted, segment, score in stored:
         assert segment == segment_of(recency=r, frequency=f, monetary=m, orders=orders)
-    assert {row[4] for row in stored} == set(SEGMENTS)
+        assert score == advocate_score(segment=segment, frequency=f, monetary=m,
+                                       converted=converted)
+    assert {row[5] for row in stored} == set(SEGMENTS)
 
 
 @pytest.fixture
