@@ -35,6 +35,8 @@ PERIODIC: tuple[Periodic, ...] = (
              "rescore open contests (catches referrals refused in review)"),
     Periodic("playbook-win-back", "playbook.win_back", 6 * 3600,
              "find customers who fell asleep and offer them a win-back reward"),
+    Periodic("segments-recompute", "segments.recompute", 24 * 3600,
+             "measure the shop's cut points again and rescore every customer's segment"),
 )
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "plugin.contests",
     "plugin.playbook",
     "plugin.reconcile",
+    "plugin.segments",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from plugin.dashboard import (
     views_playbook,
     views_program,
     views_referrals,
+    views_segments,
     views_settings,
     views_widgets,
 )
@@ -57,6 +58,10 @@ api = [
          name="message-reset"),
     path("api/sleeping", views_playbook.sleeping, name="sleeping"),
     path("api/sleeping/rate", views_playbook.sleeping_rate, name="sleeping-rate"),
+    path("api/segments", views_segments.segments, name="segments"),
+    path("api/segments/advocates.csv", views_segments.segments_csv, name="segments-csv"),
+    path("api/segments/recompute", views_segments.segments_recompute,
+         name="segments-recompute"),
     path("api/codes", views_codes.codes_lookup, name="codes"),
     path("api/codes/<int:code_id>/deactivate", views_codes.code_deactivate,
          name="code-deactivate"),

@@ -12,7 +12,8 @@ SECTIONS = {
     "Versions": ("Program", "Versions"),
     "Overview": ("Results", "Overview"), "Referrals": ("Results", "Referrals"),
     "Rewards": ("Results", "Rewards"), "Review queue": ("Results", "Review queue"),
-    "Contests": ("Growth", "Contests"), "Sleeping customers": ("Growth", "Sleeping customers"),
+    "Best customers": ("Growth", "Best customers"), "Contests": ("Growth", "Contests"),
+    "Sleeping customers": ("Growth", "Sleeping customers"),
     "Codes": ("Growth", "Codes"), "Messages": ("Growth", "Messages"),
     "Settings": ("Settings", "General"), "Audit log": ("Settings", "Audit log"),
 }

@@ -22,7 +22,8 @@ READY = {
     "Editor": ".cm-content", "Backtest": "#run-backtest", "Versions": "#versions, #section .empty",
     "Overview": "#overview, #section .empty", "Referrals": "#section table, #section .empty",
     "Rewards": "#section table, #section .empty", "Review queue": "#section .empty, #section table",
-    "Contests": "#section .empty, [data-contest]", "Sleeping customers": "#sleeping-cards",
+    "Best customers": "#segment-cards", "Contests": "#section .empty, [data-contest]",
+    "Sleeping customers": "#sleeping-cards",
     "Codes": "#code-search", "Messages": "#preview-subject:not(:empty)",
     "Settings": "#settings-form", "Audit log": "#audit, #section .empty",
 }

@@ -8,14 +8,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 
-@pytest.mark.parametrize("command", ["rewards_release", "contests_finalize", "customers_asleep"])
+@pytest.mark.parametrize("command", ["rewards_release", "contests_finalize", "customers_asleep",
+                                     "segments_recompute"])
 @pytest.mark.parametrize("now", ["2026-12-31T00:00:00", "next tuesday"])
 def test_now_without_a_utc_offset_is_refused(db, command, now):
     with pytest.raises(CommandError, match="UTC offset"):
         call_command(command, now=now, stdout=StringIO())
 
 
-@pytest.mark.parametrize("command", ["rewards_release", "contests_finalize"])
+@pytest.mark.parametrize("command", ["rewards_release", "contests_finalize", "segments_recompute"])
 def test_an_unknown_installation_is_refused(db, command):
     with pytest.raises(CommandError, match="no installation 999"):
         call_command(command, installation=999, stdout=StringIO())

@@ -17,7 +17,7 @@ from tests.plugin.hostile_json import bodies, bounded, mutated
 FIELDS = ["source", "facts", "rate", "number", "decision", "reason", "subject", "body",
           "count", "assume_referred", "storefront_url", "code_param", "code_voucher_percent",
           "attribution_days", "email", "code", "draft", "published_number"]
-PARAMS = ["q", "limit", "status", "state", "email", "rate", "a", "b"]
+PARAMS = ["q", "limit", "status", "state", "email", "rate", "a", "b", "segment", "offset"]
 ROUTES = token_routes()
 
 path_ids = st.integers(min_value=0, max_value=10 ** 25)

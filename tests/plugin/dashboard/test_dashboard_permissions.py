@@ -33,6 +33,9 @@ MATRIX: dict[str, frozenset[str] | None] = {
     # customers: who referred whom, who earned what
     "referrals": frozenset({USERS}), "rewards": frozenset({USERS}), "review": frozenset({USERS}),
     "contests": frozenset({USERS}), "sleeping": frozenset({USERS}), "codes": frozenset({USERS}),
+    # segments and the advocates list (a CSV download too); a recompute reads them all
+    "segments": frozenset({USERS}), "segments-csv": frozenset({USERS}),
+    "segments-recompute": frozenset({USERS}),
     "review-reward": frozenset({DISCOUNTS}), "review-referral": frozenset({DISCOUNTS}),
     "code-deactivate": frozenset({DISCOUNTS, USERS}), "code-rotate": frozenset({DISCOUNTS, USERS}),
     # what the shop gives away and says

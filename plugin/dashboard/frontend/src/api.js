@@ -14,13 +14,13 @@ export class Api {
     this.base = base.replace(/\/$/, "");
   }
 
-  async request(method, path, body) {
+  async send(method, path, body, accept = "application/json") {
     const token = this.bridge.state.token;
     if (!token) throw new ApiError(401, "Waiting for the Saleor dashboard to hand over a session.");
     const headers = {
       "authorization-bearer": token,
       "saleor-api-url": this.bridge.saleorApiUrl,
-      "accept": "application/json",
+      "accept": accept,
     };
     const init = { method, headers, credentials: "omit", cache: "no-store" };
     if (body !== undefined) {
@@ -33,13 +33,27 @@ export class Api {
     } catch (error) {
       throw new ApiError(0, `The app cannot be reached: ${error.message}`);
     }
-    let data = {};
-    const type = response.headers.get("content-type") || "";
-    if (type.includes("application/json")) data = await response.json();
     if (!response.ok) {
+      const type = response.headers.get("content-type") || "";
+      const data = type.includes("application/json") ? await response.json() : {};
       throw new ApiError(response.status, data.error || `${response.status} ${response.statusText}`, data);
     }
-    return data;
+    return response;
+  }
+
+  async request(method, path, body) {
+    const response = await this.send(method, path, body);
+    const type = response.headers.get("content-type") || "";
+    return type.includes("application/json") ? response.json() : {};
+  }
+
+  // A file the app sends (a CSV): its bytes and the name the app gave it. The token travels in
+  // a header, so a plain link cannot download it.
+  async file(path) {
+    const response = await this.send("GET", path, undefined, "*/*");
+    const disposition = response.headers.get("content-disposition") || "";
+    const match = /filename="([^"]+)"/.exec(disposition);
+    return { blob: await response.blob(), filename: match ? match[1] : "download" };
   }
 
   get(path) { return this.request("GET", path); }

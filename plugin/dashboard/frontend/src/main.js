@@ -11,6 +11,7 @@ import { auditSection, overviewSection, referralsSection, reviewSection,
 import { contestsSection } from "./contests.js";
 import { codesSection } from "./codes.js";
 import { messagesSection } from "./messages.js";
+import { segmentsSection } from "./segments.js";
 import { settingsSection } from "./settings.js";
 import { sleepingSection } from "./sleeping.js";
 
@@ -29,6 +30,7 @@ const AREAS = [
     { id: "review", label: "Review queue", render: reviewSection },
   ] },
   { id: "growth", label: "Growth", sections: [
+    { id: "segments", label: "Best customers", render: segmentsSection },
     { id: "contests", label: "Contests", render: contestsSection },
     { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
     { id: "codes", label: "Codes", render: codesSection },

@@ -1,0 +1,57 @@
+"""Reads of segments: one customer's segment (what rule facts will read), the counts per
+segment, and the advocates ranked by advocate score."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from plugin.referrals.identity import email_normalise
+from plugin.segments.models import CustomerSegment
+from plugin.segments.rules import SEGMENTS
+
+NO_SEGMENT = ""  # no paid, kept order yet (or not computed yet)
+# Whom to invite first; ties: more converted friends, more friends asked, latest order, e-mail.
+ADVOCATE_ORDER = ("-advocate_score", "-converted", "-referrals", "-last_order_at", "email")
+
+
+def customer_segment_detail(*, installation: Any, email: str) -> CustomerSegment | None:
+    if not email:
+        return None
+    return CustomerSegment.objects.filter(installation=installation,
+                                          email=email_normalise(email)).first()
+
+
+def customer_segment_get(*, installation: Any, email: str) -> str:
+    """The customer's segment name (one of `SEGMENTS`), or NO_SEGMENT when they have none."""
+    if not email:
+        return NO_SEGMENT
+    found = (CustomerSegment.objects.filter(installation=installation,
+                                            email=email_normalise(email))
+             .values_list("segment", flat=True).first())
+    return found or NO_SEGMENT
+
+
+def customer_segments_many(*, installation: Any, emails: Iterable[str]) -> dict[str, str]:
+    """Segment by normalised e-mail for many customers in one query (backtests, batches);
+    customers without a segment are absent from the answer."""
+    wanted = {email_normalise(email) for email in emails} - {""}
+    return dict(CustomerSegment.objects.filter(installation=installation, email__in=wanted)
+                .values_list("email", "segment")) if wanted else {}
+
+
+def segment_counts(*, installation: Any) -> dict[str, int]:
+    """Customers per segment, every segment named (zero when empty), in rule order."""
+    found = dict(CustomerSegment.objects.filter(installation=installation)
+                 .values_list("segment").annotate(n=Count("pk")).order_by())
+    return {name: found.get(name, 0) for name in SEGMENTS}
+
+
+def advocates_ranked(*, installation: Any, segment: str | None = None) -> QuerySet:
+    """Customers to invite first, best advocate score first (`segment` narrows the list)."""
+    rows = CustomerSegment.objects.filter(installation=installation)
+    if segment:
+        rows = rows.filter(segment=segment)
+    return rows.order_by(*ADVOCATE_ORDER)
