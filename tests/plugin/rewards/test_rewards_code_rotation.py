@@ -101,6 +101,8 @@ def test_rotation_replaces_the_code_tells_the_customer_and_audits_once(
 
     (letter,) = mail.outbox
     assert letter.to == ["alice.referrer@example.com"]
+    # reads right with the default shop name too ("Your our shop voucher" did not)
+    assert letter.subject == "Your voucher from our shop has a new code"
     assert new.code in letter.body and computable not in letter.body
     assert computable[-4:] in letter.body  # "the old code ending …" so they know which
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from rewards_testing import T0
 
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, rewards_release
@@ -227,3 +229,21 @@ def test_one_mailbox_one_customer_but_mail_goes_where_they_wrote(
         installation=captured_installation, customer_id=None, email="BobFriend@gmail.com"
     )
     assert view.recipient_email == "bob.friend+promo@googlemail.com"  # the gift card goes here
+
+
+@pytest.mark.django_db(transaction=True)  # commits for real: the release's kick runs at once
+def test_the_release_command_counts_what_its_release_issued(
+    make_reward, shop, captured_installation
+):
+    """Without a broker a release issues its rewards right after its commit, before the command
+    works the outbox itself; the command still says they were issued (it said `issued 0`)."""
+    reward = make_reward(hold_after="payment", amount="20.00")
+    _learn(captured_installation, order_id=reward.order_id, paid_at=T0)
+    out = io.StringIO()
+    call_command("rewards_release", "--now", (T0 + timedelta(days=2)).isoformat(), stdout=out)
+    assert out.getvalue().strip() == "released 1, issued 1, failed 0"
+    assert reward_latest_entry(reward=reward).state == RewardState.ISSUED
+    assert len(shop.gift_cards) == 1
+    out = io.StringIO()
+    call_command("rewards_release", "--now", (T0 + timedelta(days=2)).isoformat(), stdout=out)
+    assert out.getvalue().strip() == "released 0, issued 0, failed 0"
