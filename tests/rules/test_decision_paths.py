@@ -39,7 +39,7 @@ def outcome(decide, program: rules.Program, facts: Facts):
         return f"EvaluationError: {exc}"
 
 
-@settings(max_examples=250, deadline=None, database=None,
+@settings(max_examples=250, deadline=None, database=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(programs(), st.data())
 def test_the_app_and_the_cli_decide_alike(source, data):
