@@ -22,7 +22,7 @@ from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
-from rules.facts import Facts, Trigger, first_order_in_channel
+from rules.facts import Facts, Trigger
 
 log = logging.getLogger("plugin.use_cases.rewards")
 
@@ -235,14 +235,16 @@ def order_rewards_decide(
     facts = _facts(
         installation=installation, order=order, trigger=trigger, referral=referral, at=at, deps=deps
     )
-    if trigger == Trigger.FIRST_ORDER_IN_CHANNEL and not first_order_in_channel(facts):
-        return  # the program decides it too (rules.facts): this only saves the evaluation
+    # The program alone decides (`first order in channel` included), as `referrals eval` does
+    # from the same facts: no gate here may answer otherwise (tests/rules/test_decision_paths.py).
+    decision = program.evaluate(facts)
+    if not decision.rewards and not decision.refused:
+        return
     verdict = None
     if referral is not None:
         verdict = deps.fraud_check(
             installation=installation, referral=referral, order_payload=payload, now=at
         )
-    decision = program.evaluate(facts)
     decided = [(reward, str(index), None) for index, reward in enumerate(decision.rewards)]
     # Over a money bound (its base, the ceiling, its rule's worst case): to the review queue.
     decided += [(refusal.reward, f"bound{index}", refusal.reason)

@@ -34,13 +34,15 @@ INT_FACTS = ["customer.orders", "customer.orders_in_channel", "referrer.orders",
 BOOL_FACTS = ["referred", "customer.is_new", "customer.is_guest", "order.is_paid"]
 
 
+SOME_CHANNELS = st.lists(st.sampled_from(CHANNELS), min_size=1, max_size=3)
+
 # Programs and facts both draw from these often, so values meet their thresholds exactly.
 ROUND_VALUES = [0, 1, 5, 10, 20, 50, 100, 200, 250, 500, 1000]
 
 
 def decimal_text(draw, places: int, high: int = 2000) -> str:
     if draw(st.booleans()):
-        return str(draw(st.sampled_from([v for v in ROUND_VALUES if v <= high])))
+        return str(draw(st.sampled_from(tuple(v for v in ROUND_VALUES if v <= high))))
     whole = draw(st.integers(0, high))
     if places == 0 or draw(st.booleans()):
         return str(whole)
@@ -59,7 +61,8 @@ class ProgramWriter:
         self.counter = 0
 
     def pick(self, options):
-        return self.draw(st.sampled_from(options))
+        # A tuple, so hypothesis builds each choice's strategy once and reuses it.
+        return self.draw(st.sampled_from(tuple(options)))
 
     def chance(self, p: float = 0.5) -> bool:
         return self.draw(st.integers(0, 99)) < p * 100
@@ -147,8 +150,7 @@ class ProgramWriter:
         if form == 3:
             return self.pick([*BOOL_FACTS, *self.bound("bool"), "true", "false"])
         if form == 4:
-            channels = ", ".join(f'"{c}"' for c in self.draw(st.lists(
-                st.sampled_from(CHANNELS), min_size=1, max_size=3)))
+            channels = ", ".join(f'"{c}"' for c in self.draw(SOME_CHANNELS))
             return f"channel {self.pick(['in', 'not in'])} [{channels}]"
         if form == 5:
             return f'channel == "{self.pick(CHANNELS)}"'
@@ -328,7 +330,7 @@ class ProgramWriter:
 @st.composite
 def aggregate_programs(draw) -> str:
     """One `order paid` rule whose every reward is worked out from aggregates over the lines."""
-    writer = ProgramWriter(draw, draw(st.sampled_from(list(CURRENCIES))))
+    writer = ProgramWriter(draw, draw(st.sampled_from(tuple(CURRENCIES))))
     var = writer.pick(["line", "n"])
     where = f" where {writer.line_bool(1, var)}" if writer.chance(0.6) else ""
     counted = writer.pick([f"count(lines where {writer.line_bool(1, 'line')})",
@@ -354,4 +356,4 @@ def aggregate_programs(draw) -> str:
 @st.composite
 def programs(draw) -> str:
     """The text of a random program (almost always valid: callers keep the valid ones)."""
-    return ProgramWriter(draw, draw(st.sampled_from(list(CURRENCIES)))).program()
+    return ProgramWriter(draw, draw(st.sampled_from(tuple(CURRENCIES)))).program()
