@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from plugin.referrals.models import Referral, ReferralCode
 from plugin.referrals.services import customer_order_record
+from plugin.segments.models import SegmentCuts
 from plugin.segments.selectors import segment_counts
 from plugin.segments.services import segments_recompute
 from tests.e2e.steps import open_section
@@ -70,6 +72,22 @@ def test_best_customers_ranked_filtered_and_downloaded(open_dashboard, shop, sho
     rows = list(csv.reader(io.StringIO(Path(saved.path()).read_text(encoding="utf-8"))))
     assert len(rows) == counts["asleep"] + 1 and {row[3] for row in rows[1:]} == {"asleep"}
 
+    measured = _last_measured(shop)
     app.get_by_role("button", name="Recompute now").click()
     expect(app.locator("#segments-status")).to_contain_text("Shop distribution measured")
+    # The recompute runs after the response: the test ends only once it has (else it would still
+    # hold its locks while the test database is emptied).
+    _wait_for(lambda: _last_measured(shop) > measured)
     assert page.errors == []
+
+
+def _last_measured(shop):
+    return (SegmentCuts.objects.filter(installation=shop).order_by("-computed_at")
+            .values_list("computed_at", flat=True).first())
+
+
+def _wait_for(done, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "the recompute did not finish"
+        time.sleep(0.1)
