@@ -162,7 +162,8 @@ def test_the_url_keeps_the_section_and_a_finished_backtest_survives_switching(
     expect(app.locator("#audit")).to_be_visible()
 
 
-def test_recent_orders_keep_what_saleor_could_give_and_name_the_rest(open_dashboard,
+def test_recent_orders_keep_what_saleor_could_give_and_name_the_rest(at_capture_time,
+                                                                      open_dashboard,
                                                                       fake_saleor, shot):
     fake_saleor.on("orders_facts", saleor_answers.partial_orders_answer(bad=1))
     page, app = open_dashboard()

@@ -119,7 +119,7 @@ def test_backtest_over_orders_fetched_from_saleor(dash, at_capture_time,
 
 
 def test_backtest_over_saleor_keeps_the_orders_of_a_partial_answer(
-        dash, no_real_saleor, django_capture_on_commit_callbacks):
+        at_capture_time, dash, no_real_saleor, django_capture_on_commit_callbacks):
     no_real_saleor.on("orders_facts", saleor_answers.partial_orders_answer(bad=0))
     job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED,
                                  count=50, source="saleor", assume_referred=True))

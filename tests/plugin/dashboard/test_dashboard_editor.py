@@ -158,7 +158,7 @@ def test_recent_orders_ask_saleor_only_for_what_the_rules_read(dash, no_real_sal
     assert "origin" not in call.query and "status" not in asked
 
 
-def test_recent_orders_keep_the_orders_saleor_could_give(dash, no_real_saleor):
+def test_recent_orders_keep_the_orders_saleor_could_give(at_capture_time, dash, no_real_saleor):
     everything = dash.get("orders/recent").json()["orders"]
     no_real_saleor.on("orders_facts", saleor_answers.partial_orders_answer(bad=1))
     response = dash.get("orders/recent")
