@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.mark.skipif(REPO.parent == Path(REPO.anchor), reason="a repository at / has no neighbours")
 def test_an_open_beside_the_repository_is_seen(outside_reads):
-    beside = REPO.parent / "shared" / "saleor" / "no-such-capture.json"
+    beside = REPO.parent / "a-folder-beside-the-repository" / "capture.json"
     already = len(outside_reads)
     with pytest.raises(OSError):
         beside.read_text()  # audited before the file system answers, present or not

@@ -14,10 +14,10 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from plugin.saleor.canned import voucher_listing_refusal
+from plugin.saleor.captures import captured_products
 from rules.money import minor_units
 
 
@@ -36,39 +36,6 @@ def _error(mutation: str, field: str, code: str, message: str) -> dict[str, Any]
             "errors": [{"field": field, "code": code, "message": message}],
         }
     }
-
-
-def _products_in(value: Any, found: dict[str, dict[str, Any]]) -> None:
-    if isinstance(value, list):
-        for item in value:
-            _products_in(item, found)
-    elif isinstance(value, dict):
-        product_id = value.get("id")
-        if isinstance(product_id, str) and isinstance(value.get("slug"), str):
-            try:
-                is_product = base64.b64decode(product_id).startswith(b"Product:")
-            except ValueError:
-                is_product = False
-            if is_product:
-                found[value["slug"]] = {k: value[k] for k in ("id", "name", "slug") if k in value}
-        for item in value.values():
-            _products_in(item, found)
-
-
-@cache
-def _captured_products() -> tuple[tuple[tuple[str, Any], ...], ...]:
-    from plugin.saleor.captures import captured_deliveries
-
-    found: dict[str, dict[str, Any]] = {}
-    for delivery in captured_deliveries():
-        if delivery.event.startswith("ORDER_"):
-            _products_in(delivery.payload, found)
-    return tuple(tuple(found[slug].items()) for slug in sorted(found))
-
-
-def captured_products() -> list[dict[str, Any]]:
-    """The products (id, name, slug) the captured Saleor's order webhooks mention."""
-    return [dict(product) for product in _captured_products()]
 
 
 @dataclass

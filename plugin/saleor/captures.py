@@ -134,3 +134,34 @@ def transcript() -> list[dict[str, Any]]:
     """Every GraphQL request/response of the capture run, in order."""
     lines = (captures_dir() / "api" / "transcript.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+def _products_in(value: Any, found: dict[str, dict[str, Any]]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _products_in(item, found)
+    elif isinstance(value, dict):
+        product_id = value.get("id")
+        if isinstance(product_id, str) and isinstance(value.get("slug"), str):
+            try:
+                is_product = base64.b64decode(product_id).startswith(b"Product:")
+            except ValueError:
+                is_product = False
+            if is_product:
+                found[value["slug"]] = {k: value[k] for k in ("id", "name", "slug") if k in value}
+        for item in value.values():
+            _products_in(item, found)
+
+
+@cache
+def _captured_products() -> tuple[tuple[tuple[str, Any], ...], ...]:
+    found: dict[str, dict[str, Any]] = {}
+    for delivery in captured_deliveries():
+        if delivery.event.startswith("ORDER_"):
+            _products_in(delivery.payload, found)
+    return tuple(tuple(found[slug].items()) for slug in sorted(found))
+
+
+def captured_products() -> list[dict[str, Any]]:
+    """The products (id, name, slug) the captured Saleor's order webhooks mention."""
+    return [dict(product) for product in _captured_products()]
