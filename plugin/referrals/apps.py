@@ -1,4 +1,4 @@
-"""Django app configuration of the referrals app; registers its webhook handlers when ready."""
+"""Django app configuration of the referrals app."""
 
 from django.apps import AppConfig
 
@@ -7,6 +7,3 @@ class ReferralsConfig(AppConfig):
     name = "plugin.referrals"
     label = "referrals"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from plugin.referrals import webhook_handlers  # noqa: F401  (registers on import)

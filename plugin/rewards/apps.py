@@ -1,4 +1,4 @@
-"""Django app config of the rewards ledger; registers the order-event webhook handlers."""
+"""Django app config of the rewards ledger."""
 
 from __future__ import annotations
 
@@ -9,8 +9,3 @@ class RewardsConfig(AppConfig):
     name = "plugin.rewards"
     label = "rewards"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from plugin.rewards import webhook_handlers
-
-        webhook_handlers.handlers_register()

@@ -43,7 +43,3 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
         except ReferralCodeError as error:
             logger.warning("customer %s: own code not imported: %s", customer_id, error)
     return referral_attribute(installation=installation, payload=user, kind="customer")
-
-
-def handle_customer_delivery(delivery: Any) -> None:
-    customer_referral_sync(installation=delivery.installation, payload=delivery.payload)

@@ -307,27 +307,3 @@ def checkout_reread(*, client: Any, payload: dict) -> dict | None:
         return payload
     fresh = (client.execute("checkout_get", {"id": checkout_id}) or {}).get("checkout")
     return {**payload, "checkout": fresh} if fresh else None
-
-
-def handle_checkout_delivery(delivery: Any) -> Outcome:
-    """Webhook handler: the installation's client and published program, then reconcile.
-
-    A retried delivery's payload is older than what the failed attempt did in Saleor, so the
-    checkout is read again first and the reconcile works from that.
-    """
-    from plugin.install.selectors import installation_client
-    from plugin.programs.selectors import program_published
-
-    published = program_published(installation=delivery.installation)
-    client = installation_client(installation=delivery.installation)
-    payload = delivery.payload
-    if getattr(delivery, "attempts", 1) > 1 or getattr(delivery, "last_error", ""):
-        payload = checkout_reread(client=client, payload=payload)
-        if payload is None:
-            return Outcome.NOTHING
-    return checkout_discount_reconcile(
-        installation=delivery.installation,
-        payload=payload,
-        client=client,
-        program=published[1] if published else None,
-    )

@@ -1,87 +1,86 @@
-"""Which code runs for an accepted delivery: event name → handler callables taking the delivery.
+"""Which code runs for an accepted delivery: the one table of Saleor event → handlers, in order.
 
-Other apps plug their use cases in from a `webhook_handlers.py` module of their own (imported at
-start-up) with `@register_handler("ORDER_PAID")`. Only events the manifest declares can be handled,
-and every declared event has an entry here, even if it is only recorded. Handlers must be
-idempotent: a retried delivery runs them again.
+Every event the manifest declares has an entry here, even if it is only recorded (an empty
+tuple), and no other event may. Handlers must be idempotent: a retried delivery runs them again.
+Order matters for order events: the rewards handler records the order in the customer's history
+first, and the contests, playbook and segments handlers read that history.
 
-A handler that changes things in Saleor registers with `own_transactions=True`: it runs outside
-the delivery's transaction, so each of its steps (the code it is about to send, the id Saleor
-gave back) commits on its own and survives a later failure for the retry to resume from.
+A handler that changes things in Saleor is listed in `OWN_TRANSACTIONS`: it runs outside the
+delivery's transaction, so each of its steps (the code it is about to send, the id Saleor gave
+back) commits on its own and survives a later failure for the retry to resume from.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from plugin.install.manifest import declared_events
+from plugin.webhooks.handlers.app import app_deleted
+from plugin.webhooks.handlers.contests import leaderboard_update
+from plugin.webhooks.handlers.playbook import order_event_playbook
+from plugin.webhooks.handlers.referrals import handle_checkout_delivery, handle_customer_delivery
+from plugin.webhooks.handlers.rewards import order_event_handle
+from plugin.webhooks.handlers.segments import order_event_segments
 
 if TYPE_CHECKING:
     from plugin.webhooks.models import WebhookDelivery
 
-logger = logging.getLogger(__name__)
 Handler = Callable[["WebhookDelivery"], None]
 
-# Declared event → registered handlers; an empty list means "recorded in the inbox, nothing else".
-_registry: dict[str, list[Handler]] = {event: [] for event in declared_events()}
-_own_transactions: set[Handler] = set()
+# Every order event: the ledger and history first, then what reads them.
+_ORDER_HANDLERS: tuple[Handler, ...] = (
+    order_event_handle, leaderboard_update, order_event_segments)
+# Paid and delivered orders also plan the playbook's invites (after contests, before segments).
+_ORDER_PLAYBOOK_HANDLERS: tuple[Handler, ...] = (
+    order_event_handle, leaderboard_update, order_event_playbook, order_event_segments)
+
+HANDLERS: Mapping[str, tuple[Handler, ...]] = {
+    "CHECKOUT_CREATED": (handle_checkout_delivery,),
+    "CHECKOUT_UPDATED": (handle_checkout_delivery,),
+    "ORDER_CREATED": _ORDER_HANDLERS,
+    "ORDER_PAID": _ORDER_PLAYBOOK_HANDLERS,
+    "ORDER_FULLY_PAID": _ORDER_PLAYBOOK_HANDLERS,
+    "ORDER_UPDATED": (),
+    "ORDER_FULFILLED": _ORDER_PLAYBOOK_HANDLERS,
+    "ORDER_CANCELLED": _ORDER_HANDLERS,
+    "ORDER_REFUNDED": _ORDER_HANDLERS,
+    "ORDER_FULLY_REFUNDED": _ORDER_HANDLERS,
+    "CUSTOMER_CREATED": (handle_customer_delivery,),
+    "CUSTOMER_UPDATED": (),
+    "CUSTOMER_METADATA_UPDATED": (handle_customer_delivery,),
+    "CUSTOMER_DELETED": (),
+    "ACCOUNT_CONFIRMED": (handle_customer_delivery,),
+    "GIFT_CARD_CREATED": (),
+    "GIFT_CARD_UPDATED": (),
+    "APP_DELETED": (app_deleted,),
+}
+
+# Handlers that call Saleor step by step, recording each step as it goes.
+OWN_TRANSACTIONS: frozenset[Handler] = frozenset({handle_checkout_delivery})
 
 
-def register_handler(event: str, handler: Handler | None = None, *, own_transactions: bool = False):
-    """Adds a handler for `event` (usable plainly or as a decorator); refuses undeclared events.
-
-    `own_transactions`: the handler commits its own steps (it talks to Saleor); see above."""
-    if event not in _registry:
-        raise ValueError(f"{event} is not a webhook declared in manifest.json")
-
-    def add(function: Handler) -> Handler:
-        if function not in _registry[event]:
-            _registry[event].append(function)
-        if own_transactions:
-            _own_transactions.add(function)
-        return function
-
-    return add(handler) if handler is not None else add
+def registry_check(handlers: Mapping[str, tuple[Handler, ...]]) -> None:
+    """Refuses a table naming an event the manifest does not declare, or missing one it does."""
+    for event in handlers:
+        if event not in declared_events():
+            raise ValueError(f"{event} is not a webhook declared in manifest.json")
+    missing = declared_events() - set(handlers)
+    if missing:
+        raise ValueError(f"declared webhooks without an entry: {', '.join(sorted(missing))}")
 
 
-def unregister_handler(event: str, handler: Handler) -> None:
-    if handler in _registry.get(event, []):
-        _registry[event].remove(handler)
+registry_check(HANDLERS)
 
 
 def handlers_for(event: str) -> list[Handler]:
-    """The handlers of a declared event, in registration order (KeyError if undeclared)."""
-    return list(_registry[event])
+    """The handlers of a declared event, in the order they run (KeyError if undeclared)."""
+    return list(HANDLERS[event])
 
 
 def commits_its_own_steps(handler: Handler) -> bool:
-    return handler in _own_transactions
+    return handler in OWN_TRANSACTIONS
 
 
 def handled_events() -> frozenset[str]:
-    return frozenset(_registry)
-
-
-def app_deleted(delivery: WebhookDelivery) -> None:
-    """The app was removed from that Saleor: deactivate the installation and forget its token.
-
-    Saleor sends APP_DELETED only to the deleted app's own webhooks; the app id is still compared
-    when both sides know it, so a mix-up can never switch off another installation.
-    """
-    from plugin.install.services import installation_deactivate
-
-    installation = delivery.installation
-    event = (delivery.payload or {}).get("app") or {}
-    deleted_app_id = event.get("id") if isinstance(event, dict) else None
-    if installation.app_id and deleted_app_id and deleted_app_id != installation.app_id:
-        logger.warning(
-            "APP_DELETED for app %s ignored: installation %s is app %s",
-            deleted_app_id, installation.pk, installation.app_id,
-        )
-        return
-    installation_deactivate(installation=installation)
-
-
-register_handler("APP_DELETED", app_deleted)
+    return frozenset(HANDLERS)

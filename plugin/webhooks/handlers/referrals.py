@@ -1,15 +1,39 @@
-"""Plugs the referral use cases into the webhook handler registry (checkout and customer events)."""
+"""Checkout and customer events → the referral use cases (the referee's discount, attribution)."""
 
 from __future__ import annotations
 
-from plugin.use_cases import attribution, checkout_discount
-from plugin.webhooks.handlers import register_handler
+from typing import Any
 
-CHECKOUT_EVENTS = ("CHECKOUT_CREATED", "CHECKOUT_UPDATED")
-CUSTOMER_EVENTS = ("CUSTOMER_CREATED", "ACCOUNT_CONFIRMED", "CUSTOMER_METADATA_UPDATED")
+from plugin.install.selectors import installation_client
+from plugin.programs.selectors import program_published
+from plugin.use_cases.attribution import customer_referral_sync
+from plugin.use_cases.checkout_discount import (
+    Outcome,
+    checkout_discount_reconcile,
+    checkout_reread,
+)
 
-for _event in CHECKOUT_EVENTS:
-    # it calls Saleor step by step, recording each step as it goes (see plugin.referrals.locks)
-    register_handler(_event, checkout_discount.handle_checkout_delivery, own_transactions=True)
-for _event in CUSTOMER_EVENTS:
-    register_handler(_event, attribution.handle_customer_delivery)
+
+def handle_checkout_delivery(delivery: Any) -> Outcome:
+    """The installation's client and published program, then reconcile the checkout's discount.
+
+    A retried delivery's payload is older than what the failed attempt did in Saleor, so the
+    checkout is read again first and the reconcile works from that.
+    """
+    published = program_published(installation=delivery.installation)
+    client = installation_client(installation=delivery.installation)
+    payload = delivery.payload
+    if getattr(delivery, "attempts", 1) > 1 or getattr(delivery, "last_error", ""):
+        payload = checkout_reread(client=client, payload=payload)
+        if payload is None:
+            return Outcome.NOTHING
+    return checkout_discount_reconcile(
+        installation=delivery.installation,
+        payload=payload,
+        client=client,
+        program=published[1] if published else None,
+    )
+
+
+def handle_customer_delivery(delivery: Any) -> None:
+    customer_referral_sync(installation=delivery.installation, payload=delivery.payload)

@@ -183,8 +183,8 @@ def test_contest_end_rules_reward_by_rank_and_score_exactly_once(captured_instal
 def test_a_referrers_own_order_webhook_lets_them_in_live(captured_installation):
     from types import SimpleNamespace
 
-    from plugin.contests.webhook_handlers import leaderboard_update
     from plugin.referrals.models import CustomerOrder
+    from plugin.webhooks.handlers.contests import leaderboard_update
 
     shop = captured_installation
     contest = contest_of(shop, ENTRANTS.format(condition="referrer.orders >= 1"))

@@ -201,8 +201,8 @@ def test_net_revenue_subtracts_partial_refunds(captured_installation):
 def test_an_order_webhook_rescores_its_referrer_live(captured_installation):
     from types import SimpleNamespace
 
-    from plugin.contests.webhook_handlers import leaderboard_update
-    from plugin.webhooks.handlers import handlers_for
+    from plugin.webhooks.handlers.contests import leaderboard_update
+    from plugin.webhooks.registry import handlers_for
 
     shop = captured_installation
     contest = contest_for(shop)

@@ -26,7 +26,7 @@ from plugin.referrals.models import Referral
 from plugin.rewards.models import Reward, RewardEntry, RewardState
 from plugin.rewards.selectors import points_balance, reward_latest_entry
 from plugin.saleor.captures import captured_delivery
-from plugin.webhooks.handlers import handlers_for
+from plugin.webhooks.registry import handlers_for
 
 pytestmark = pytest.mark.django_db
 ALICE_EMAIL = "alice.referrer@example.com"
