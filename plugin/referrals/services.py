@@ -23,8 +23,9 @@ from plugin.referrals.models import (
     ReferralVisit,
 )
 from plugin.referrals.order_lines import order_lines_of
-from plugin.referrals.payloads import currency_of, customer_of, money_amount, subject_of
 from plugin.referrals.selectors import referral_code_of_customer, referral_for_order
+from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
+from plugin.saleor.money import amount_of
 
 logger = logging.getLogger(__name__)
 _CODE_ATTEMPTS = 8
@@ -153,7 +154,7 @@ def _existing(*, installation: Any, obj: dict, kind: str) -> Referral | None:
             or (obj.get("checkoutId") and referrals.filter(checkout_id=obj["checkoutId"]).first())
             or None
         )
-    _, email = customer_of(obj)
+    email = email_normalise(customer_of(obj)[1])
     return referrals.filter(
         referee_email=email, source=Referral.Source.SIGNUP, checkout_id="", order_id=""
     ).first()
@@ -189,6 +190,7 @@ def referral_attribute(
     if not obj.get("id"):
         return None
     referee_id, referee_email = customer_of(obj)
+    referee_email = email_normalise(referee_email)
     with transaction.atomic():
         existing = _existing(installation=installation, obj=obj, kind=kind)
         found = attribution_resolve(installation=installation, obj=obj, kind=kind, now=now)
@@ -306,13 +308,14 @@ def customer_order_record(
     status = CustomerOrder.Status(status)
     at = at or timezone.now()
     customer_id, email = customer_of(order)
+    email = email_normalise(email)
     total = order.get("total") or {}
     values = {
         "number": str(order.get("number") or ""),
         "customer_id": customer_id,
         "email": email,
         "channel": (order.get("channel") or {}).get("slug", ""),
-        "total": money_amount(total),
+        "total": amount_of(total),
         "currency": currency_of(order),
         "shipping_fingerprint": address_fingerprint(order.get("shippingAddress")),
         "created": parse_datetime(order.get("created") or "") or at,

@@ -23,9 +23,9 @@ from plugin.referrals.discounts import (
     desired_discount,
     undiscounted_subtotal,
 )
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.locks import checkout_lock
 from plugin.referrals.models import CheckoutDiscount, Referral
-from plugin.referrals.payloads import currency_of, customer_of, subject_of
 from plugin.referrals.selectors import (
     checkout_discount_get,
     customer_facts,
@@ -35,6 +35,7 @@ from plugin.referrals.selectors import (
 from plugin.referrals.services import referral_attribute
 from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkout
 from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
+from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
 from plugin.saleor.vouchers import voucher_by_code
 from rules.facts import Facts, Trigger
 
@@ -281,6 +282,7 @@ def _facts(
 ) -> Facts:
     order = checkout_order_facts(checkout=checkout, own=own)
     customer_id, email = customer_of(checkout)
+    email = email_normalise(email)
     return Facts(
         trigger=Trigger.CHECKOUT,
         now=now,

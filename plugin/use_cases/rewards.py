@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -20,6 +19,8 @@ from django.utils.dateparse import parse_datetime
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.saleor.mappers.subjects import currency_of, order_is_paid
+from plugin.saleor.money import amount_or_none
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
 from rules.facts import Facts, Trigger
@@ -44,7 +45,6 @@ CUSTOMER_ORDER_STATUS = {
     "ORDER_REFUNDED": "paid",
     "ORDER_FULLY_REFUNDED": "refunded",
 }
-PAID_CHARGE = {"FULL", "OVERCHARGED"}
 
 
 def _default(module: str, name: str) -> Callable[..., Any]:
@@ -87,18 +87,8 @@ class RewardDeps:
     clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
 
 
-def _money_amount(value: Any) -> Decimal | None:
-    if isinstance(value, dict):
-        value = value.get("gross", value).get("amount") if "gross" in value else value.get("amount")
-    return Decimal(str(value)) if value is not None else None
-
-
 def _event_time(payload: dict, fallback: datetime) -> datetime:
     return parse_datetime(str(payload.get("issuedAt") or "")) or fallback
-
-
-def _is_paid(order: dict) -> bool:
-    return bool(order.get("isPaid")) or order.get("chargeStatus") in PAID_CHARGE
 
 
 def order_event_process(
@@ -126,11 +116,13 @@ def order_event_process(
         installation=installation,
         order_id=order["id"],
         number=str(order.get("number") or ""),
-        currency=((order.get("total") or {}).get("currency") or ""),
-        total=_money_amount(order.get("total")),
-        paid_at=at if event in ("ORDER_PAID", "ORDER_FULLY_PAID") and _is_paid(order) else None,
+        currency=currency_of(order),
+        total=amount_or_none(order.get("total")),
+        paid_at=at
+        if event in ("ORDER_PAID", "ORDER_FULLY_PAID") and order_is_paid(order)
+        else None,
         fulfilled_at=at if event == "ORDER_FULFILLED" else None,
-        refunded=_money_amount(order.get("totalRefunded")),
+        refunded=amount_or_none(order.get("totalRefunded")),
         voided_at=at
         if event in ("ORDER_CANCELLED", "ORDER_FULLY_REFUNDED") or order.get("status") == "CANCELED"
         else None,
@@ -139,7 +131,7 @@ def order_event_process(
         else "fully refunded",
     )
     trigger = EVENT_TRIGGERS[event]
-    paid = trigger == Trigger.ORDER_PAID and _is_paid(order)
+    paid = trigger == Trigger.ORDER_PAID and order_is_paid(order)
     if paid:  # a paid order is also the moment of `first order in channel`, when it is the first
         fired_triggers = [trigger, Trigger.FIRST_ORDER_IN_CHANNEL]
     elif trigger == Trigger.ORDER_PAID:
