@@ -24,6 +24,7 @@ from plugin.referrals.models import (
 )
 from plugin.referrals.order_lines import order_lines_of
 from plugin.referrals.selectors import referral_code_of_customer, referral_for_order
+from plugin.referrals.signals import code_changed, code_value_changed
 from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
 from plugin.saleor.money import amount_of
 
@@ -33,10 +34,7 @@ _CODE_ATTEMPTS = 8
 
 def _sync_to_saleor_later(code: ReferralCode) -> None:
     """After commit, mirror the code's state into Saleor (a voucher code, or none)."""
-    from plugin.referrals.tasks import referral_code_sync_task
-    from plugin.tasks import task_enqueue
-
-    task_enqueue(referral_code_sync_task, code_id=code.pk)
+    code_changed.send(sender=ReferralCode, code_id=code.pk)
 
 
 class ReferralCodeError(ValueError):
@@ -45,9 +43,6 @@ class ReferralCodeError(ValueError):
 
 def referral_settings_update(*, installation: Any, **fields: Any) -> ReferralSettings:
     """Save the knobs; a new typed-code value re-prices every code's voucher after commit."""
-    from plugin.referrals.tasks import referral_codes_resync_task
-    from plugin.tasks import task_enqueue
-
     settings, _ = ReferralSettings.objects.get_or_create(installation=installation)
     typed_value_before = settings.code_voucher_percent
     for name, value in fields.items():
@@ -55,7 +50,7 @@ def referral_settings_update(*, installation: Any, **fields: Any) -> ReferralSet
     settings.full_clean(exclude=["installation"])
     settings.save()
     if settings.code_voucher_percent != typed_value_before:
-        task_enqueue(referral_codes_resync_task, installation_id=installation.pk)
+        code_value_changed.send(sender=ReferralSettings, installation_id=installation.pk)
     return settings
 
 

@@ -31,6 +31,7 @@ from plugin.referrals.selectors import (
     customer_facts,
     referral_code_get,
     referral_facts,
+    referral_settings_get,
 )
 from plugin.referrals.services import referral_attribute
 from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkout
@@ -148,7 +149,6 @@ def _promo_code_remove(*, client: Any, checkout_id: str, code: str) -> None:
 
 def _typed_code_drop(*, installation: Any, client: Any, checkout: dict) -> None:
     """A typed referral code worth something in Saleor comes off when the program gives nothing."""
-    from plugin.referrals.selectors import referral_settings_get
 
     if referral_settings_get(installation=installation).code_voucher_percent > 0:
         _promo_code_remove(client=client, checkout_id=checkout["id"], code=checkout["voucherCode"])

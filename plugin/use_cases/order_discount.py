@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
+from plugin.referrals.models import CheckoutDiscount
 from plugin.rewards.models import RewardState
 from plugin.use_cases.order_reward_record import reward_recipient, reward_record
 from rules.facts import Facts, Trigger
@@ -31,7 +32,6 @@ def discount_gap(*, installation, order: dict, referral, promised: Decimal) -> D
     an order with a voucher of the shopper's own owes nothing (no stacking); otherwise the gap
     is the promise less the discount the app's code (or the referrer's code) gave.
     """
-    from plugin.referrals.models import CheckoutDiscount
 
     ours = {referral.code.code} if getattr(referral, "code", None) is not None else set()
     if order.get("checkoutId"):

@@ -16,12 +16,18 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.messages.services import friend_joined_send
+from plugin.programs.selectors import program_published
+from plugin.referrals.fraud import fraud_check
+from plugin.referrals.selectors import customer_facts, referral_facts
+from plugin.referrals.services import customer_order_record, referral_attribute
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.mappers.subjects import currency_of, order_is_paid
 from plugin.saleor.money import amount_or_none
-from plugin.use_cases.order_discount import late_discount_make_good
+from plugin.use_cases.order_discount import discount_gap, late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
 from rules.facts import Facts, Trigger
 
@@ -47,43 +53,18 @@ CUSTOMER_ORDER_STATUS = {
 }
 
 
-def _default(module: str, name: str) -> Callable[..., Any]:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-    return call
-
-
 @dataclass(frozen=True)
 class RewardDeps:
-    """The collaborators of the use case; defaults are the app's own."""
+    """The collaborators of the use case, as plain functions; defaults are the app's own."""
 
-    program_published: Callable[..., Any] = field(
-        default=_default("plugin.programs.selectors", "program_published")
-    )
-    referral_attribute: Callable[..., Any] = field(
-        default=_default("plugin.referrals.services", "referral_attribute")
-    )
-    customer_order_record: Callable[..., Any] = field(
-        default=_default("plugin.referrals.services", "customer_order_record")
-    )
-    customer_facts: Callable[..., Any] = field(
-        default=_default("plugin.referrals.selectors", "customer_facts")
-    )
-    referral_facts: Callable[..., Any] = field(
-        default=_default("plugin.referrals.selectors", "referral_facts")
-    )
-    fraud_check: Callable[..., Any] = field(
-        default=_default("plugin.referrals.fraud", "fraud_check")
-    )
-    order_facts: Callable[..., Any] = field(
-        default=_default("plugin.saleor.mappers", "order_facts")
-    )
-    discount_gap: Callable[..., Any] = field(
-        default=_default("plugin.use_cases.order_discount", "discount_gap")
-    )
+    program_published: Callable[..., Any] = program_published
+    referral_attribute: Callable[..., Any] = referral_attribute
+    customer_order_record: Callable[..., Any] = customer_order_record
+    customer_facts: Callable[..., Any] = customer_facts
+    referral_facts: Callable[..., Any] = referral_facts
+    fraud_check: Callable[..., Any] = fraud_check
+    order_facts: Callable[..., Any] = order_facts
+    discount_gap: Callable[..., Any] = discount_gap
     clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
 
 
@@ -277,8 +258,6 @@ def order_rewards_decide(
 
 
 def _friend_joined(*, installation, referral, order: dict) -> None:
-    from plugin.messages.services import friend_joined_send
-
     if getattr(referral, "status", "") in ("refused",):
         return
     friend = (order.get("user") or {}).get("firstName") or "A friend"

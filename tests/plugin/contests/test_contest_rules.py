@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from contests_testing import at, publish, referred_order
 
-from plugin.contests.finalize import contest_finalize
 from plugin.contests.models import Contest, ContestEntry
 from plugin.contests.selectors import contest_rank, contest_standings
 from plugin.contests.services import contests_refresh_for_referrer, contests_sync_published
 from plugin.referrals.services import customer_order_record
 from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.models import OutboxItem, PointsEntry, Reward
+from plugin.use_cases.contest_finalize import contest_finalize
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,13 @@ import pytest
 from contests_testing import at, code_of, publish, referred_order
 from django.core import mail
 
-from plugin.contests.finalize import contest_finalize, contests_finalize_due
 from plugin.contests.models import Contest, ContestWinner
 from plugin.contests.selectors import contest_rank, contest_standings
 from plugin.contests.services import contests_refresh_for_referrer, contests_sync_published
 from plugin.referrals.models import Referral
 from plugin.rewards.models import Reward
 from plugin.rewards.selectors import reward_view
+from plugin.use_cases.contest_finalize import contest_finalize, contests_finalize_due
 
 pytestmark = pytest.mark.django_db
 

@@ -219,7 +219,7 @@ def test_review_verdict_holds_the_reward_until_a_person_approves(
     story, alice_code, send, shop, clock, monkeypatch
 ):
     from plugin.referrals import fraud
-    from plugin.rewards.services import reward_review_approve
+    from plugin.rewards.lifecycle import reward_review_approve
 
     monkeypatch.setattr(
         fraud,
