@@ -17,17 +17,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from plugin.messages.services import friend_joined_send
-from plugin.programs.selectors import program_published
-from plugin.referrals.fraud import fraud_check
-from plugin.referrals.selectors import customer_facts, referral_facts
-from plugin.referrals.services import customer_order_record, referral_attribute
+from plugin.programs import selectors as program_selectors
+from plugin.referrals import fraud
+from plugin.referrals import selectors as referral_selectors
+from plugin.referrals import services as referral_services
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
-from plugin.saleor.mappers.orders import order_facts
+from plugin.saleor.mappers import orders as order_mappers
 from plugin.saleor.mappers.subjects import currency_of, order_is_paid
 from plugin.saleor.money import amount_or_none
-from plugin.use_cases.order_discount import discount_gap, late_discount_make_good
+from plugin.use_cases import order_discount
+from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
 from rules.facts import Facts, Trigger
 
@@ -55,16 +56,22 @@ CUSTOMER_ORDER_STATUS = {
 
 @dataclass(frozen=True)
 class RewardDeps:
-    """The collaborators of the use case, as plain functions; defaults are the app's own."""
+    """The collaborators of the use case, as plain functions. The defaults are the app's own,
+    read from their modules when the deps are made, so a test may swap one module-wide."""
 
-    program_published: Callable[..., Any] = program_published
-    referral_attribute: Callable[..., Any] = referral_attribute
-    customer_order_record: Callable[..., Any] = customer_order_record
-    customer_facts: Callable[..., Any] = customer_facts
-    referral_facts: Callable[..., Any] = referral_facts
-    fraud_check: Callable[..., Any] = fraud_check
-    order_facts: Callable[..., Any] = order_facts
-    discount_gap: Callable[..., Any] = discount_gap
+    program_published: Callable[..., Any] = field(
+        default_factory=lambda: program_selectors.program_published)
+    referral_attribute: Callable[..., Any] = field(
+        default_factory=lambda: referral_services.referral_attribute)
+    customer_order_record: Callable[..., Any] = field(
+        default_factory=lambda: referral_services.customer_order_record)
+    customer_facts: Callable[..., Any] = field(
+        default_factory=lambda: referral_selectors.customer_facts)
+    referral_facts: Callable[..., Any] = field(
+        default_factory=lambda: referral_selectors.referral_facts)
+    fraud_check: Callable[..., Any] = field(default_factory=lambda: fraud.fraud_check)
+    order_facts: Callable[..., Any] = field(default_factory=lambda: order_mappers.order_facts)
+    discount_gap: Callable[..., Any] = field(default_factory=lambda: order_discount.discount_gap)
     clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
 
 

@@ -42,7 +42,7 @@ def fake():
 def tasks_reach_fake(fake, monkeypatch):
     """Background tasks talk to the fake Saleor."""
     monkeypatch.setattr(
-        "plugin.install.services.installation_client",
+        "plugin.referrals.tasks.installation_client",
         lambda *, installation: fake.client(retries=0),
     )
 
