@@ -25,7 +25,7 @@ from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.saleor.mappers import orders as order_mappers
-from plugin.saleor.mappers.subjects import currency_of, order_is_paid
+from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_paid
 from plugin.saleor.money import amount_or_none
 from plugin.use_cases import order_discount
 from plugin.use_cases.order_discount import late_discount_make_good
@@ -170,12 +170,12 @@ def _facts(
     *, installation, order: dict, trigger: Trigger, referral, at: datetime, deps: RewardDeps
 ) -> Facts:
     order_facts = deps.order_facts(order)
-    user = order.get("user") or {}
+    customer_id, email = customer_of(order)
     created = parse_datetime(str(order.get("created") or "")) or at
     customer = deps.customer_facts(
         installation=installation,
-        customer_id=user.get("id") or None,
-        email=order.get("userEmail") or user.get("email") or "",
+        customer_id=customer_id or None,
+        email=email,
         before=created,
         channel=order_facts.channel,
     )
