@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from plugin.referrals.models import CheckoutDiscount
 from plugin.rewards.models import RewardState
+from plugin.saleor.money import amount_of
 from plugin.use_cases.order_reward_record import reward_recipient, reward_record
 from rules.facts import Facts, Trigger
 from rules.money import Money
@@ -17,7 +18,7 @@ from rules.money import Money
 def _voucher_discount(order: dict) -> Decimal:
     return sum(
         (
-            Decimal(str((d.get("amount") or {}).get("amount") or 0))
+            amount_of(d.get("amount"))
             for d in order.get("discounts") or []
             if d.get("type") == "VOUCHER"
         ),
