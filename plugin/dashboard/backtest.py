@@ -139,7 +139,10 @@ def backtest_run(*, job_id: int) -> None:
         orders = (backtest_sources.saleor_orders if job.source == BacktestJob.Source.SALEOR
                   else backtest_sources.stored_orders)
         draft, published = Tally(), (Tally() if live_program is not None else None)
-        currency, processed, skipped, total, next_write = None, 0, 0, 0, 1
+        # The program's currency when it names one (a shop's first order may be in another
+        # channel's); else the first order's. Orders in other currencies are skipped.
+        currency = draft_program.currency
+        processed, skipped, total, next_write = 0, 0, 0, 1
         saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
                                    assume_referred=job.assume_referred):

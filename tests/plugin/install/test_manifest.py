@@ -84,11 +84,14 @@ def test_identity_and_permissions():
     assert MANIFEST["tokenTargetUrl"] == "/api/register"
     page, customer, order = MANIFEST["extensions"]
     assert page["mount"] == "NAVIGATION_DISCOUNTS" and page["target"] == "APP_PAGE"
-    # Cards on Saleor's own customer and order pages, posted the page's id by the dashboard.
+    # Cards on Saleor's own customer and order pages. Loaded (GET) like the app page, they get
+    # the page's id in their URL, the token by handshake and the dashboard's theme and its
+    # changes; a posted (POST) card is told no theme by the dashboard (3.23), so it could not
+    # follow a dark dashboard.
     assert (customer["mount"], customer["target"]) == ("CUSTOMER_DETAILS_WIDGETS", "WIDGET")
     assert (order["mount"], order["target"]) == ("ORDER_DETAILS_WIDGETS", "WIDGET")
     for widget in (customer, order):
-        assert widget["options"] == {"widgetTarget": {"method": "POST"}}
+        assert widget["options"] == {"widgetTarget": {"method": "GET"}}
 
 
 # What saleor-dashboard 3.23.27 renders, as read from its source: the sidebar's app pages, the
