@@ -13,14 +13,15 @@ from dataclasses import replace
 from typing import Any
 
 from rules import ast
-from rules.caps import cap_limit, rewards_capped
+from rules.caps import cap_limit, due_capped
 from rules.compile_cost import expr_steps, most_lines, rule_steps
 from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
 from rules.compile_reward import reward_maker
-from rules.decision import Decision, Reward
+from rules.compile_source import trigger_function
+from rules.decision import Decision, Reward, decided, reward_with_amount
 from rules.facts import Facts, Trigger, first_order_in_channel
 from rules.interpreter import Interpreter
-from rules.money import MoneyError
+from rules.money import Money, MoneyError
 from rules.printer import give_value_text
 from rules.program_data import RuleInfo
 from rules.schema import Missing
@@ -36,13 +37,15 @@ _NO_ENV: dict = {}
 class CompiledEvaluator:
     """`run(facts)` returns the Decision `Interpreter.run(facts, record=False)` returns."""
 
-    __slots__ = ("_by_trigger", "_caps", "_currency", "_fallback", "_lines_without_rules")
+    __slots__ = ("_by_trigger", "_caps", "_currency", "_fallback", "_lines_without_rules",
+                 "_nothing")
 
     def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
                  fallback: Interpreter) -> None:
         init = functools.partial(object.__setattr__, self)
         init("_currency", currency)
         init("_fallback", fallback)
+        init("_nothing", {})  # program hash -> the Decision of no rewards (one shared object)
         compiler = _StatementCompiler(currency)
         rule_nodes = [item for item in node.items if isinstance(item, ast.Rule)]
         cap_nodes = [i for i in node.items
@@ -56,8 +59,10 @@ class CompiledEvaluator:
         by_trigger = {}
         for trigger, pairs in grouped.items():
             steps = _sum_steps([caps_steps, *(rule_steps(rule) for rule, _ in pairs)])
-            compiled = tuple(compiler.rule(rule, info) for rule, info in pairs)
-            by_trigger[trigger] = (trigger, compiled, most_lines(steps, fallback.max_steps))
+            run_rules = trigger_function(
+                pairs, currency, compiler.rule,
+                lambda give, spec, info: compiler.reward(give, spec, frozenset(), info))
+            by_trigger[trigger] = (trigger, run_rules, most_lines(steps, fallback.max_steps))
         init("_by_trigger", by_trigger)
         init("_lines_without_rules", most_lines(caps_steps, fallback.max_steps))
 
@@ -66,30 +71,40 @@ class CompiledEvaluator:
 
     def run(self, facts: Facts, program_hash: str = "") -> Decision:
         currency = self._currency
-        trigger = facts.trigger
-        entry = self._by_trigger.get(trigger)
-        if entry is not None and entry[0] is trigger:  # the interpreter matches by identity
-            rules, most = entry[1], entry[2]
-        else:
-            rules, most = (), self._lines_without_rules
+        entry = self._by_trigger.get(facts.trigger)
         order = facts.order
+        if entry is not None and entry[0] is facts.trigger:  # the interpreter matches by identity
+            most = entry[2]
+        else:
+            entry, most = None, self._lines_without_rules
         if (currency is not None and facts.currency != currency) or (
                 (len(order.lines) if order is not None else 0) > most):
             # Wrong currency (the interpreter says so), or an order so large the step limit
             # could be reached: the interpreter counts the steps.
             return self._fallback.run(facts, record=False, program_hash=program_hash)
-        rewards: list[Reward] = []
-        for rule in rules:
-            rule(facts, rewards)
-        if self._caps:
-            rewards = self._apply_caps(facts, rewards)
+        due: list[tuple[Reward, Money | None]] = []
+        if entry is not None:
+            entry[1](facts, due)
+        if due and self._caps:
+            due = self._apply_caps(facts, due)
+        if not due:
+            nothing = self._nothing.get(program_hash)
+            if nothing is None:
+                nothing = self._nothing.setdefault(program_hash, Decision((), (), (), program_hash))
+            return nothing
+        guard = self._fallback.guard
         try:
-            kept, refused = self._fallback.guard.apply(rewards, facts)
+            if len(due) == 1:
+                template, amount = due[0]
+                if template.kind == "money" and guard.keeps_money(template, amount, facts):
+                    return decided(due, program_hash)
+            rewards = [reward_with_amount(template, amount) for template, amount in due]
+            kept, refused = guard.apply(rewards, facts)
         except MoneyError as exc:  # an order whose figures mix currencies
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
         return Decision(tuple(kept), (), (), program_hash, refused)
 
-    def _apply_caps(self, facts: Facts, rewards: list[Reward]) -> list[Reward]:
+    def _apply_caps(self, facts: Facts, due: list) -> list:
         """Per-order caps (`limit reward at most 10% of order_total`), in written order."""
         for cap_decl, cap_fn in self._caps:
             try:
@@ -97,8 +112,8 @@ class CompiledEvaluator:
             except Missing:
                 continue
             if limit is not None:
-                rewards = rewards_capped(rewards, limit=limit, recipient=cap_decl.recipient)
-        return rewards
+                due = due_capped(due, limit=limit, recipient=cap_decl.recipient)
+        return due
 
 
 def _sum_steps(polys) -> tuple[int, ...]:

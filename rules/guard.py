@@ -14,6 +14,7 @@ sends to its review queue. Nothing here reads a clock or does I/O.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,6 +68,25 @@ class Guard:
                 note(refusal)
         return kept, tuple(refused)
 
+    def keeps_money(self, reward: Reward, amount: Money, facts: Facts) -> bool:
+        """Whether `apply` would keep this one money reward (`reward` with `amount`): the
+        evaluator's fast path. False means only "ask `apply`", which words the refusal."""
+        if amount.amount > _ceiling(self.ceiling, facts.currency):
+            return False
+        bound = self.bounds.get(reward.rule_line)
+        if bound is None or bound.cost.unbounded or reward.voucher_type == "free_shipping":
+            return True
+        most = amount.amount - bound.slack * quantum(facts.currency)
+        terms = bound.cost.terms
+        if any(percent == 0 and most <= fixed for fixed, percent in terms):
+            return True  # within a fixed alternative, whatever the order's figures
+        order = facts.order
+        if order is None or any(percent < 0 for _, percent in terms):
+            return False
+        # The worst case grows with the base, which is at least the order's total.
+        total = order.total.amount
+        return most <= max(fixed + percent * total / 100 for fixed, percent in terms)
+
     def _over_rule(self, reward: Reward, base: Decimal, spent: dict[int, Decimal],
                    currency: str) -> str | None:
         amount = counted_amount(reward)
@@ -82,6 +102,12 @@ class Guard:
             return f"more than the worst case `check` worked out for its rule ({shown})"
         spent[reward.rule_line] = total
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _ceiling(declared: Decimal | None, currency: str) -> Decimal:
+    """The ceiling's amount, as `Guard.ceiling_for` makes it, worked out once per currency."""
+    return Guard(declared, {}).ceiling_for(currency).amount
 
 
 def counted_amount(reward: Reward) -> Decimal | None:

@@ -1,0 +1,209 @@
+"""The compiled program as Python source: one function per trigger, made with `compile()`.
+
+Each rule becomes straight-line code (filters, `when`, `if` / `else`, tiers, `give`), so an
+evaluation makes no call per node. A `give` of money appends `(template, amount)` to `due`: the
+template is the Reward worked out once from the source (recipient, rule, reason, hold, expiry,
+percent, cap), the amount is the only figure read per evaluation; the Reward itself is built
+when a caller reads the decision (rules.decision.decided).
+
+Rules with `let` or `hold`, and rewards other than plain money, run as the closures of
+rules/compiler.py, called from the source: both mean what the interpreter means, which the
+agreement property tests check on random programs. The source is made from the checked AST
+only; literals reach it as namespace constants (see rules/compile_source_expr.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rules import ast
+from rules.compile_source_expr import Source
+from rules.decision import Percent, Reward
+from rules.facts import Trigger, first_order_in_channel
+from rules.money import Money
+from rules.printer import give_value_text
+from rules.program_data import RuleInfo
+from rules.values import arithmetic, as_money
+
+# (facts, due) -> None: appends the (template, amount) pairs of the rewards a trigger's rules give
+TriggerFn = Callable[[Any, list], None]
+RuleFn = Callable[[Any, list], None]
+
+
+def trigger_function(pairs: list[tuple[ast.Rule, RuleInfo]], currency: str | None,
+                     closure_rule: Callable[[ast.Rule, RuleInfo], RuleFn],
+                     closure_reward: Callable[[ast.Give, ast.RewardSpec, RuleInfo], Any],
+                     ) -> TriggerFn:
+    """The function running a trigger's rules in written order. `closure_rule` and
+    `closure_reward` give the closures of what is not written as source."""
+    writer = _Writer(Source(currency), closure_rule, closure_reward)
+    names = [writer.rule(rule, info) for rule, info in pairs]
+    body = "".join(f"    {name}(f, due)\n" for name in names) or "    pass\n"
+    source = writer.source
+    text = "\n".join(source.helpers) + f"\ndef _trigger(f, due):\n{body}"
+    namespace = source.namespace
+    namespace.update(_Percent=Percent, _arith=arithmetic, _as_money=as_money,
+                     _first_order_in_channel=first_order_in_channel)
+    exec(compile(text, "<rules program>", "exec"), namespace)
+    return namespace[names[0]] if len(names) == 1 else namespace["_trigger"]
+
+
+def _written_as_source(stmts: tuple[ast.Stmt, ...]) -> bool:
+    for stmt in stmts:
+        if isinstance(stmt, ast.Let | ast.Hold):
+            return False
+        if isinstance(stmt, ast.If) and not (
+                all(_written_as_source(b.body) for b in stmt.branches)
+                and _written_as_source(stmt.else_body or ())):
+            return False
+    return True
+
+
+class _Writer:
+    def __init__(self, source: Source, closure_rule, closure_reward) -> None:
+        self.source = source
+        self.closure_rule = closure_rule
+        self.closure_reward = closure_reward
+
+    def rule(self, rule: ast.Rule, info: RuleInfo) -> str:
+        src = self.source
+        name = f"_rule{len(src.helpers)}_{info.line}"
+        if not _written_as_source(rule.body):
+            closure = src.const(self.closure_rule(rule, info))
+            src.helpers.append(
+                f"def {name}(f, due):\n    given = []\n    {closure}(f, given)\n"
+                f"    for reward in given:\n        due.append((reward, reward.amount))\n")
+            return name
+        lines = [f"def {name}(f, due):"]
+        spec = rule.trigger
+        if spec.trigger is Trigger.FIRST_ORDER_IN_CHANNEL:
+            lines += ["    if not _first_order_in_channel(f):", "        return"]
+        if spec.periods is not None:
+            lines += ["    customer = f.customer",
+                      f"    if (customer.periods_missed if customer else 0) < "
+                      f"{src.const(spec.periods)}:", "        return"]
+        if spec.channel is not None:
+            lines += [f"    if f.channel != {src.const(spec.channel)}:", "        return"]
+        if spec.contest is not None:
+            lines += ["    contest = f.contest",
+                      f"    if contest is None or contest.name != {src.const(spec.contest)}:",
+                      "        return"]
+        if rule.when is not None:
+            lines += ["    try:", f"        if not {src.expr(rule.when)}:", "            return",
+                      "    except _Missing:", "        return"]
+        lines += self.block(rule.body, info, 1)
+        src.helpers.append("\n".join(lines) + "\n")
+        return name
+
+    def block(self, stmts: tuple[ast.Stmt, ...], info: RuleInfo, depth: int) -> list[str]:
+        pad = "    " * depth
+        lines: list[str] = []
+        for stmt in stmts:
+            if isinstance(stmt, ast.Give):  # a fact this event lacks skips the statement
+                lines += [f"{pad}try:", *self.give(stmt, info, depth + 1),
+                          f"{pad}except _Missing:", f"{pad}    pass"]
+            elif isinstance(stmt, ast.If):
+                lines += self.if_stmt(stmt, info, depth)
+        return lines or [f"{pad}pass"]
+
+    def if_stmt(self, stmt: ast.If, info: RuleInfo, depth: int) -> list[str]:
+        pad = "    " * depth
+        if not stmt.branches:
+            return self.block(stmt.else_body or (), info, depth)
+        branch, rest = stmt.branches[0], stmt.branches[1:]
+        held = self.source.temp()
+        lines = [f"{pad}try:", f"{pad}    {held} = {self.source.boolean(branch.condition)}",
+                 f"{pad}except _Missing:  # a condition that cannot be read does not hold",
+                 f"{pad}    {held} = False",
+                 f"{pad}if {held}:", *self.block(branch.body, info, depth + 1)]
+        if rest or stmt.else_body is not None:
+            following = ast.If(rest, stmt.else_body, stmt.span) if rest else None
+            lines.append(f"{pad}else:")
+            lines += (self.if_stmt(following, info, depth + 1) if following is not None
+                      else self.block(stmt.else_body or (), info, depth + 1))
+        return lines
+
+    def give(self, give: ast.Give, info: RuleInfo, depth: int) -> list[str]:
+        if isinstance(give.reward, ast.Tier):
+            return self.tier(give.reward, info, depth)
+        written = self.money(give, give.reward, info, depth)
+        if written is not None:
+            return written
+        pad = "    " * depth
+        make = self.source.const(self.closure_reward(give, give.reward, info))
+        return [f"{pad}reward = {make}(f, _NO_ENV)", f"{pad}if reward is not None:",
+                f"{pad}    due.append((reward, reward.amount))"]
+
+    def tier(self, tier: ast.Tier, info: RuleInfo, depth: int) -> list[str]:
+        pad, src = "    " * depth, self.source
+        subject = src.temp()
+        lines = [f"{pad}{subject} = {src.expr(tier.subject)}"]
+        keyword = "if"
+        for arm in tier.arms:
+            if arm.bound is None:
+                lines += [f"{pad}else:" if keyword == "elif" else f"{pad}if True:",
+                          *self.give(arm.give, info, depth + 1)]
+                return lines
+            bound = src.exprs.compile(arm.bound, frozenset())
+            test = (src.at_least(subject, bound.constant) if bound.is_constant else
+                    f"_compare({src.const('>=')}, {subject}, {src.expr(arm.bound)})")
+            lines += [f"{pad}{keyword} {test}:", *self.give(arm.give, info, depth + 1)]
+            keyword = "elif"
+        return lines
+
+    def money(self, give: ast.Give, spec: ast.RewardSpec, info: RuleInfo,
+              depth: int) -> list[str] | None:
+        """A money `give` whose percent and cap are fixed by the source; None otherwise."""
+        if spec.kind != "amount" or spec.value is None:
+            return None
+        src, pad = self.source, "    " * depth
+        cap = None
+        if give.max_amount is not None:
+            node = src.exprs.compile(give.max_amount, frozenset())
+            if not (node.is_constant and type(node.constant) is Money):
+                return None
+            cap = node.constant
+        value = src.exprs.compile(spec.value, frozenset())
+        amount, percent = src.temp(), None
+        if value.is_constant and type(value.constant) is Money and cap is None:
+            given = value.constant
+            if given.amount <= 0:
+                return [f"{pad}pass"]
+            template = self.template(give, info, given, None, None)
+            return [f"{pad}due.append({src.const((template, given))})"]
+        if value.is_constant and type(value.constant) is Percent:
+            percent = value.constant.value
+            lines = [f"{pad}{amount} = _order(f).total.percent({src.const(percent)})"]
+        elif (isinstance(spec.value, ast.Binary) and spec.value.op == "of" and (
+                node := src.exprs.compile(spec.value.left, frozenset())).is_constant
+                and type(node.constant) is Percent):
+            share, whole = src.const(node.constant.value), src.const(node.constant)
+            base, given = src.temp(), src.temp()
+            lines = [f"{pad}{base} = {src.expr(spec.value.right)}",
+                     f"{pad}if type({base}) is _Money:",
+                     f"{pad}    try:", f"{pad}        {given} = {base}.percent({share})",
+                     f"{pad}    except Exception:  # the generic operation raises the error",
+                     f"{pad}        {given} = _arith('of', {whole}, {base})",
+                     f"{pad}else:", f"{pad}    {given} = _arith('of', {whole}, {base})",
+                     f"{pad}{amount} = {given} if type({given}) is _Money and "
+                     f"{given}.currency == f.currency else _as_money({given}, f.currency)"]
+        else:
+            return None
+        if cap is not None:
+            limit = src.const(cap)
+            lines += [f"{pad}if {amount} > {limit}:",
+                      f"{pad}    {amount} = min({amount}, {limit})"]
+        template = src.const(self.template(give, info, None, percent, cap))
+        return [*lines, f"{pad}if {amount}.amount > 0:",
+                f"{pad}    due.append(({template}, {amount}))"]
+
+    @staticmethod
+    def template(give: ast.Give, info: RuleInfo, amount: Money | None, percent: Any,
+                 cap: Money | None) -> Reward:
+        return Reward(
+            recipient=give.recipient, kind="money", rule_line=info.line, rule_label=info.label,
+            reason=f"{info.label}: {give_value_text(give)}", amount=amount, percent=percent,
+            max_amount=cap, delivery=give.delivery or "gift_card", hold_days=give.hold_days,
+            hold_after=(give.hold_after or "payment") if give.hold_days is not None else None,
+            expires_days=give.expires_days)
