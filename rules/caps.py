@@ -53,6 +53,16 @@ def rewards_capped(
 def due_capped(due: list[tuple[Reward, Money | None]], *, limit: Money,
                recipient: str | None) -> list[tuple[Reward, Money | None]]:
     """`rewards_capped` over the compiled evaluator's (template, amount) pairs."""
+    if len(due) == 1:  # the common case, without working out what remains
+        template, amount = due[0]
+        if amount is None or template.kind == "points" or recipient not in (
+                None, template.recipient):
+            return due
+        if limit.amount <= 0:
+            return []
+        if limit < amount:  # min(amount, limit) is the limit, as `min` decides
+            return [(template, limit)]
+        return due if amount.amount > 0 else []
     remaining = limit
     kept: list[tuple[Reward, Money | None]] = []
     for template, amount in due:

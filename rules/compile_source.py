@@ -4,7 +4,7 @@ Each rule becomes straight-line code (filters, `when`, `if` / `else`, tiers, `gi
 evaluation makes no call per node. A `give` of money appends `(template, amount)` to `due`: the
 template is the Reward worked out once from the source (recipient, rule, reason, hold, expiry,
 percent, cap), the amount is the only figure read per evaluation; the Reward itself is built
-when a caller reads the decision (rules.decision.decided).
+when a caller reads the decision (rules.decision.Decision.rewards).
 
 Rules with `let` or `hold`, and rewards other than plain money, run as the closures of
 rules/compiler.py, called from the source: both mean what the interpreter means, which the
@@ -15,38 +15,100 @@ only; literals reach it as namespace constants (see rules/compile_source_expr.py
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from rules import ast
-from rules.compile_source_expr import Source
-from rules.decision import Percent, Reward
+from rules.caps import cap_limit, due_capped
+from rules.compile_cost import NO_LINE_LIMIT
+from rules.compile_source_expr import ORDER_SOURCE, Source
+from rules.decision import Decision, MutableDecision, Percent, Reward
 from rules.facts import Trigger, first_order_in_channel
 from rules.money import Money
 from rules.printer import give_value_text
 from rules.program_data import RuleInfo
 from rules.values import arithmetic, as_money
 
-# (facts, due) -> None: appends the (template, amount) pairs of the rewards a trigger's rules give
-TriggerFn = Callable[[Any, list], None]
+Evaluate = Callable[..., Any]  # (facts, program_hash="") -> Decision
 RuleFn = Callable[[Any, list], None]
 
 
-def trigger_function(pairs: list[tuple[ast.Rule, RuleInfo]], currency: str | None,
+class Finish(NamedTuple):
+    """What the generated function calls once the rules have run (rules/compiler.py)."""
+
+    interpret: Callable[..., Any]  # (facts, program_hash) -> Decision, counting steps
+    keeps_money: Callable[..., bool]  # the guard's fast check of one money reward
+    sure_limits: tuple[Any, dict[int, Any]] | None  # Guard.sure_limits in the program's currency
+    nothing: Callable[[str], Any]  # the Decision of no rewards
+    nothings: dict[str, Any]  # program hash -> the Decision of no rewards, once made
+    guarded: Callable[[Any, list, str], Any]  # caps done: the guard over all, the Decision
+
+
+def program_function(groups: dict[Trigger, tuple[list[tuple[ast.Rule, RuleInfo]], int]],
+                     caps: list[ast.LimitDecl], lines_without_rules: int,
+                     currency: str | None, finish: Finish,
                      closure_rule: Callable[[ast.Rule, RuleInfo], RuleFn],
                      closure_reward: Callable[[ast.Give, ast.RewardSpec, RuleInfo], Any],
-                     ) -> TriggerFn:
-    """The function running a trigger's rules in written order. `closure_rule` and
-    `closure_reward` give the closures of what is not written as source."""
-    writer = _Writer(Source(currency), closure_rule, closure_reward)
-    names = [writer.rule(rule, info) for rule, info in pairs]
-    body = "".join(f"    {name}(f, due)\n" for name in names) or "    pass\n"
-    source = writer.source
-    text = "\n".join(source.helpers) + f"\ndef _trigger(f, due):\n{body}"
+                     ) -> Evaluate:
+    """`evaluate(facts, program_hash="")`: the rules of the facts' trigger in written order,
+    then caps and the guard. `groups` holds each trigger's rules and the most lines an order
+    may have before the step limit could be reached (then `finish.interpret` runs instead).
+    `caps` are the per-order limits. `closure_rule` and `closure_reward` give the closures of
+    what is not written as source."""
+    source = Source(currency)
+    writer = _Writer(source, closure_rule, closure_reward)
+    k = source.const
+    body = ["def _evaluate(f, program_hash=''):"]
+    limited = [most for _, most in groups.values()] + [lines_without_rules]
+    if any(most < NO_LINE_LIMIT for most in limited):
+        body += ["    order = f.order", "    lines = len(order.lines) if order is not None else 0"]
+    if currency is not None:  # facts in another currency: the interpreter says so
+        body += [f"    if f.currency != {k(currency)}:",
+                 "        return _interpret(f, program_hash)"]
+    body += ["    due = []", "    trigger = f.trigger"]
+    keyword = "if"
+    for trigger, (pairs, most) in groups.items():  # the interpreter matches by identity
+        body.append(f"    {keyword} trigger is {k(trigger)}:")
+        if most < NO_LINE_LIMIT:
+            body += [f"        if lines > {k(most)}:",
+                     "            return _interpret(f, program_hash)"]
+        for rule, info in pairs:
+            body += writer.rule(rule, info, 2)
+        keyword = "elif"
+    if lines_without_rules < NO_LINE_LIMIT:
+        body += [f"    {'elif' if groups else 'if'} lines > {k(lines_without_rules)}:",
+                 "        return _interpret(f, program_hash)"]
+    sure_enough = ""  # with the currency known: most money rewards are kept without a call
+    if currency is not None and finish.sure_limits is not None:
+        ceiling, sure = finish.sure_limits
+        sure_enough = f"amount.amount <= {k(sure)}.get(template.rule_line, {k(ceiling)}) or "
+    for cap in caps:  # per-order caps, in written order, read even with nothing to cap
+        body += ["    try:", f"        limit = {source.expr(cap.cap)}",
+                 "    except _Missing:", "        pass", "    else:",
+                 "        limit = _cap_limit(limit, f, f.currency)",
+                 "        if limit is not None:",
+                 f"            due = _due_capped(due, limit=limit, recipient={k(cap.recipient)})"]
+    body += ["    if not due:",
+             "        return _NOTHING.get(program_hash) or _nothing(program_hash)",
+             "    if len(due) == 1:", "        template, amount = due[0]",
+             f"        if template.kind == 'money' and ({sure_enough}"
+             "_keeps_money(template, amount, f)):",
+             "            decision = _MutableDecision()  # its rewards are built on reading",
+             "            decision._rewards, decision._due = None, due",
+             "            decision.trace = decision.hints = decision.refused = ()",
+             "            decision.program_hash = program_hash",
+             "            decision.__class__ = _Decision",
+             "            return decision",
+             "    return _guarded(f, due, program_hash)"]
+    text = "\n".join(source.helpers) + "\n" + "\n".join(body) + "\n"
     namespace = source.namespace
-    namespace.update(_Percent=Percent, _arith=arithmetic, _as_money=as_money,
+    namespace.update({f"_{name}": value for name, value in finish._asdict().items()})
+    namespace["_NOTHING"] = finish.nothings
+    namespace.update(_Decision=Decision, _MutableDecision=MutableDecision, _Percent=Percent,
+                     _arith=arithmetic, _as_money=as_money, _ONCE=(None,),
+                     _cap_limit=cap_limit, _due_capped=due_capped,
                      _first_order_in_channel=first_order_in_channel)
     exec(compile(text, "<rules program>", "exec"), namespace)
-    return namespace[names[0]] if len(names) == 1 else namespace["_trigger"]
+    return namespace["_evaluate"]
 
 
 def _written_as_source(stmts: tuple[ast.Stmt, ...]) -> bool:
@@ -66,35 +128,34 @@ class _Writer:
         self.closure_rule = closure_rule
         self.closure_reward = closure_reward
 
-    def rule(self, rule: ast.Rule, info: RuleInfo) -> str:
-        src = self.source
-        name = f"_rule{len(src.helpers)}_{info.line}"
+    def rule(self, rule: ast.Rule, info: RuleInfo, depth: int) -> list[str]:
+        """The rule's lines at `depth`: inside a loop run once, so `break` skips the rest."""
+        src, pad = self.source, "    " * depth
         if not _written_as_source(rule.body):
             closure = src.const(self.closure_rule(rule, info))
-            src.helpers.append(
-                f"def {name}(f, due):\n    given = []\n    {closure}(f, given)\n"
-                f"    for reward in given:\n        due.append((reward, reward.amount))\n")
-            return name
-        lines = [f"def {name}(f, due):"]
+            return [f"{pad}given = []", f"{pad}{closure}(f, given)",
+                    f"{pad}for reward in given:", f"{pad}    due.append((reward, reward.amount))"]
+        inner = pad + "    "
+        lines = [f"{pad}for _once in _ONCE:  # rule at line {info.line}"]
         spec = rule.trigger
         if spec.trigger is Trigger.FIRST_ORDER_IN_CHANNEL:
-            lines += ["    if not _first_order_in_channel(f):", "        return"]
+            lines += [f"{inner}if not _first_order_in_channel(f):", f"{inner}    break"]
         if spec.periods is not None:
-            lines += ["    customer = f.customer",
-                      f"    if (customer.periods_missed if customer else 0) < "
-                      f"{src.const(spec.periods)}:", "        return"]
+            lines += [f"{inner}customer = f.customer",
+                      f"{inner}if (customer.periods_missed if customer else 0) < "
+                      f"{src.const(spec.periods)}:", f"{inner}    break"]
         if spec.channel is not None:
-            lines += [f"    if f.channel != {src.const(spec.channel)}:", "        return"]
+            lines += [f"{inner}if f.channel != {src.const(spec.channel)}:", f"{inner}    break"]
         if spec.contest is not None:
-            lines += ["    contest = f.contest",
-                      f"    if contest is None or contest.name != {src.const(spec.contest)}:",
-                      "        return"]
+            lines += [f"{inner}contest = f.contest",
+                      f"{inner}if contest is None or contest.name != {src.const(spec.contest)}:",
+                      f"{inner}    break"]
         if rule.when is not None:
-            lines += ["    try:", f"        if not {src.expr(rule.when)}:", "            return",
-                      "    except _Missing:", "        return"]
-        lines += self.block(rule.body, info, 1)
-        src.helpers.append("\n".join(lines) + "\n")
-        return name
+            lines += [f"{inner}try:", f"{inner}    if not {src.expr(rule.when)}:",
+                      f"{inner}        break", f"{inner}except _Missing:", f"{inner}    break"]
+        if len(lines) == 1:  # nothing to skip on: no loop needed
+            return self.block(rule.body, info, depth)
+        return lines + self.block(rule.body, info, depth + 1)
 
     def block(self, stmts: tuple[ast.Stmt, ...], info: RuleInfo, depth: int) -> list[str]:
         pad = "    " * depth
@@ -174,7 +235,7 @@ class _Writer:
             return [f"{pad}due.append({src.const((template, given))})"]
         if value.is_constant and type(value.constant) is Percent:
             percent = value.constant.value
-            lines = [f"{pad}{amount} = _order(f).total.percent({src.const(percent)})"]
+            lines = [f"{pad}{amount} = {ORDER_SOURCE}.total.percent({src.const(percent)})"]
         elif (isinstance(spec.value, ast.Binary) and spec.value.op == "of" and (
                 node := src.exprs.compile(spec.value.left, frozenset())).is_constant
                 and type(node.constant) is Percent):

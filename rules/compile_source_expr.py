@@ -20,30 +20,36 @@ from typing import Any
 from rules import ast
 from rules.compile_aggregate import LOOPS
 from rules.compile_expr import ExprCompiler, at_least, yields_bool
+from rules.decision import Percent
 from rules.facts import Facts
 from rules.money import Money, MoneyError
 from rules.schema import Missing
-from rules.values import compare
+from rules.values import arithmetic, compare
 
 # Python's spelling of the language's order comparisons: a fixed table, not the program's text.
 _PYTHON_OP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-_FACT_SOURCE = {  # the hot facts, read as rules/compile_facts.py reads them
-    "order_total": "_order(f).total",
-    "order_subtotal": "_order(f).subtotal",
-    "order_shipping": "_order(f).shipping",
-    "lines": "_order(f).lines",
+# The hot facts, read as rules/compile_facts.py reads them (a missing order or customer raises
+# Missing through `_order(f)` / `_customer(f)`, called only then).
+ORDER_SOURCE = "(_o if (_o := f.order) is not None else _order(f))"
+_CUSTOMER = "(_c if (_c := f.customer) is not None else _customer(f))"
+_FACT_SOURCE = {
+    "order_total": f"{ORDER_SOURCE}.total",
+    "order_subtotal": f"{ORDER_SOURCE}.subtotal",
+    "order_shipping": f"{ORDER_SOURCE}.shipping",
+    "lines": f"{ORDER_SOURCE}.lines",
     "channel": "f.channel",
     "referred": "f.referral.is_referred",
     "referrer.orders": "f.referral.referrer.orders",
-    "customer.orders": "_customer(f).orders",
-    "customer.is_new": "_customer(f).is_new",
-    "customer.is_guest": "(_customer(f).id is None)",
+    "customer.orders": f"{_CUSTOMER}.orders",
+    "customer.is_new": f"{_CUSTOMER}.is_new",
+    "customer.is_guest": f"({_CUSTOMER}.id is None)",
 }
 _LINE_SOURCE = {  # a line's fields, as rules.schema.LINE_FIELDS reads them
     "product": "{v}.product", "name": "{v}.product_name", "collections": "{v}.collections",
     "quantity": "{v}.quantity", "unit_price": "{v}.unit_price", "price": "{v}.unit_price",
     "total": "{v}.total_price",
-    "sku": "_present({v}.sku, 'line.sku')", "category": "_present({v}.category, 'line.category')",
+    "sku": "(_p if (_p := {v}.sku) is not None else _present(_p, 'line.sku'))",
+    "category": "(_p if (_p := {v}.category) is not None else _present(_p, 'line.category'))",
 }
 _SAFE_AMOUNT = Decimal(10) ** 18  # as rules/compile_aggregate.py: sums that cannot round
 
@@ -68,10 +74,20 @@ def _present(value: object, what: str) -> object:
     return value
 
 
+def _percent_of(share: Decimal, percent: Percent, base: object) -> object:
+    """`20% of base`, as rules/compile_expr.py's `percent_of` works it out."""
+    if type(base) is Money:
+        try:
+            return base.percent(share)
+        except Exception:
+            pass
+    return arithmetic("of", percent, base)
+
+
 BASE_NAMESPACE: dict[str, Any] = {
     "_order": _order, "_customer": _customer, "_present": _present, "_Missing": Missing,
     "_Money": Money, "_Decimal": Decimal, "_compare": compare, "_SAFE": _SAFE_AMOUNT,
-    "_ZERO": Decimal(0), "_NO_ENV": {},
+    "_ZERO": Decimal(0), "_NO_ENV": {}, "_percent_of": _percent_of,
 }
 
 
@@ -111,7 +127,7 @@ class Source:
     def boolean(self, e: ast.Expr, line_var: str | None = None) -> str:
         """Source for `bool(e)`, as the interpreter's `and` / `or` / conditions see it."""
         text = self.expr(e, line_var)
-        return text if yields_bool(e) else f"bool({text})"
+        return text if yields_bool(e) else f"(not not {text})"  # bool(), without the call
 
     def _written(self, e: ast.Expr, line_var: str | None) -> str | None:
         match e:
@@ -128,6 +144,12 @@ class Source:
                 return "(" + joiner.join(self.boolean(p, line_var) for p in _chain(e, e.op)) + ")"
             case ast.Compare():
                 return self._compare(e, line_var)
+            case ast.Binary(op="of", left=left, right=right):
+                share = self.exprs.compile(left, frozenset(), line_var)
+                if not (share.is_constant and type(share.constant) is Percent):
+                    return None
+                return (f"_percent_of({self.const(share.constant.value)}, "
+                        f"{self.const(share.constant)}, {self.expr(right, line_var)})")
             case ast.Aggregate():
                 return self._aggregate(e, line_var)
         return None

@@ -142,7 +142,7 @@ class Decision:
     """What one evaluation decided: the rewards, why (trace), how to earn more (hints), the
     program's hash, and rewards refused for review. Immutable.
 
-    The compiled evaluator hands over its rewards as `(template, amount)` pairs (`decided`): a
+    The compiled evaluator hands over its rewards as `(template, amount)` pairs in `_due`: a
     reward's object is built from its `give`'s template when `rewards` is first read, so an
     evaluation costs what deciding costs, not the making of fifteen-field records."""
 
@@ -158,7 +158,7 @@ class Decision:
     def __init__(self, rewards: tuple[Reward, ...] = (), trace: tuple[TraceStep, ...] = (),
                  hints: tuple[str, ...] = (), program_hash: str = "",
                  refused: tuple[Refusal, ...] = ()) -> None:
-        _set_class(self, _MutableDecision)
+        _set_class(self, MutableDecision)
         self._rewards, self._due = rewards, None  # type: ignore[attr-defined]
         self.trace, self.hints, self.program_hash, self.refused = (  # type: ignore[misc]
             trace, hints, program_hash, refused)
@@ -218,7 +218,9 @@ class Decision:
         return "\n".join(lines)
 
 
-_MutableDecision = type("MutableDecision", (), {"__slots__": Decision.__slots__})
+# Decision's mutable twin (rules/frozen.py): the compiled program fills one (`_rewards` None,
+# `_due` its pairs), then makes it a Decision.
+MutableDecision = type("MutableDecision", (), {"__slots__": Decision.__slots__})
 _set_class = vars(object)["__class__"].__set__
 _set_rewards = vars(Decision)["_rewards"].__set__
 _REWARD_FIELDS = tuple(field.name for field in fields(Reward))
@@ -235,12 +237,3 @@ def reward_with_amount(template: Reward, amount: Money | None) -> Reward:
     values[_AMOUNT_AT] = amount
     return Reward(*values)
 
-
-def decided(due: list[tuple[Reward, Money | None]], program_hash: str) -> Decision:
-    """The Decision of rewards given as (template, amount) pairs, all kept; built on reading."""
-    decision = _MutableDecision()
-    decision._rewards, decision._due = None, due
-    decision.trace = decision.hints = decision.refused = ()
-    decision.program_hash = program_hash
-    decision.__class__ = Decision
-    return decision

@@ -103,8 +103,10 @@ class Money:
         """`20% of 99.99 USD` is 20.00 USD: exact product, then one rounding."""
         share = percent if type(percent) is Decimal else to_decimal(percent)
         currency = self.currency
-        return exact_money((self.amount * share / 100).quantize(quantum(currency), ROUND_HALF_UP),
-                           currency)
+        money = _new(Money)  # exact_money, inline: the quantized product needs no second rounding
+        _set_amount(money, (self.amount * share / 100).quantize(quantum(currency), ROUND_HALF_UP))
+        _set_currency(money, currency)
+        return money
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
