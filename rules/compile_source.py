@@ -89,20 +89,29 @@ def program_function(groups: dict[Trigger, tuple[list[tuple[ast.Rule, RuleInfo]]
                  f"            due = _due_capped(due, limit=limit, recipient={k(cap.recipient)})"]
     body += ["    if not due:",
              "        return _NOTHING.get(program_hash) or _nothing(program_hash)",
-             "    if len(due) == 1:", "        template, amount = due[0]",
+             "    if len(due) == 1:", "        pair = due[0]", "        template, amount = pair",
              f"        if template.kind == 'money' and ({sure_enough}"
              "_keeps_money(template, amount, f)):",
+             "            shared = _SHARED.get(id(pair), _SHARED)  # a fixed reward's Decision",
+             "            if shared is not _SHARED and shared is not None and (",
+             "                    shared.program_hash == program_hash):",
+             "                return shared",
              "            decision = _MutableDecision()  # its rewards are built on reading",
              "            decision._rewards, decision._due = None, due",
              "            decision.trace = decision.hints = decision.refused = ()",
              "            decision.program_hash = program_hash",
              "            decision.__class__ = _Decision",
+             "            if shared is not _SHARED:",
+             "                _SHARED[id(pair)] = decision",
              "            return decision",
              "    return _guarded(f, due, program_hash)"]
     text = "\n".join(source.helpers) + "\n" + "\n".join(body) + "\n"
     namespace = source.namespace
     namespace.update({f"_{name}": value for name, value in finish._asdict().items()})
     namespace["_NOTHING"] = finish.nothings
+    # id of a fixed reward's (template, amount) pair, a constant kept alive by this namespace
+    # (so no other object can have its id) -> its Decision once made, shared as it is immutable
+    namespace["_SHARED"] = dict.fromkeys(source.fixed_pairs)
     namespace.update(_Decision=Decision, _MutableDecision=MutableDecision, _Percent=Percent,
                      _arith=arithmetic, _as_money=as_money, _ONCE=(None,),
                      _cap_limit=cap_limit, _due_capped=due_capped,
@@ -231,8 +240,9 @@ class _Writer:
             given = value.constant
             if given.amount <= 0:
                 return [f"{pad}pass"]
-            template = self.template(give, info, given, None, None)
-            return [f"{pad}due.append({src.const((template, given))})"]
+            pair = (self.template(give, info, given, None, None), given)
+            src.fixed_pairs.append(id(pair))
+            return [f"{pad}due.append({src.const(pair)})"]
         if value.is_constant and type(value.constant) is Percent:
             percent = value.constant.value
             lines = [f"{pad}{amount} = {ORDER_SOURCE}.total.percent({src.const(percent)})"]

@@ -99,6 +99,7 @@ class Source:
         self.currency = currency
         self.namespace: dict[str, Any] = dict(BASE_NAMESPACE)
         self.helpers: list[str] = []  # top-level functions (aggregate loops, rules)
+        self.fixed_pairs: list[int] = []  # ids of the constant (template, amount) pairs
         self._count = 0
 
     def const(self, value: object) -> str:

@@ -1,8 +1,10 @@
-"""The fast path: the checked AST made into Python closures that decide what the interpreter does.
+"""The fast path: the checked AST made into Python that decides what the interpreter decides.
 
-Closures only (no source text is generated, nothing is `eval`-ed); literals are Python values
-captured at compile time. A compiled evaluator is immutable and safe to share between threads.
-Its meaning is the interpreter's: property tests compare the two on random programs and facts.
+Each program becomes one generated function (rules/compile_source.py): source made from the
+checked AST only, never from merchant text, with every literal a Python value passed in as a
+constant. What it does not write out runs as the closures below, called from that source. A
+compiled evaluator is immutable and safe to share between threads. Its meaning is the
+interpreter's: property tests compare the two on random programs and facts.
 """
 
 from __future__ import annotations

@@ -188,7 +188,7 @@ def _line(raw: Any, currency: str) -> LineFacts:
     return LineFacts(
         _text(get("product"), sku or "product"), quantity, unit, total, sku,  # type: ignore[arg-type]
         _text(get("name"), ""), _text(get("variant_id")), _text(get("category")),  # type: ignore[arg-type]
-        tuple([_text(c, "") for c in collections]))  # type: ignore[misc]
+        tuple([_text(c, "") for c in collections]) if collections else ())  # type: ignore[misc]
 
 
 def _customer(c: dict[str, Any], currency: str, today: date) -> CustomerFacts:
