@@ -190,6 +190,9 @@ class Decision:
     def __hash__(self) -> int:
         return hash(self._fields())
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (Decision, self._fields())  # pickled and copied with its rewards built
+
     def __repr__(self) -> str:
         return (f"Decision(rewards={self.rewards!r}, trace={self.trace!r}, hints={self.hints!r}, "
                 f"program_hash={self.program_hash!r}, refused={self.refused!r})")

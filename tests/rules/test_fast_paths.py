@@ -78,6 +78,7 @@ def test_a_decision_builds_its_rewards_on_reading_and_equals_one_built_at_once()
     assert "20%" in repr(decision) or "24.00" in repr(decision)
     with pytest.raises(FrozenInstanceError):
         decision.program_hash = "changed"  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(program.evaluate(facts))) == decision == copy.copy(decision)
 
 
 def test_records_built_quickly_are_the_dataclasses_they_were() -> None:
