@@ -143,8 +143,8 @@ def facts_fast(data: Any) -> Facts:
         raise NotFast from None
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    if well_formed_money(0, currency) is None:  # an unknown currency (else its places are known)
-        raise NotFast
+    if currency not in _PLACES and well_formed_money(0, currency) is None:  # an unknown currency
+        raise NotFast  # (a known one's minor units are in _PLACES from here on)
     channel = _text(get("channel"), "default-channel")
     order = get("order")
     customer = get("customer")
