@@ -44,7 +44,10 @@ AMOUNT = (AMOUNT_TEXT | st.integers(-5, 10**13) | st.none() | st.booleans()
 @given(facts_for("USD", list(Trigger), max_lines=4), st.data())
 def test_facts_read_fast_equal_the_full_readers(facts: Facts, data) -> None:
     document = facts_to_json(facts)
-    assert facts_fast(document) == facts == facts_from_json_in_full(document)  # the round trip
+    in_full = _read(facts_from_json_in_full, document)
+    assert _read(facts_from_json, document) == in_full
+    if in_full == ("facts", facts) and facts.contest is None:  # one currency: read in one pass
+        assert facts_fast(document) == facts
     # Bend one money figure: the fast path reads it or leaves the document to the full reader.
     bent = copy.deepcopy(document)
     where = data.draw(st.sampled_from(("order", "customer", "referral")))
