@@ -23,7 +23,7 @@ from rules.compile_expr import ExprCompiler, at_least, yields_bool
 from rules.decision import Percent
 from rules.facts import Facts
 from rules.money import Money, MoneyError
-from rules.schema import Missing
+from rules.schema import LINE_FIELDS, Missing, Type, fact_named
 from rules.values import arithmetic, compare
 
 # Python's spelling of the language's order comparisons: a fixed table, not the program's text.
@@ -167,11 +167,21 @@ class Source:
         if isinstance(k, str | date | bool) and op in ("==", "!="):
             return f"({left} {py_op} {self.const(k)})"
         generic = f"_compare({self.const(op)}, {t}, {self.const(k)})"
+        declared = _declared_type(e.left, line_var)  # what the facts' record holds there
+        is_number = isinstance(k, int | Decimal) and not isinstance(k, bool)
+        if declared is Type.INT and is_number:  # an int field: no money to turn the number into
+            return f"({left} {py_op} {self.const(k)})"
+        if declared is Type.MONEY and (isinstance(k, Money) or is_number):
+            amount, currency = (k.amount, k.currency) if isinstance(k, Money) else (
+                self._as_amount(k), self.currency)  # type: ignore[arg-type]
+            if amount is not None:  # money in another currency: the generic comparison
+                return (f"({t}.amount {py_op} {self.const(amount)} if ({t} := {left}).currency"
+                        f" == {self.const(currency)} else {generic})")
         if isinstance(k, Money):
             amount, currency = self.const(k.amount), self.const(k.currency)
             return (f"({t}.amount {py_op} {amount} if type({t} := {left}) is _Money "
                     f"and {t}.currency == {currency} else {generic})")
-        if isinstance(k, int | Decimal) and not isinstance(k, bool):
+        if is_number:
             kind, number = self.temp(), self.const(k)
             money = generic
             as_amount = self._as_amount(k)
@@ -262,6 +272,20 @@ class Source:
     def _helper_name(self) -> str:
         self._count += 1
         return f"_loop{self._count}"
+
+
+def _declared_type(e: ast.Expr, line_var: str | None) -> Type | None:
+    """The type the facts' records declare for a line's field or a hot fact read from them
+    directly (written out above), else None: then comparisons check the value's type."""
+    if not isinstance(e, ast.Name):
+        return None
+    if e.parts[0] == line_var:
+        field = LINE_FIELDS.get(e.parts[1]) if len(e.parts) == 2 else None
+        return field[0] if field is not None else None
+    if line_var is None and e.dotted in _FACT_SOURCE:
+        found = fact_named(e.dotted)
+        return found[1].type if found is not None else None
+    return None
 
 
 def _chain(e: ast.Expr, op: str) -> list[ast.Expr]:

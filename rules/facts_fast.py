@@ -24,20 +24,9 @@ from rules.facts import (
     Trigger,
     periods_missed,
 )
-from rules.facts_values import (
-    MAX_COUNT,
-    MAX_DAYS,
-    MAX_WHOLE_DIGITS,
-    well_formed_money,
-)
-from rules.facts_values import (
-    PLACES as _PLACES,
-)
-from rules.money import Money
+from rules.facts_values import MAX_COUNT, MAX_DAYS, MAX_WHOLE_DIGITS, PLACES, well_formed_money
+from rules.money import Money, exact_money
 
-_new = object.__new__
-_set_amount = vars(Money)["amount"].__set__
-_set_currency = vars(Money)["currency"].__set__
 _TRIGGERS = {trigger.value: trigger for trigger in Trigger}
 _MAX_LINES = 10_000  # rules.facts_json.MAX_LINES
 _MAX_TEXT = 1_000
@@ -69,15 +58,12 @@ def _money(value: Any, currency: str) -> Money:
     if not (value.isascii() and whole.isdigit() and len(whole) <= MAX_WHOLE_DIGITS) or (
             point and not decimals.isdigit()):
         raise NotFast
-    if len(decimals) != _PLACES[currency]:  # fewer decimals are rounded to the currency's
+    if len(decimals) != PLACES[currency]:  # fewer decimals are rounded to the currency's
         money = well_formed_money(value, currency)
         if money is None:
             raise NotFast
         return money
-    money = _new(Money)
-    _set_amount(money, Decimal(value))  # its exponent is the currency's already
-    _set_currency(money, currency)
-    return money
+    return exact_money(Decimal(value), currency)  # its exponent is the currency's already
 
 
 def _opt_money(value: Any, currency: str) -> Money | None:
@@ -143,8 +129,8 @@ def facts_fast(data: Any) -> Facts:
         raise NotFast from None
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    if currency not in _PLACES and well_formed_money(0, currency) is None:  # an unknown currency
-        raise NotFast  # (a known one's minor units are in _PLACES from here on)
+    if currency not in PLACES and well_formed_money(0, currency) is None:  # an unknown currency
+        raise NotFast  # (a known one's minor units are in PLACES from here on)
     channel = _text(get("channel"), "default-channel")
     order = get("order")
     customer = get("customer")
