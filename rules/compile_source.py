@@ -48,13 +48,13 @@ def program_function(groups: dict[Trigger, tuple[list[tuple[ast.Rule, RuleInfo]]
                      currency: str | None, finish: Finish,
                      closure_rule: Callable[[ast.Rule, RuleInfo], RuleFn],
                      closure_reward: Callable[[ast.Give, ast.RewardSpec, RuleInfo], Any],
-                     ) -> Evaluate:
+                     *, written: bool = True) -> Evaluate:
     """`evaluate(facts, program_hash="")`: the rules of the facts' trigger in written order,
     then caps and the guard. `groups` holds each trigger's rules and the most lines an order
     may have before the step limit could be reached (then `finish.interpret` runs instead).
     `caps` are the per-order limits. `closure_rule` and `closure_reward` give the closures of
-    what is not written as source."""
-    source = Source(currency)
+    what is not written as source; with `written` False, that is every rule and expression."""
+    source = Source(currency, written=written)
     writer = _Writer(source, closure_rule, closure_reward)
     k = source.const
     body = ["def _evaluate(f, program_hash=''):"]
@@ -116,7 +116,16 @@ def program_function(groups: dict[Trigger, tuple[list[tuple[ast.Rule, RuleInfo]]
                      _arith=arithmetic, _as_money=as_money, _ONCE=(None,),
                      _cap_limit=cap_limit, _due_capped=due_capped,
                      _first_order_in_channel=first_order_in_channel)
-    exec(compile(text, "<rules program>", "exec"), namespace)
+    try:
+        code = compile(text, "<rules program>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        if not written:
+            raise
+        # Deep nesting Python's own parser refuses (it allows fewer levels than the checker):
+        # the program runs as closures, called from the few lines around them.
+        return program_function(groups, caps, lines_without_rules, currency, finish,
+                                closure_rule, closure_reward, written=False)
+    exec(code, namespace)
     return namespace["_evaluate"]
 
 
@@ -140,7 +149,7 @@ class _Writer:
     def rule(self, rule: ast.Rule, info: RuleInfo, depth: int) -> list[str]:
         """The rule's lines at `depth`: inside a loop run once, so `break` skips the rest."""
         src, pad = self.source, "    " * depth
-        if not _written_as_source(rule.body):
+        if not (src.written and _written_as_source(rule.body)):
             closure = src.const(self.closure_rule(rule, info))
             return [f"{pad}given = []", f"{pad}{closure}(f, given)",
                     f"{pad}for reward in given:", f"{pad}    due.append((reward, reward.amount))"]

@@ -94,7 +94,8 @@ BASE_NAMESPACE: dict[str, Any] = {
 class Source:
     """The text of one generated module and the constants its code reads."""
 
-    def __init__(self, currency: str | None) -> None:
+    def __init__(self, currency: str | None, *, written: bool = True) -> None:
+        self.written = written  # False: every expression is its closure, called from the source
         self.exprs = ExprCompiler(currency)
         self.currency = currency
         self.namespace: dict[str, Any] = dict(BASE_NAMESPACE)
@@ -119,7 +120,7 @@ class Source:
         node = self.exprs.compile(e, frozenset(), line_var)
         if node.is_constant:
             return self.const(node.constant)
-        written = self._written(e, line_var)
+        written = self._written(e, line_var) if self.written else None
         if written is not None:
             return written
         env = "_line" if line_var is not None else "_NO_ENV"

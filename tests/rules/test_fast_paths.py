@@ -97,3 +97,19 @@ def test_records_built_quickly_are_the_dataclasses_they_were() -> None:
         Trigger.ORDER_PAID, facts.now, "web", "USD").referral  # a default_factory, per object
     with pytest.raises(TypeError):
         LineFacts("shoe")  # type: ignore[call-arg]
+
+
+def test_a_program_deeper_than_pythons_parser_allows_means_what_the_interpreter_means() -> None:
+    # 300 `elif`s: written out as nested source they pass Python's indentation limit, so the
+    # program runs as closures; its decisions stay the interpreter's.
+    branches = "".join(
+        f"    elif order_total > {1000 - i} USD:\n        give referrer {i % 7 + 1} USD\n"
+        for i in range(1, 300))
+    program = rules.compile_program(
+        'program "deep" currency USD\non order paid:\n    if order_total > 5000 USD:\n'
+        f"        give referrer 1 USD\n{branches}    else:\n        give referrer 2 USD\n")
+    for total in ("120.00", "990.50", "7000.00"):
+        facts = facts_from_json({"now": "2026-03-01T00:00:00+00:00", "order": {
+            "total": total, "subtotal": total, "shipping": "0.00"}})
+        assert program.evaluate(facts).rewards == program.explain(facts).rewards
+        assert program.evaluate(facts).rewards[0].amount > Money.of(0, "USD")
