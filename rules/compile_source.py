@@ -1,15 +1,18 @@
-"""The compiled program as Python source: one function per trigger, made with `compile()`.
+"""The compiled program as Python source: one function per program, made with `compile()`.
 
-Each rule becomes straight-line code (filters, `when`, `if` / `else`, tiers, `give`), so an
-evaluation makes no call per node. A `give` of money appends `(template, amount)` to `due`: the
-template is the Reward worked out once from the source (recipient, rule, reason, hold, expiry,
-percent, cap), the amount is the only figure read per evaluation; the Reward itself is built
-when a caller reads the decision (rules.decision.Decision.rewards).
+It picks the facts' trigger, runs that trigger's rules, the per-order caps and the guard's
+common case. Each rule becomes straight-line code (filters, `when`, `if` / `else`, tiers,
+`give`), so an evaluation makes no call per node. A `give` of money appends
+`(template, amount)` to `due`: the template is the Reward worked out once from the source
+(recipient, rule, reason, hold, expiry, percent, cap), the amount is the only figure read per
+evaluation; the Reward itself is built when a caller reads the decision
+(rules.decision.Decision.rewards).
 
-Rules with `let` or `hold`, and rewards other than plain money, run as the closures of
-rules/compiler.py, called from the source: both mean what the interpreter means, which the
-agreement property tests check on random programs. The source is made from the checked AST
-only; literals reach it as namespace constants (see rules/compile_source_expr.py).
+Rules with `let` or `hold`, rewards other than plain money, and programs nested deeper than
+Python's parser allows run as the closures of rules/compiler.py, called from the source: both
+mean what the interpreter means, which the agreement property tests check on random programs.
+The source is made from the checked AST only; literals reach it as namespace constants (see
+rules/compile_source_expr.py).
 """
 
 from __future__ import annotations
