@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from plugin.affiliates.models import Partner, Payout, PayoutItem
 from plugin.affiliates.services import PartnerError
-from plugin.affiliates.statement import StatementLine, partner_statement
+from plugin.affiliates.statement import Payable, partner_statement
 from plugin.programs.services import audit_record
 
 
@@ -24,10 +24,10 @@ def payout_mark_paid(*, partner: Partner, start: date, end: date, actor, now: da
     statement = partner_statement(partner=partner, start=start, end=end)
     if statement.payouts:
         raise PartnerError("this period is already paid", status=409)
-    unpaid: dict[str, list[StatementLine]] = defaultdict(list)
-    for line in statement.lines:
-        if line.paid_in is None:
-            unpaid[line.currency].append(line)
+    unpaid: dict[str, list[Payable]] = defaultdict(list)
+    for entry in statement.payable:
+        if entry.paid_in is None:
+            unpaid[entry.currency].append(entry)
     if not unpaid:
         raise PartnerError("nothing is payable in this period", status=409)
     try:
@@ -47,7 +47,7 @@ def payout_mark_paid(*, partner: Partner, start: date, end: date, actor, now: da
 
 
 def _payout(partner: Partner, start: date, end: date, currency: str,
-            lines: list[StatementLine], actor, now: datetime, reference: str) -> Payout:
+            lines: list[Payable], actor, now: datetime, reference: str) -> Payout:
     commission = sum((x.amount for x in lines if x.amount > 0), Decimal(0))
     clawbacks = -sum((x.amount for x in lines if x.amount < 0), Decimal(0))
     payout = Payout.objects.create(

@@ -26,7 +26,7 @@ from plugin.affiliates.services import (
     partner_create,
     partner_update,
 )
-from plugin.affiliates.statement import Statement, partner_statement
+from plugin.affiliates.statement import Statement, partner_statement, statement_lines
 from plugin.dashboard.auth import dashboard_api
 from plugin.dashboard.csv_export import csv_response
 from plugin.dashboard.http import BadRequest, field, json_body
@@ -37,6 +37,7 @@ from rules.money import Money, is_currency
 PAY_PERMISSIONS = (*DISCOUNT_CHANGE, *ORDER_DATA)  # a payout changes money and reads orders
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_PROGRAM = 64 * 1024
+LINES_SHOWN = 500  # on the page; the CSV has every line
 
 
 def _base(request: HttpRequest) -> str:
@@ -192,6 +193,8 @@ def _period(text: str | None) -> tuple[date, date]:
 
 
 def _statement_json(statement: Statement) -> dict[str, Any]:
+    lines = statement_lines(partner=statement.partner, start=statement.start,
+                            end=statement.end, limit=LINES_SHOWN)
     return {
         "partner": {"id": statement.partner.pk, "name": statement.partner.name},
         "period": {"start": statement.start.isoformat(), "end": statement.end.isoformat()},
@@ -207,7 +210,8 @@ def _statement_json(statement: Statement) -> dict[str, Any]:
             "order_id": x.order_id, "ordered_at": x.ordered_at.isoformat(),
             "order_total": _money(x.order_total, x.currency),
             "amount": _money(x.amount, x.currency), "paid_in": x.paid_in,
-        } for x in statement.lines],
+        } for x in lines],
+        "line_count": len(statement.payable),
         "payouts": [{"id": p.pk, "currency": p.currency, "net": _money(p.net, p.currency),
                      "paid_at": p.paid_at.isoformat(), "paid_by": p.paid_by,
                      "reference": p.reference} for p in statement.payouts],
@@ -229,7 +233,8 @@ CSV_HEADER = ("row", "at", "order_number", "order_id", "ordered_at", "order_tota
 
 
 def _csv_rows(statement: Statement) -> Iterator[tuple]:
-    for x in statement.lines:
+    for x in statement_lines(partner=statement.partner, start=statement.start,
+                             end=statement.end):
         yield (x.kind, x.at.isoformat(), x.order_number, x.order_id, x.ordered_at.isoformat(),
                _amount(x.order_total, x.currency), x.currency, _amount(x.amount, x.currency),
                x.paid_in or "")

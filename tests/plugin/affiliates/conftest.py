@@ -5,9 +5,10 @@ webhook endpoint at the moment Saleor sent them."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
+from affiliates_testing import T0
 
 from plugin.affiliates.models import Partner
 from plugin.affiliates.services import partner_create
@@ -16,8 +17,6 @@ from plugin.saleor.testing import TestSigner
 from plugin.webhooks.models import WebhookDelivery
 from plugin.webhooks.services import delivery_process
 from tests.plugin.webhooks.replay import post
-
-T0 = datetime(2026, 11, 22, 18, 58, 30, tzinfo=UTC)  # order #21 of the captures is placed
 
 
 @pytest.fixture(scope="session")

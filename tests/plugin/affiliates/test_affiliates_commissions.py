@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import T0
+from affiliates_testing import T0
 
 from plugin.affiliates.models import Commission, PartnerOrder
 from plugin.affiliates.services import (

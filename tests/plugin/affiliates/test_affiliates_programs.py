@@ -4,7 +4,7 @@ money, or to anyone but the affiliate, is refused with the position of the `give
 from __future__ import annotations
 
 import pytest
-from conftest import T0
+from affiliates_testing import T0
 
 from plugin.affiliates.programs import commission_program_check, default_program
 from plugin.affiliates.services import PartnerError, partner_create, partner_update

@@ -140,6 +140,7 @@ export function partnersSection(main, ctx) {
           h("tbody", {}, s.lines.map((x) => h("tr", {}, h("td", {}, when(x.at)), h("td", {}, `#${x.order_number}`),
             h("td.num", {}, money(x.order_total)), h("td", {}, x.kind), h("td.num", {}, money(x.amount)),
             h("td", {}, x.paid_in ? h("span.badge.success", {}, "paid") : h("span.badge.held", {}, "unpaid"))))))) : null,
+        s.line_count > s.lines.length ? h("p.muted", {}, `${s.line_count - s.lines.length} more lines in the CSV.`) : null,
         s.payouts.length ? h("p.status", { id: "payout-done", "data-tone": "success" },
           s.payouts.map((x) => `Paid ${money(x.net)} on ${when(x.paid_at)} by ${x.paid_by || "staff"}${x.reference ? ` (${x.reference})` : ""}`).join("; "))
           : null,
