@@ -62,6 +62,22 @@ class PartnerCode(models.Model):
         ]
 
 
+class PartnerVisit(models.Model):
+    """One visitor's openings of a partner's share link on one day (a keyed hash, no address;
+    see `plugin.referrals.visits`)."""
+
+    installation = models.ForeignKey("install.Installation", on_delete=models.CASCADE)
+    code = models.ForeignKey(PartnerCode, on_delete=models.CASCADE, related_name="visits")
+    visitor_key = models.CharField(max_length=64)
+    via = models.CharField(max_length=16, default="link")  # link | qr
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "visitor_key"], name="partner_visit_once"),
+        ]
+
+
 class PartnerOrder(models.Model):
     """An order attributed to a partner by one of their codes; an order has one partner."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from plugin.affiliates.models import Partner, PartnerCode, PartnerOrder
+from plugin.affiliates.models import Partner, PartnerCode, PartnerOrder, PartnerVisit
 from plugin.referrals.codes import code_normalise
 from plugin.referrals.payloads import metadata_of
 
@@ -38,6 +38,16 @@ def partner_get(*, installation, partner_id: int) -> Partner | None:
 
 def partners_list(*, installation) -> QuerySet:
     return Partner.objects.filter(installation=installation).prefetch_related("codes")
+
+
+def partner_visit_counts(*, installation) -> dict[int, dict[str, int]]:
+    """Per partner: visitors of their share links (one a day each), by link and by QR scan."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (PartnerVisit.objects.filter(installation=installation)
+            .values("code__partner_id", "via").annotate(n=Count("id")).order_by())
+    for row in rows:
+        counts.setdefault(row["code__partner_id"], {"link": 0, "qr": 0})[row["via"]] = row["n"]
+    return counts
 
 
 def partner_order_figures(*, installation) -> dict[int, list[dict[str, Any]]]:

@@ -8,7 +8,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from plugin.affiliates.models import Commission, Partner, PartnerCode, PartnerOrder
+from plugin.affiliates.models import (
+    Commission,
+    Partner,
+    PartnerCode,
+    PartnerOrder,
+    PartnerVisit,
+)
 from plugin.affiliates.programs import commission_program_check, default_program
 from plugin.referrals.codes import code_prefix
 from plugin.rewards.codes import redemption_code_new
@@ -91,6 +97,14 @@ def partner_code_deactivate(*, code: PartnerCode, now: datetime) -> None:
         RedemptionCode.objects.filter(pk=code.redemption_code_id).update(
             status=CodeStatus.RETIRED, changed_at=now)
     code.active = False
+
+
+def partner_visit_record(*, code: PartnerCode, visitor_key: str, via: str,
+                         now: datetime) -> None:
+    """A visitor's first opening of the link on a day counts; later ones do not."""
+    PartnerVisit.objects.bulk_create([PartnerVisit(
+        installation_id=code.installation_id, code=code, visitor_key=visitor_key,
+        via=via if via in ("link", "qr") else "link", created_at=now)], ignore_conflicts=True)
 
 
 def partner_order_attribute(*, installation, code: PartnerCode, order: dict, source: str,

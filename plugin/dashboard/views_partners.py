@@ -18,7 +18,12 @@ from plugin.affiliates.links import partner_link, partner_qr_url
 from plugin.affiliates.models import Partner, PartnerCode
 from plugin.affiliates.payouts import payout_mark_paid
 from plugin.affiliates.programs import commission_program_check, default_program
-from plugin.affiliates.selectors import partner_get, partner_order_figures, partners_list
+from plugin.affiliates.selectors import (
+    partner_get,
+    partner_order_figures,
+    partner_visit_counts,
+    partners_list,
+)
 from plugin.affiliates.services import (
     PartnerError,
     partner_code_create,
@@ -62,8 +67,10 @@ def _code_json(code: PartnerCode, base: str) -> dict[str, Any]:
             if code.active else None}
 
 
-def _partner_json(partner: Partner, base: str, figures: list[dict] | None = None) -> dict:
+def _partner_json(partner: Partner, base: str, figures: list[dict] | None = None,
+                  visits: dict[str, int] | None = None) -> dict:
     return {"id": partner.pk, "name": partner.name, "email": partner.email,
+            "visits": visits or {"link": 0, "qr": 0},
             "kind": partner.kind, "active": partner.active,
             "program_source": partner.program_source,
             "codes": [_code_json(code, base) for code in partner.codes.all()],
@@ -87,9 +94,10 @@ def _refused(error: PartnerError) -> BadRequest:
 def partners(request: HttpRequest, *, installation, user) -> JsonResponse:
     """Every partner with codes, links and the orders they brought; the ready program."""
     figures = partner_order_figures(installation=installation)
+    visits = partner_visit_counts(installation=installation)
     base = _base(request)
     return JsonResponse({
-        "partners": [_partner_json(p, base, figures.get(p.pk))
+        "partners": [_partner_json(p, base, figures.get(p.pk), visits.get(p.pk))
                      for p in partners_list(installation=installation)],
         "kinds": [{"kind": k, "label": label} for k, label in Partner.Kind.choices],
         "default_program": default_program()})

@@ -53,8 +53,12 @@ def test_a_partner_is_created_with_a_code_a_link_and_a_qr(dash, client, shop):
     qr = client.get(code["qr_svg"].split("testserver", 1)[1])
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
 
+    path = code["link"].split("testserver", 1)[1]
+    client.get(path)  # the same visitor again the same day counts once
+    client.get(path, {"via": "qr"}, headers={"user-agent": "a phone's camera"})
     listed = dash.get("partners").json()["partners"]
     assert [p["name"] for p in listed] == ["Nora Blogs"]
+    assert listed[0]["visits"] == {"link": 1, "qr": 1}
     second = dash.post(f"partners/{partner['id']}/codes", {"label": "Instagram"})
     assert second.status_code == 201
     off = dash.post(f"partner-codes/{code['id']}/deactivate")

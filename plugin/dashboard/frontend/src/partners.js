@@ -55,12 +55,13 @@ export function partnersSection(main, ctx) {
       return;
     }
     clear(list, h("div.table-scroll", {}, h("table.table", { id: "partners" },
-      h("thead", {}, h("tr", {}, [["Partner"], ["Kind"], ["Codes", "num"], ["Orders", "num"], ["Revenue", "num"], ["State"], [""]]
+      h("thead", {}, h("tr", {}, [["Partner"], ["Kind"], ["Codes", "num"], ["Visits (QR)", "num"], ["Orders", "num"], ["Revenue", "num"], ["State"], [""]]
         .map(([c, cls]) => h("th", { class: cls }, c)))),
       h("tbody", {}, data.partners.map((p) => h("tr", { "data-partner": p.id },
         h("td", {}, h("strong", {}, p.name), h("div.muted", {}, p.email)),
         h("td", {}, data.kinds.find((k) => k.kind === p.kind)?.label || p.kind),
         h("td.num", {}, String(p.codes.filter((c) => c.active).length)),
+        h("td.num", {}, `${p.visits.link + p.visits.qr} (${p.visits.qr})`),
         h("td.num", {}, String(p.orders.reduce((n, o) => n + o.orders, 0))),
         h("td.num", {}, p.orders.length ? p.orders.map((o) => money(o.revenue)).join(", ") : "—"),
         h("td", {}, h("span.badge", { class: p.active ? "success" : "held" }, p.active ? "active" : "paused")),
