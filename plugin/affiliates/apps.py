@@ -1,5 +1,5 @@
-"""Django app config of affiliate partners; plugs commission attribution into the order webhooks
-(after the rewards handlers, which record what is known about the order)."""
+"""Django app config of affiliate partners (their order handler is listed in the webhooks'
+registry, after the rewards handler)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,3 @@ class AffiliatesConfig(AppConfig):
     name = "plugin.affiliates"
     label = "affiliates"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from plugin.affiliates import webhook_handlers
-
-        webhook_handlers.handlers_register()

@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from plugin.affiliates.models import Partner, PartnerCode, PartnerOrder, PartnerVisit
 from plugin.referrals.codes import code_normalise
-from plugin.referrals.payloads import metadata_of
+from plugin.saleor.mappers.subjects import metadata_of
 
 # The storefront copies a share link's `?ref=` into checkout metadata, which Saleor copies
 # onto the order: the key referral links use, or a partner-only one.

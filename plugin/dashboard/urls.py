@@ -1,6 +1,6 @@
 """Routes of the dashboard: the page, its assets, the development entry and the JSON API."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from plugin.dashboard import (
     views_backtest,
@@ -87,6 +87,10 @@ api = [
 
 urlpatterns = [
     path("", views_page.dashboard_page, name="page"),
+    # A section the page told Saleor's dashboard of (`updateRouting`): the dashboard's URL then
+    # ends in it, and a reload or a link loads the page here, on that section.
+    re_path(r"^(?P<area>program|results|growth|settings)/(?P<section>[a-z]+)/?$",
+            views_page.dashboard_section_page, name="page-section"),
     path("assets/<str:name>", views_page.dashboard_asset, name="asset"),
     path("widgets/<slug:kind>", views_widgets.widget_page, name="widget"),
     path("dev/", views_dev.dev_entry, name="dev"),

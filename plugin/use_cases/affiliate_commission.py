@@ -19,14 +19,15 @@ from plugin.affiliates.models import PartnerOrder
 from plugin.affiliates.programs import commission_program
 from plugin.affiliates.selectors import partner_code_in_order
 from plugin.affiliates.services import commission_link, partner_order_attribute
-from plugin.referrals.payloads import money_amount
 from plugin.referrals.selectors import customer_facts
 from plugin.rewards.lifecycle import order_rewards_reconcile, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.saleor.mappers.orders import order_facts
+from plugin.saleor.mappers.subjects import order_is_paid
+from plugin.saleor.money import amount_of
 from plugin.use_cases.order_reward_record import bound_state, reward_record
-from plugin.use_cases.rewards import EVENT_TRIGGERS, PAID_CHARGE
+from plugin.use_cases.rewards import EVENT_TRIGGERS
 from rules.facts import Facts, ReferralFacts, ReferrerFacts, Trigger
 
 log = logging.getLogger("plugin.use_cases.affiliate_commission")
@@ -36,8 +37,7 @@ def _triggers(event: str, order: dict) -> list[Trigger]:
     trigger = EVENT_TRIGGERS[event]
     if trigger != Trigger.ORDER_PAID:
         return [trigger]
-    paid = bool(order.get("isPaid")) or order.get("chargeStatus") in PAID_CHARGE
-    return [trigger, Trigger.FIRST_ORDER_IN_CHANNEL] if paid else []
+    return [trigger, Trigger.FIRST_ORDER_IN_CHANNEL] if order_is_paid(order) else []
 
 
 def order_partner(*, installation, order: dict, at: datetime) -> PartnerOrder | None:
@@ -52,7 +52,7 @@ def order_partner(*, installation, order: dict, at: datetime) -> PartnerOrder | 
     code, source = found
     created = parse_datetime(str(order.get("created") or "")) or at
     return partner_order_attribute(installation=installation, code=code, order=order,
-                                   source=source, total=money_amount(order.get("total")),
+                                   source=source, total=amount_of(order.get("total")),
                                    ordered_at=created)
 
 
