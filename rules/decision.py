@@ -139,6 +139,7 @@ class Decision:
     hints: tuple[str, ...] = ()
     program_hash: str = ""
     refused: tuple[Refusal, ...] = ()  # decided, but over a bound: for review, not given
+    cut: tuple[Refusal, ...] = ()  # decided, but over a limit or budget (rules/limits.py)
 
     def for_recipient(self, recipient: str) -> tuple[Reward, ...]:
         return tuple(r for r in self.rewards if r.recipient == recipient)
@@ -150,6 +151,7 @@ class Decision:
             "trace": [s.to_json() for s in self.trace],
             "hints": list(self.hints),
             "refused": [r.to_json() for r in self.refused],
+            "cut": [r.to_json() for r in self.cut],
         }
 
     def render(self) -> str:
@@ -160,5 +162,6 @@ class Decision:
         if not self.rewards:
             lines.append("no rewards")
         lines.extend(r.describe() for r in self.refused)
+        lines.extend(f"{r.reward.describe()}: cut, {r.reason}" for r in self.cut)
         lines.extend(f"hint: {h}" for h in self.hints)
         return "\n".join(lines)

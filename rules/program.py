@@ -20,6 +20,7 @@ from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.guard import Guard
 from rules.interpreter import Interpreter
+from rules.limits import decision_limited
 from rules.money import Money, MoneyError, is_currency
 from rules.parser.screen import BOM
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
@@ -110,9 +111,15 @@ class Program:
         """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
         currency is not the program's or the step limit is hit."""
         try:
-            return self._compiled.run(facts, program_hash=self.source_hash)
+            decision = self._compiled.run(facts, program_hash=self.source_hash)
         except MoneyError as exc:  # facts that mix currencies
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
+        return self._limited(decision, facts)
+
+    def _limited(self, decision: Decision, facts: Facts) -> Decision:
+        """Per-person limits and budgets against what `facts.usage` already counted: the one
+        procedure every caller goes through (rules/limits.py)."""
+        return decision_limited(decision, limits=self.limits, budgets=self.budgets, facts=facts)
 
     @property
     def _compiled(self) -> CompiledEvaluator:
@@ -125,7 +132,8 @@ class Program:
 
     def explain(self, facts: Facts) -> Decision:
         """Like `evaluate`, with the trace of every condition and nearest-miss hints."""
-        return self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+        decision = self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+        return self._limited(decision, facts)
 
     def run_examples(self) -> list[ExampleResult]:
         from rules.examples import run_example

@@ -15,6 +15,7 @@ from rules.facts import (
     ReferrerFacts,
     Trigger,
 )
+from rules.facts_usage import usage_from_json, usage_in_step
 from rules.facts_values import FactsError, fact_count, fact_money
 from rules.money import Money, is_currency
 
@@ -128,8 +129,13 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
                                       "rewards this month"),
         ),
     )
-    return Facts(trigger=trigger, now=now or datetime.now(tz=UTC), channel=channel,
-                 currency=currency, order=order, customer=customer, referral=referral)
+    try:  # what limits and budgets already counted, as in a facts file (rules/FACTS.md)
+        return usage_in_step(Facts(
+            trigger=trigger, now=now or datetime.now(tz=UTC), channel=channel, currency=currency,
+            order=order, customer=customer, referral=referral,
+            usage=usage_from_json(form.get("usage") or None, currency)))
+    except FactsError as exc:
+        raise BadRequest(str(exc)) from exc
 
 
 def form_from_order(order: OrderFacts, *, email: str = "") -> dict[str, Any]:
