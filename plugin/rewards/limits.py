@@ -44,7 +44,8 @@ def usage_lock(*, installation, scope: str, period: str) -> UsageCounter:
 
 @dataclass(frozen=True)
 class Usage:
-    """What `usage_take_reward` did: the limit it would break (nothing counted), or what it counted."""
+    """What `usage_take_reward` did: the limit it would break (nothing counted), or what it
+    counted."""
 
     broken: str | None = None
     counted: tuple[tuple[str, str], ...] = ()  # (scope, period) pairs raised
