@@ -157,3 +157,51 @@ def _count(reward: Reward, limits: list[LimitInfo], budgets: Sequence[BudgetInfo
     amount = counted_money(reward)
     for period in {period_of(b.period) for b in budgets}:
         spent[period] = spent.get(period, Decimal(0)) + amount
+
+
+class UsageTally:
+    """A running ledger for replays (backtests): what the rewards decided so far counted, by
+    person and calendar period, given as the next event's usage, as the app's counters would."""
+
+    def __init__(self, *, limits: Sequence[LimitInfo], budgets: Sequence[BudgetInfo]) -> None:
+        self._periods = {(lim.recipient or "", period_of(lim.period)) for lim in limits
+                         if lim.kind == "per_person"}
+        self._budget_periods = {period_of(b.period) for b in budgets}
+        self._counts: dict[tuple[str, str, str], int] = {}
+        self._spent: dict[str, Decimal] = {}
+
+    def with_usage(self, facts: Facts) -> Facts:
+        """`facts` with what this tally counted for its people in the periods holding `now`."""
+        rewards = []
+        for role, period in sorted(self._periods):
+            person = _person(facts, role)
+            if person:
+                count = self._counts.get((role, person, period_key(period, facts.now)), 0)
+                rewards.append((role, period, count))
+        spent = tuple((period, Money.of(self._spent.get(period_key(period, facts.now),
+                                                        Decimal(0)), facts.currency))
+                      for period in sorted(self._budget_periods))
+        return replace(facts, usage=UsageFacts(tuple(rewards), spent))
+
+    def add(self, facts: Facts, decision: Decision) -> None:
+        """Count what `decision` gave (and sent to review) for the people of `facts`."""
+        given = [*decision.rewards, *(r.reward for r in decision.refused)]
+        for reward in given:
+            if reward.kind == "discount":
+                continue
+            person = _person(facts, reward.recipient)
+            for role, period in self._periods:
+                if role == reward.recipient and person:
+                    key = (role, person, period_key(period, facts.now))
+                    self._counts[key] = self._counts.get(key, 0) + 1
+            for period in self._budget_periods:
+                bucket = period_key(period, facts.now)
+                self._spent[bucket] = self._spent.get(bucket, Decimal(0)) + counted_money(reward)
+
+
+def _person(facts: Facts, role: str) -> str:
+    """Who a role is in these facts: the referrer, or the event's customer (referee or not)."""
+    if role == "referrer":
+        referrer = facts.referral.referrer
+        return (referrer.email or referrer.id or "") if facts.referral.is_referred else ""
+    return facts.customer.email if facts.customer is not None else ""
