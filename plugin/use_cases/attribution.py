@@ -13,6 +13,7 @@ from plugin.referrals.services import (
     referral_attribute,
     referral_code_create,
 )
+from plugin.use_cases.signup_rewards import signup_rewards_process
 
 logger = logging.getLogger(__name__)
 OWN_CODE_KEY = "referral_code"  # on a user: the customer's own code (set by staff or the app)
@@ -46,4 +47,11 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
 
 
 def handle_customer_delivery(delivery: Any) -> None:
-    customer_referral_sync(installation=delivery.installation, payload=delivery.payload)
+    referral = customer_referral_sync(installation=delivery.installation, payload=delivery.payload)
+    # sign-up rewards see the referral just recorded (`on customer created when referred`)
+    signup_rewards_process(
+        installation=delivery.installation, event=delivery.event,
+        user=subject_of(delivery.payload), referral=referral,
+        delivery_id=str(getattr(delivery, "pk", "") or ""),
+        issued_at=str((delivery.payload or {}).get("issuedAt") or ""),
+    )
