@@ -156,6 +156,7 @@ class Program:
             "worst_case_text": {t.value: c.text(currency) for t, c in costs.items()},
             "rules_exceeding_total": list(self._exceeding),
             "ceiling": self.ceiling(),
+            "ceiling_declared": self.ceiling_declared is not None,  # else the currency's default
             "warnings": [d.render(self.source) for d in self._warnings],
         }
 
