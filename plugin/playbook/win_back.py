@@ -9,6 +9,7 @@ whose random code is chosen and stored in advance, so it can be in the e-mail).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,11 @@ from plugin.playbook.selectors import (
     win_back_open_offer,
 )
 from plugin.referrals.models import CustomerOrder
+from plugin.rewards.limits import usage_count, usage_read_locked
+from plugin.rewards.selectors import email_normalise
 from rules.facts import Facts, Trigger
+from rules.facts_usage import usage_in_step
+from rules.limits import counted_money
 
 log = logging.getLogger("plugin.playbook")
 
@@ -51,16 +56,24 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
     if WinBackOffer.objects.filter(installation=installation, email=rhythm.email,
                                    sleep_since=rhythm.last_order_at).exists():
         return None
-    decision = program.evaluate(_facts(installation=installation, rhythm=rhythm, now=now))
-    rewards = [r for r in decision.rewards if r.recipient == "customer" and r.kind != "discount"]
-    if not rewards:
-        return None
-    reward = rewards[0]  # one offer per sleep: the first the program gives
-    expires_days = reward.expires_days or playbook_settings_get(
-        installation=installation).win_back_expires_days
+    facts = _facts(installation=installation, rhythm=rhythm, now=now)
     sleep_key = rhythm.last_order_at.isoformat()
+    email = email_normalise(rhythm.email)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the limits' counters stay locked until the offer is made
+            usage = usage_read_locked(installation=installation, program=program,
+                                      people={"customer": email}, now=now,
+                                      currency=facts.currency)
+            decision = program.evaluate(usage_in_step(replace(facts, usage=usage)))
+            rewards = [r for r in decision.rewards
+                       if r.recipient == "customer" and r.kind != "discount"]
+            if not rewards:
+                return None
+            reward = rewards[0]  # one offer per sleep: the first the program gives
+            expires_days = reward.expires_days or playbook_settings_get(
+                installation=installation).win_back_expires_days
+            counted = usage_count(installation=installation, program=program, role="customer",
+                                  email=email, amount=counted_money(reward), now=now)
             offer = WinBackOffer.objects.create(
                 installation=installation, email=rhythm.email, customer_id=rhythm.customer_id,
                 sleep_since=rhythm.last_order_at, periods_missed=rhythm.periods_missed,
@@ -96,6 +109,7 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
                 },
                 action=EntryAction.DECIDED, state=RewardState.PENDING, now=now,
                 reason=reward.reason, cause_event="CUSTOMER_ASLEEP", cause_id=sleep_key,
+                details={"counted": list(counted)} if counted else None,
             )
             reward_transition(reward=ledger, from_states=[RewardState.PENDING],
                               action=EntryAction.HELD, state=RewardState.HELD, now=now,
