@@ -41,7 +41,8 @@ class ExampleResult:
 class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
-    __slots__ = ("_compiled_cache", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
+    __slots__ = ("_compiled_cache", "_costs", "_counted", "_exceeding", "_interpreter", "_warnings",
+                 "budgets",
                  "ceiling_declared", "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
@@ -77,6 +78,9 @@ class Program:
         init("_exceeding", tuple(outcome.exceeding))
         init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
         init("ceiling_declared", outcome.ceiling)
+        # per-person limits or budgets to cut by; without them evaluation skips that step
+        init("_counted", bool(self.budgets) or any(lim.kind == "per_person"
+                                                   for lim in self.limits))
         guard = Guard(outcome.ceiling, dict(outcome.bounds))
         init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules),
                                          guard=guard))
@@ -119,6 +123,8 @@ class Program:
     def _limited(self, decision: Decision, facts: Facts) -> Decision:
         """Per-person limits and budgets against what `facts.usage` already counted: the one
         procedure every caller goes through (rules/limits.py)."""
+        if not self._counted or not (decision.rewards or decision.refused):
+            return decision
         return decision_limited(decision, limits=self.limits, budgets=self.budgets, facts=facts)
 
     @property
