@@ -94,7 +94,7 @@ def usage_in(draw, currency: str) -> UsageFacts:
     """What limits and budgets already counted: a few people and periods, some spend."""
     rewards = draw(st.lists(st.tuples(st.sampled_from(USAGE_RECIPIENTS),
                                       st.sampled_from(USAGE_PERIODS), st.integers(0, 4)),
-                            max_size=4, unique_by=lambda u: u[:2]))
+                            max_size=8, unique_by=lambda u: u[:2]))
     periods = draw(st.lists(st.sampled_from(USAGE_PERIODS), max_size=3, unique=True))
     return UsageFacts(tuple(rewards), tuple((p, money(draw, currency, 1200)) for p in periods))
 
