@@ -7,7 +7,6 @@ what its ledger counted (`plugin.use_cases.rewards`); the CLI reads it from the 
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -17,8 +16,9 @@ from hypothesis import strategies as st
 from rules_strategies import programs
 
 import rules
-from rules.facts import Facts, UsageFacts, periods_missed
+from rules.facts import USAGE_PERIODS, USAGE_RECIPIENTS, Facts, UsageFacts, periods_missed
 from rules.facts_usage import usage_in_step
+from rules.money import Money
 
 
 def app_rewards(program: rules.Program, facts: Facts):
@@ -85,21 +85,31 @@ def test_periods_missed_are_worked_out_from_the_last_order_as_the_app_does():
     assert given_.customer.periods_missed == 0  # facts that say it are taken at their word
 
 
-def test_limits_and_budgets_cut_on_some_of_the_random_examples():
-    """The property above meets cuts, not only programs without limits."""
-    seen = []
+USED_UP = UsageFacts(
+    tuple((who, period, 3) for who in USAGE_RECIPIENTS for period in USAGE_PERIODS),
+    (),
+)
 
-    @settings(max_examples=150, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(programs(), st.data())
-    def collect(source, data):
-        result = rules.check(source)
-        assume(result.ok)
-        program = result.program
-        triggers = sorted(program.triggers, key=lambda t: t.value)
-        facts = data.draw(facts_for(program.currency, triggers))
-        with contextlib.suppress(rules.EvaluationError):  # facts in another currency
-            seen.extend(c.reason.split()[0] for c in program.evaluate(facts).cut)
 
-    collect()
-    assert {"limit", "budget"} <= set(seen), seen
+@settings(max_examples=120, deadline=None, database=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(programs(), st.data())
+def test_used_up_limits_and_budgets_cut_alike_on_both_paths(source, data):
+    """Every count at 3 (the most a random limit allows) and every budget spent: whatever a
+    program with a limit or a budget gives to a person is cut, the same on both paths."""
+    result = rules.check(source)
+    assume(result.ok and (result.program.budgets or "rewards per" in source))
+    program = result.program
+    triggers = sorted(program.triggers, key=lambda t: t.value)
+    facts = data.draw(facts_for(program.currency, triggers))
+    spent = tuple((period, Money.of(5000, facts.currency)) for period in USAGE_PERIODS)
+    facts = replace(facts, usage=replace(USED_UP, spent=spent), referral=replace(
+        facts.referral, referrer=replace(facts.referral.referrer, rewards_this_month=3)))
+    app, cli = outcome(app_rewards, program, facts), outcome(cli_rewards, program, facts)
+    assert cli == app, (source, facts)
+    if isinstance(app, tuple):
+        limited = {lim.recipient for lim in program.limits if lim.kind == "per_person"}
+        counted = [r for r in app[0] if r.kind != "discount" and (
+            r.recipient in limited or (program.budgets and r.amount is not None
+                                       and r.kind != "points"))]
+        assert counted == [], (source, facts, app)
