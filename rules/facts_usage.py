@@ -64,6 +64,14 @@ def usage_in_step(facts: Facts) -> Facts:
     return facts
 
 
+def with_usage(facts: Facts, usage: UsageFacts) -> Facts:
+    """`facts` with what a ledger counted: its usage, and the referrer's count this month read
+    from it (the ledger is the truth; nothing else may say otherwise)."""
+    referrer = replace(facts.referral.referrer,
+                       rewards_this_month=usage.rewards_in("referrer", "month"))
+    return replace(facts, usage=usage, referral=replace(facts.referral, referrer=referrer))
+
+
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if value is None:
         return {}

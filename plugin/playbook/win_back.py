@@ -9,7 +9,6 @@ whose random code is chosen and stored in advance, so it can be in the e-mail).
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,7 +27,7 @@ from plugin.referrals.models import CustomerOrder
 from plugin.rewards.limits import usage_count, usage_read_locked
 from plugin.rewards.selectors import email_normalise
 from rules.facts import Facts, Trigger
-from rules.facts_usage import usage_in_step
+from rules.facts_usage import with_usage
 from rules.limits import counted_money
 
 log = logging.getLogger("plugin.playbook")
@@ -64,7 +63,7 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
             usage = usage_read_locked(installation=installation, program=program,
                                       people={"customer": email}, now=now,
                                       currency=facts.currency)
-            decision = program.evaluate(usage_in_step(replace(facts, usage=usage)))
+            decision = program.evaluate(with_usage(facts, usage))
             rewards = [r for r in decision.rewards
                        if r.recipient == "customer" and r.kind != "discount"]
             if not rewards:

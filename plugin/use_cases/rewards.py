@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -31,7 +31,7 @@ from plugin.use_cases.order_reward_record import (
 )
 from rules.decision import Decision
 from rules.facts import Facts, Trigger
-from rules.facts_usage import usage_in_step
+from rules.facts_usage import with_usage
 
 log = logging.getLogger("plugin.use_cases.rewards")
 
@@ -255,7 +255,7 @@ def order_rewards_decide(
         # The program alone decides (`first order in channel`, limits and budgets included), as
         # `referrals eval` does from the same facts: no gate here may answer otherwise
         # (tests/rules/test_decision_paths.py).
-        decision = program.evaluate(usage_in_step(replace(facts, usage=usage)))
+        decision = program.evaluate(with_usage(facts, usage))
         _decision_record(installation=installation, order=order, trigger=trigger,
                          referral=referral, payload=payload, at=at, deps=deps, cause=cause,
                          version=version, program=program, decision=decision)

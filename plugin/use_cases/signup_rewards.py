@@ -10,7 +10,6 @@ address earns nothing; a shop that does not confirm creates accounts confirmed.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +23,7 @@ from plugin.rewards.selectors import email_normalise, rewards_in_state
 from plugin.rewards.services import reward_transition
 from plugin.use_cases.order_reward_record import recipient_of, reward_record
 from rules.facts import Facts, Trigger
-from rules.facts_usage import usage_in_step
+from rules.facts_usage import with_usage
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def _decide(*, installation, program, version, facts: Facts, order: dict, referr
                   if (to := recipient_of(role, order=order, referral=referral)) and to[0]}
         usage = usage_read_locked(installation=installation, program=program, people=people,
                                   now=at, currency=facts.currency)
-        decision = program.evaluate(usage_in_step(replace(facts, usage=usage)))
+        decision = program.evaluate(with_usage(facts, usage))
         decided = [(r, str(i), RewardState.PENDING, WAITING)
                    for i, r in enumerate(decision.rewards)]
         decided += [(r.reward, f"bound{i}", RewardState.REVIEW, f"review: {r.reason}")

@@ -17,7 +17,7 @@ from rules_strategies import programs
 
 import rules
 from rules.facts import USAGE_PERIODS, USAGE_RECIPIENTS, Facts, UsageFacts, periods_missed
-from rules.facts_usage import usage_in_step
+from rules.facts_usage import with_usage
 from rules.money import Money
 
 
@@ -28,7 +28,7 @@ def app_rewards(program: rules.Program, facts: Facts):
     mapped = replace(facts, usage=UsageFacts(), referral=replace(
         facts.referral, referrer=replace(facts.referral.referrer, rewards_this_month=0)))
     ledger = facts.usage  # what `usage_read_locked` reads from the counters
-    decision = program.evaluate(usage_in_step(replace(mapped, usage=ledger)))
+    decision = program.evaluate(with_usage(mapped, ledger))
     return decision.rewards, decision.refused, decision.cut
 
 
