@@ -17,9 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.programs.selectors import program_published
+from plugin.referrals.identity import email_normalise
+from plugin.referrals.selectors import customer_facts, referral_facts
 from plugin.rewards.limits import usage_read_locked
 from plugin.rewards.models import EntryAction, Reward, RewardState
-from plugin.rewards.selectors import email_normalise, rewards_in_state
+from plugin.rewards.selectors import rewards_in_state
 from plugin.rewards.services import reward_transition
 from plugin.use_cases.order_reward_record import recipient_of, reward_record
 from rules.facts import Facts, Trigger
@@ -39,9 +42,6 @@ def signup_rewards_process(*, installation: Any, event: str, user: dict, referra
                            delivery_id: str = "", issued_at: str = "") -> None:
     """Decide the sign-up rewards once (CUSTOMER_CREATED / ACCOUNT_CONFIRMED), then hold the
     pending ones when the account is confirmed."""
-    from plugin.programs.selectors import program_published
-    from plugin.referrals.selectors import customer_facts, referral_facts
-
     customer_id, email = str(user.get("id") or ""), str(user.get("email") or "")
     if not customer_id or not email:
         return

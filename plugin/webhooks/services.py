@@ -16,8 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from plugin.install.models import Installation
-from plugin.webhooks.handlers import commits_its_own_steps, handlers_for
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
+from plugin.webhooks.registry import commits_its_own_steps, handlers_for
 
 logger = logging.getLogger(__name__)
 _RETRY_BASE_SECONDS = 30
