@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -51,10 +52,12 @@ def signup_rewards_process(*, installation: Any, event: str, user: dict, referra
     if published is not None and event in DECIDING_EVENTS:
         version, program = published
         if Trigger.CUSTOMER_CREATED in program.triggers:
-            order = {"id": "", "number": "", "channel": {"slug": ""}, "user": user,
+            # a sign-up belongs to no channel: its vouchers are listed in the default one
+            channel = getattr(settings, "REWARDS_DEFAULT_CHANNEL", "default-channel")
+            order = {"id": "", "number": "", "channel": {"slug": channel}, "user": user,
                      "userEmail": email}
             facts = Facts(
-                trigger=Trigger.CUSTOMER_CREATED, now=at, channel="",
+                trigger=Trigger.CUSTOMER_CREATED, now=at, channel=channel,
                 currency=program.currency or "USD",
                 customer=customer_facts(installation=installation, customer_id=customer_id,
                                         email=email, before=at, currency=program.currency),

@@ -62,6 +62,8 @@ def test_a_signup_is_rewarded_once_and_waits_for_the_confirmed_account(deliver, 
                              ("friend's welcome", "referee", RewardState.PENDING)]
     assert _rewards("alice.referrer@example.com")[-1] == (
         "friend's welcome", "referrer", RewardState.PENDING)  # waits for Bob's confirmation
+    voucher = Reward.objects.get(recipient_email=bob, recipient_role="referee")
+    assert (voucher.kind, voucher.channel) == ("voucher", "default-channel")  # listed somewhere
     points = Reward.objects.get(recipient_email=bob, recipient_role="customer")
     assert reward_latest_entry(reward=points).reason == (
         "waits for the customer to confirm their account")
