@@ -101,7 +101,7 @@ def program_function(groups: dict[Trigger, tuple[list[tuple[ast.Rule, RuleInfo]]
              "                return shared",
              "            decision = _MutableDecision()  # its rewards are built on reading",
              "            decision._rewards, decision._due = None, due",
-             "            decision.trace = decision.hints = decision.refused = ()",
+             "            decision.trace = decision.hints = decision.refused = decision.cut = ()",
              "            decision.program_hash = program_hash",
              "            decision.__class__ = _Decision",
              "            if shared is not _SHARED:",

@@ -146,22 +146,23 @@ class Decision:
     reward's object is built from its `give`'s template when `rewards` is first read, so an
     evaluation costs what deciding costs, not the making of fifteen-field records."""
 
-    __slots__ = ("_due", "_rewards", "hints", "program_hash", "refused", "trace")
-    __match_args__ = ("rewards", "trace", "hints", "program_hash", "refused")
+    __slots__ = ("_due", "_rewards", "cut", "hints", "program_hash", "refused", "trace")
+    __match_args__ = ("rewards", "trace", "hints", "program_hash", "refused", "cut")
 
     rewards: tuple[Reward, ...]
     trace: tuple[TraceStep, ...]
     hints: tuple[str, ...]
     program_hash: str
     refused: tuple[Refusal, ...]  # decided, but over a bound: for review, not given
+    cut: tuple[Refusal, ...]  # decided, but over a limit or budget (rules/limits.py)
 
     def __init__(self, rewards: tuple[Reward, ...] = (), trace: tuple[TraceStep, ...] = (),
                  hints: tuple[str, ...] = (), program_hash: str = "",
-                 refused: tuple[Refusal, ...] = ()) -> None:
+                 refused: tuple[Refusal, ...] = (), cut: tuple[Refusal, ...] = ()) -> None:
         _set_class(self, MutableDecision)
         self._rewards, self._due = rewards, None  # type: ignore[attr-defined]
-        self.trace, self.hints, self.program_hash, self.refused = (  # type: ignore[misc]
-            trace, hints, program_hash, refused)
+        self.trace, self.hints, self.program_hash, self.refused, self.cut = (  # type: ignore[misc]
+            trace, hints, program_hash, refused, cut)
         self.__class__ = Decision  # type: ignore[assignment]
 
     @property
@@ -180,7 +181,7 @@ class Decision:
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.rewards, self.trace, self.hints, self.program_hash, self.refused)
+        return (self.rewards, self.trace, self.hints, self.program_hash, self.refused, self.cut)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not Decision:
@@ -195,7 +196,7 @@ class Decision:
 
     def __repr__(self) -> str:
         return (f"Decision(rewards={self.rewards!r}, trace={self.trace!r}, hints={self.hints!r}, "
-                f"program_hash={self.program_hash!r}, refused={self.refused!r})")
+                f"program_hash={self.program_hash!r}, refused={self.refused!r}, cut={self.cut!r})")
 
     def for_recipient(self, recipient: str) -> tuple[Reward, ...]:
         return tuple(r for r in self.rewards if r.recipient == recipient)
@@ -207,6 +208,7 @@ class Decision:
             "trace": [s.to_json() for s in self.trace],
             "hints": list(self.hints),
             "refused": [r.to_json() for r in self.refused],
+            "cut": [r.to_json() for r in self.cut],
         }
 
     def render(self) -> str:
@@ -217,6 +219,7 @@ class Decision:
         if not self.rewards:
             lines.append("no rewards")
         lines.extend(r.describe() for r in self.refused)
+        lines.extend(f"{r.reward.describe()}: cut, {r.reason}" for r in self.cut)
         lines.extend(f"hint: {h}" for h in self.hints)
         return "\n".join(lines)
 

@@ -119,6 +119,31 @@ class ContestFacts:
     entrants: int  # entrants ranked in the contest
 
 
+USAGE_RECIPIENTS = ("referrer", "referee", "customer")
+USAGE_PERIODS = ("day", "week", "month", "quarter", "year", "ever")
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class UsageFacts:
+    """What the program's limits and budgets already counted in the periods that hold `now`:
+    rewards given to the people of this event, by (recipient, period), and money spent by the
+    program, by period, in the facts' currency. The app reads them from its ledger; facts files
+    state them (`rules/FACTS.md`). Absent means none yet."""
+
+    rewards: tuple[tuple[str, str, int], ...] = ()  # (recipient, period, count)
+    spent: tuple[tuple[str, Money], ...] = ()  # (period, amount)
+
+    def rewards_in(self, recipient: str, period: str) -> int:
+        return next((n for who, p, n in self.rewards if who == recipient and p == period), 0)
+
+    def spent_in(self, period: str) -> Decimal:
+        return next((m.amount for p, m in self.spent if p == period), Decimal(0))
+
+
+NO_USAGE = UsageFacts()  # immutable, so one instance serves every evaluation that counted nothing
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Facts:
@@ -132,6 +157,7 @@ class Facts:
     customer: CustomerFacts | None = None
     referral: ReferralFacts = field(default_factory=ReferralFacts)
     contest: ContestFacts | None = None  # only on `contest end`
+    usage: UsageFacts = NO_USAGE  # what limits and budgets counted
 
 
 def periods_missed(since_last_order: timedelta, usual_interval: timedelta | None) -> int:

@@ -18,6 +18,7 @@ from rules.facts import (
     periods_missed,
 )
 from rules.facts_fast import NotFast, facts_fast
+from rules.facts_usage import usage_from_json, usage_in_step, usage_to_json
 from rules.facts_values import (
     MAX_AMOUNT,
     MAX_DAYS,
@@ -106,7 +107,7 @@ def _obj(data: Any, where: str) -> dict[str, Any]:
 def facts_from_json(data: dict[str, Any]) -> Facts:
     """Facts from the JSON format in FACTS.md; raises FactsError naming the bad field."""
     try:
-        return facts_fast(data)  # well-formed documents, in one pass
+        return usage_in_step(facts_fast(data))  # well-formed documents, in one pass
     except NotFast:
         return facts_from_json_in_full(data)
 
@@ -141,8 +142,10 @@ def facts_from_json_in_full(data: dict[str, Any]) -> Facts:
                              now.date())
     referral = _referral(_obj(data.get("referral"), "referral"), currency)  # type: ignore[arg-type]
     contest = _contest(_obj(data["contest"], "contest")) if data.get("contest") else None
-    return Facts(trigger=trigger, now=now, channel=channel, currency=currency,  # type: ignore[arg-type]
-                 order=order, customer=customer, referral=referral, contest=contest)
+    usage = usage_from_json(data.get("usage"), currency)  # type: ignore[arg-type]
+    return usage_in_step(Facts(trigger=trigger, now=now, channel=channel, currency=currency,  # type: ignore[arg-type]
+                               order=order, customer=customer, referral=referral,
+                               contest=contest, usage=usage))
 
 
 def _contest(c: dict[str, Any]) -> ContestFacts:
@@ -281,6 +284,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
                      "paid_referrals": ref.paid_referrals,
                      "rewards_this_month": ref.rewards_this_month},
     }
+    if facts.usage.rewards or facts.usage.spent:
+        out["usage"] = usage_to_json(facts.usage)
     if facts.contest is not None:
         k = facts.contest
         out["contest"] = {"name": k.name, "rank": k.rank, "score": str(k.score),

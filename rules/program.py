@@ -20,6 +20,7 @@ from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.guard import Guard
 from rules.interpreter import Interpreter
+from rules.limits import decision_limited
 from rules.money import Money, MoneyError, is_currency
 from rules.parser.screen import BOM
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
@@ -40,7 +41,8 @@ class ExampleResult:
 class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
-    __slots__ = ("_compiled_cache", "_costs", "_exceeding", "_interpreter", "_warnings", "budgets",
+    __slots__ = ("_compiled_cache", "_costs", "_counted", "_exceeding", "_interpreter", "_warnings",
+                 "budgets",
                  "ceiling_declared", "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
@@ -76,6 +78,9 @@ class Program:
         init("_exceeding", tuple(outcome.exceeding))
         init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
         init("ceiling_declared", outcome.ceiling)
+        # per-person limits or budgets to cut by; without them evaluation skips that step
+        init("_counted", bool(self.budgets) or any(lim.kind == "per_person"
+                                                   for lim in self.limits))
         guard = Guard(outcome.ceiling, dict(outcome.bounds))
         init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules),
                                          guard=guard))
@@ -113,9 +118,17 @@ class Program:
         if compiled is None:
             compiled = self._compiled
         try:
-            return compiled.run(facts, self.source_hash)
+            decision = compiled.run(facts, self.source_hash)
         except MoneyError as exc:  # facts that mix currencies
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
+        return self._limited(decision, facts)
+
+    def _limited(self, decision: Decision, facts: Facts) -> Decision:
+        """Per-person limits and budgets against what `facts.usage` already counted: the one
+        procedure every caller goes through (rules/limits.py)."""
+        if not self._counted or not (decision.rewards or decision.refused):
+            return decision
+        return decision_limited(decision, limits=self.limits, budgets=self.budgets, facts=facts)
 
     @property
     def _compiled(self) -> CompiledEvaluator:
@@ -128,7 +141,8 @@ class Program:
 
     def explain(self, facts: Facts) -> Decision:
         """Like `evaluate`, with the trace of every condition and nearest-miss hints."""
-        return self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+        decision = self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+        return self._limited(decision, facts)
 
     def run_examples(self) -> list[ExampleResult]:
         from rules.examples import run_example
@@ -151,6 +165,7 @@ class Program:
             "worst_case_text": {t.value: c.text(currency) for t, c in costs.items()},
             "rules_exceeding_total": list(self._exceeding),
             "ceiling": self.ceiling(),
+            "ceiling_declared": self.ceiling_declared is not None,  # else the currency's default
             "warnings": [d.render(self.source) for d in self._warnings],
         }
 

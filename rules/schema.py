@@ -145,6 +145,10 @@ FACTS: dict[str, Fact] = {
     "referrer.referrals": Fact(Type.INT, lambda f: f.referral.referrer.referrals),
     "referrer.paid_referrals": Fact(Type.INT, lambda f: f.referral.referrer.paid_referrals),
     "referrer.rewards_this_month": Fact(Type.INT, lambda f: f.referral.referrer.rewards_this_month),
+    "spent_this_month": Fact(
+        Type.MONEY, lambda f: Money.of(f.usage.spent_in("month"), f.currency),
+        doc="money the program gave this month, before this event",
+    ),
     "contest.name": Fact(Type.STRING, lambda f: _contest(f).name, doc="on contest end"),
     "contest.rank": Fact(Type.INT, lambda f: _contest(f).rank, doc="the entrant's final rank"),
     "contest.score": Fact(Type.DECIMAL, lambda f: _contest(f).score,

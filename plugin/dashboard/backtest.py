@@ -20,6 +20,7 @@ from plugin.dashboard.recent_orders import UnreadableOrder
 from plugin.programs.reports import to_jsonable
 from plugin.programs.selectors import program_published
 from plugin.programs.services import source_hash
+from rules.limits import UsageTally
 from rules.money import Money
 from rules.source import EvaluationError
 
@@ -142,6 +143,9 @@ def backtest_run(*, job_id: int) -> None:
         # The program's currency when it names one (a shop's first order may be in another
         # channel's); else the first order's. Orders in other currencies are skipped.
         currency = draft_program.currency
+        draft_usage = UsageTally(limits=draft_program.limits, budgets=draft_program.budgets)
+        live_usage = (UsageTally(limits=live_program.limits, budgets=live_program.budgets)
+                      if live_program is not None else None)
         processed, skipped, total, next_write = 0, 0, 0, 1
         saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
@@ -154,9 +158,15 @@ def backtest_run(*, job_id: int) -> None:
             if facts is None or facts.currency != currency:
                 skipped += 1  # one currency per summary: amounts are never added across them
             else:
-                try:
-                    draft_decision = draft_program.evaluate(facts)
-                    live_decision = live_program.evaluate(facts) if published else None
+                try:  # limits and budgets count what the replay gave so far
+                    draft_facts = draft_usage.with_usage(facts)
+                    draft_decision = draft_program.evaluate(draft_facts)
+                    draft_usage.add(draft_facts, draft_decision)
+                    live_decision = None
+                    if published is not None and live_usage is not None:
+                        live_facts = live_usage.with_usage(facts)
+                        live_decision = live_program.evaluate(live_facts)
+                        live_usage.add(live_facts, live_decision)
                 except EvaluationError:
                     skipped += 1  # e.g. a channel in another currency than the program's
                 else:

@@ -134,6 +134,8 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
             "trigger": trigger.value, "now": (now or datetime.now(tz=UTC)).isoformat(),
             "channel": channel, "currency": currency, "order": order, "customer": customer,
             "referral": referral,
+            # what limits and budgets already counted, as in a facts file (rules/FACTS.md)
+            "usage": form.get("usage") or None,
         })
     except FactsError as exc:
         raise BadRequest(str(exc)) from exc

@@ -26,13 +26,17 @@ from plugin.playbook.selectors import (
 )
 from plugin.playbook.unsubscribe import unsubscribe_url
 from plugin.programs.selectors import program_published
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder
 from plugin.referrals.selectors import customer_facts
 from plugin.rewards.codes import reward_code_get
 from plugin.rewards.lifecycle import rewards_release
+from plugin.rewards.limits import usage_count, usage_read_locked
 from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.services import reward_create, reward_transition
 from rules.facts import Facts, Trigger
+from rules.facts_usage import with_usage
+from rules.limits import counted_money
 
 log = logging.getLogger("plugin.playbook")
 
@@ -48,22 +52,29 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
 def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: Any,
                    now: datetime) -> WinBackOffer | None:
     """Run the asleep rules for one sleeping customer and record the offer once per sleep."""
-
     if win_back_open_offer(installation=installation, email=rhythm.email, now=now):
         return None
     if WinBackOffer.objects.filter(installation=installation, email=rhythm.email,
                                    sleep_since=rhythm.last_order_at).exists():
         return None
-    decision = program.evaluate(_facts(installation=installation, rhythm=rhythm, now=now))
-    rewards = [r for r in decision.rewards if r.recipient == "customer" and r.kind != "discount"]
-    if not rewards:
-        return None
-    reward = rewards[0]  # one offer per sleep: the first the program gives
-    expires_days = reward.expires_days or playbook_settings_get(
-        installation=installation).win_back_expires_days
+    facts = _facts(installation=installation, rhythm=rhythm, now=now)
     sleep_key = rhythm.last_order_at.isoformat()
+    email = email_normalise(rhythm.email)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the limits' counters stay locked until the offer is made
+            usage = usage_read_locked(installation=installation, program=program,
+                                      people={"customer": email}, now=now,
+                                      currency=facts.currency)
+            decision = program.evaluate(with_usage(facts, usage))
+            rewards = [r for r in decision.rewards
+                       if r.recipient == "customer" and r.kind != "discount"]
+            if not rewards:
+                return None
+            reward = rewards[0]  # one offer per sleep: the first the program gives
+            expires_days = reward.expires_days or playbook_settings_get(
+                installation=installation).win_back_expires_days
+            counted = usage_count(installation=installation, program=program, role="customer",
+                                  email=email, amount=counted_money(reward), now=now)
             offer = WinBackOffer.objects.create(
                 installation=installation, email=rhythm.email, customer_id=rhythm.customer_id,
                 sleep_since=rhythm.last_order_at, periods_missed=rhythm.periods_missed,
@@ -99,6 +110,7 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
                 },
                 action=EntryAction.DECIDED, state=RewardState.PENDING, now=now,
                 reason=reward.reason, cause_event="CUSTOMER_ASLEEP", cause_id=sleep_key,
+                details={"counted": list(counted)} if counted else None,
             )
             reward_transition(reward=ledger, from_states=[RewardState.PENDING],
                               action=EntryAction.HELD, state=RewardState.HELD, now=now,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -21,16 +22,25 @@ from plugin.programs import selectors as program_selectors
 from plugin.referrals import fraud
 from plugin.referrals import selectors as referral_selectors
 from plugin.referrals import services as referral_services
+from plugin.referrals.identity import email_normalise
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
-from plugin.rewards.models import RewardState
+from plugin.rewards.limits import usage_read_locked
+from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.selectors import rewards_due
 from plugin.saleor.mappers import orders as order_mappers
 from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_paid
 from plugin.saleor.money import amount_or_none
 from plugin.use_cases import order_discount
 from plugin.use_cases.order_discount import late_discount_make_good
-from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
+from plugin.use_cases.order_reward_record import (
+    bound_state,
+    recipient_of,
+    reward_recipient,
+    reward_record,
+)
+from rules.decision import Decision
 from rules.facts import Facts, Trigger
+from rules.facts_usage import with_usage
 
 log = logging.getLogger("plugin.use_cases.rewards")
 
@@ -215,13 +225,31 @@ def order_rewards_decide(
     facts = _facts(
         installation=installation, order=order, trigger=trigger, referral=referral, at=at, deps=deps
     )
-    # The program alone decides (`first order in channel` included), as `referrals eval` does
-    # from the same facts: no gate here may answer otherwise (tests/rules/test_decision_paths.py).
-    decision = program.evaluate(facts)
-    if not decision.rewards and not decision.refused:
+    with transaction.atomic():  # the counters stay locked from reading to recording
+        if Reward.objects.filter(installation=installation,
+                                 key__startswith=f"order:{order['id']}:{trigger.value}:").exists():
+            return  # decided once: a redelivery would count this order's own rewards as used
+        people = {role: email_normalise(to[0]) for role in ("referrer", "referee", "customer")
+                  if (to := recipient_of(role, order=order, referral=referral)) and to[0]}
+        usage = usage_read_locked(installation=installation, program=program, people=people,
+                                  now=at, currency=facts.currency)
+        # The program alone decides (`first order in channel`, limits and budgets included), as
+        # `referrals eval` does from the same facts: no gate here may answer otherwise
+        # (tests/rules/test_decision_paths.py).
+        decision = program.evaluate(with_usage(facts, usage))
+        _decision_record(installation=installation, order=order, trigger=trigger,
+                         referral=referral, payload=payload, at=at, deps=deps, cause=cause,
+                         version=version, program=program, decision=decision)
+
+
+def _decision_record(*, installation, order: dict, trigger: Trigger, referral, payload: dict,
+                     at: datetime, deps: RewardDeps, cause: dict, version, program,
+                     decision: Decision) -> None:
+    """Each reward of the decision into the ledger once: given, to review, or refused."""
+    if not decision.rewards and not decision.refused and not decision.cut:
         return
     verdict = None
-    if referral is not None:
+    if referral is not None and (decision.rewards or decision.refused):
         verdict = deps.fraud_check(
             installation=installation, referral=referral, order_payload=payload, now=at
         )
@@ -261,6 +289,19 @@ def order_rewards_decide(
             program=program,
             at=at,
             cause=cause,
+        )
+    # Cut by a per-person limit or a budget: shown to the merchant as refused, with the reason.
+    for index, cut in enumerate(decision.cut):
+        to = reward_recipient(cut.reward, order=order, referral=referral)
+        if cut.reward.kind == "discount" or to is None or not to[0]:
+            continue
+        reward_record(
+            installation=installation,
+            key=f"order:{order['id']}:{trigger.value}:{cut.reward.rule_line}:"
+                f"{cut.reward.recipient}:cut{index}",
+            reward=cut.reward, recipient=to, state=RewardState.REFUSED,
+            reason=f"refused: {cut.reason}", order=order, trigger=trigger, referral=referral,
+            version=version, program=program, at=at, cause=cause,
         )
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from plugin.install.selectors import installation_client
 from plugin.programs.selectors import program_published
+from plugin.saleor.mappers.subjects import subject_of
 from plugin.use_cases.attribution import customer_referral_sync
 from plugin.use_cases.checkout_discount import (
     Outcome,
     checkout_discount_reconcile,
     checkout_reread,
 )
+from plugin.use_cases.signup_rewards import signup_rewards_process
 
 
 def handle_checkout_delivery(delivery: Any) -> Outcome:
@@ -36,4 +38,11 @@ def handle_checkout_delivery(delivery: Any) -> Outcome:
 
 
 def handle_customer_delivery(delivery: Any) -> None:
-    customer_referral_sync(installation=delivery.installation, payload=delivery.payload)
+    referral = customer_referral_sync(installation=delivery.installation, payload=delivery.payload)
+    # sign-up rewards see the referral just recorded (`on customer created when referred`)
+    signup_rewards_process(
+        installation=delivery.installation, event=delivery.event,
+        user=subject_of(delivery.payload), referral=referral,
+        delivery_id=str(getattr(delivery, "pk", "") or ""),
+        issued_at=str((delivery.payload or {}).get("issuedAt") or ""),
+    )
