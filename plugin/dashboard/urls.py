@@ -5,6 +5,7 @@ from django.urls import path
 from plugin.dashboard import (
     views_backtest,
     views_codes,
+    views_dead_letters,
     views_dev,
     views_editor,
     views_messages,
@@ -66,6 +67,11 @@ api = [
     path("api/codes/<int:code_id>/deactivate", views_codes.code_deactivate,
          name="code-deactivate"),
     path("api/codes/<int:code_id>/rotate", views_codes.code_rotate, name="code-rotate"),
+    path("api/dead-letters", views_dead_letters.dead_letters, name="dead-letters"),
+    path("api/dead-letters/deliveries/<int:delivery_id>/retry",
+         views_dead_letters.delivery_retry, name="dead-letter-delivery-retry"),
+    path("api/dead-letters/outbox/<int:item_id>/retry", views_dead_letters.outbox_retry,
+         name="dead-letter-outbox-retry"),
     path("api/widgets/customer", views_widgets.customer_widget, name="widget-customer"),
     path("api/widgets/order", views_widgets.order_widget, name="widget-order"),
 ]
