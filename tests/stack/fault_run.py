@@ -47,6 +47,7 @@ class FaultReport:
     events: list[tuple[float, str]] = field(default_factory=list)
     resent: Counter = field(default_factory=Counter)  # Saleor's retries, by answer
     dead_retried: int = 0
+    supervisor_restarts: list[str] = field(default_factory=list)
     settled_after: float = 0.0
     gift_cards: int = 0
     vouchers: int = 0
@@ -91,18 +92,34 @@ class Sender(threading.Thread):
         raise AssertionError(f"{delivery.event} of order {delivery.order} never accepted")
 
 
+WORKERS = ("worker-1", "worker-2")  # two worker machines on one Redis, as production scales
+
+
 def kill_worker(stack: ProductionStack, rng: random.Random) -> str:
-    """SIGKILL, no warning: the whole worker, or one of its pool processes (Celery starts
-    another), as the kernel's OOM killer or a lost machine would."""
-    leader = stack.processes.running["worker"].pid
+    """SIGKILL, no warning, as the kernel's OOM killer or a lost machine would: one of a
+    worker's pool processes (Celery forks another), or a whole worker, started again."""
+    name = rng.choice(WORKERS)
+    leader = stack.processes.running[name].pid
     children = [pid for pid in group_members(leader) if pid != leader]
-    if children and rng.random() < 0.5:
+    if children and rng.random() < 0.7:
         with suppress(ProcessLookupError):
             os.kill(rng.choice(children), signal.SIGKILL)
         return "a pool process"
-    stack.processes.stop("worker", signal.SIGKILL, timeout=20)
-    stack.start("worker")
-    return "the whole worker"
+    stack.processes.stop(name, signal.SIGKILL, timeout=20)
+    stack.start("worker", name)
+    return "a whole worker"
+
+
+def supervise(stack: ProductionStack, report: FaultReport) -> None:
+    """What a process supervisor does: a worker that ended (Celery stops itself when a pool
+    process dies while it starts) is started again. Web and beat must never end."""
+    for name in WORKERS:
+        code = stack.processes.running[name].poll()
+        if code is not None:
+            stack.processes.stop(name)
+            stack.start("worker", name)
+            report.supervisor_restarts.append(f"{name} exited with {code}")
+    stack.processes.check_alive("web", "beat")
 
 
 def _engine_restarts(seconds: float) -> list[tuple[float, str]]:
@@ -113,6 +130,7 @@ def _engine_restarts(seconds: float) -> list[tuple[float, str]]:
 # Saleor's trouble, in turn, each until it has answered this many calls so (or for at most
 # `seconds` / 3): refusals first, then answers lost after the work, then no work at all.
 SALEOR_TROUBLE = (("5xx", 4), ("lost answer", 2), ("timeout", 2))
+ISSUING = {"GiftCardsByTag", "VouchersByCode"}
 
 
 class SaleorTrouble(threading.Thread):
@@ -122,7 +140,11 @@ class SaleorTrouble(threading.Thread):
         self.saleor, self.seconds, self.report, self.started = saleor, seconds, report, started
 
     def run(self) -> None:
-        time.sleep(0.1 * self.seconds)
+        # From the first reward the outbox sends, so that the trouble meets the app's calls.
+        until = time.monotonic() + self.seconds / 2
+        while time.monotonic() < until and not any(
+                operation in ISSUING for _, operation, _ in list(self.saleor.calls)):
+            time.sleep(0.2)
         for trouble, calls in SALEOR_TROUBLE if TROUBLE else ():
             self.saleor.trouble = trouble
             self.report.say(self.started, f"saleor {trouble}")
@@ -149,7 +171,8 @@ def fault_run(folder: Path, plan: FaultPlan, *, log=print) -> FaultReport:
 def _run(stack: ProductionStack, saleor: FaultySaleor, plan: FaultPlan, rng: random.Random,
          report: FaultReport, log) -> None:
     stack.dashboard("POST", "program/publish", source=PROGRAM)
-    stack.start("worker")
+    for name in WORKERS:
+        stack.start("worker", name)
     stack.start("beat")
     deliveries = list(order_deliveries(orders=range(plan.orders), signer=saleor.signer,
                                        saleor_api_url=saleor.api_url))
@@ -169,24 +192,27 @@ def _run(stack: ProductionStack, saleor: FaultySaleor, plan: FaultPlan, rng: ran
         elif what == "restart redis":
             stack.redis.restart()
         report.say(started, what)
-        stack.processes.check_alive()
+        supervise(stack, report)
     trouble.join(timeout=plan.seconds * 2)
     saleor.trouble = "none"
     sender.join(timeout=600)
     assert sender.error is None and not sender.is_alive(), sender.error
     log(f"  trouble over after {time.monotonic() - started:.0f} s: {len(report.kills)} kills "
-        f"({Counter(report.kills)}), Saleor answers {saleor.troubled}, Saleor resent "
+        f"({Counter(report.kills)}), supervisor restarts {report.supervisor_restarts}, "
+        f"Saleor answers {saleor.troubled}, Saleor resent "
         f"{dict(report.resent)}")
 
     settled = time.monotonic()
     wait_until("every reward issued and nothing left waiting",
-               lambda: _settled(stack, plan, report), timeout=plan.settle_seconds,
-               processes=stack.processes, every=1.0)
+               lambda: supervise(stack, report) or _settled(stack, plan, report),
+               timeout=plan.settle_seconds, every=1.0)
     report.settled_after = time.monotonic() - settled
     _assert_exactly_once(stack, saleor, plan, report)
     if TROUBLE:  # else the run proved nothing about Saleor's trouble
         missed = [kind for kind, _ in SALEOR_TROUBLE if not saleor.troubled[kind]]
-        assert not missed, f"no call to Saleor met its trouble: {missed} ({saleor.troubled})"
+        calls = [(round(at - started, 1), *rest) for at, *rest in saleor.calls]
+        assert not missed, (f"no call to Saleor met its trouble: {missed} ({saleor.troubled}); "
+                            f"calls: {calls}; events: {report.events}")
 
 
 def _settled(stack: ProductionStack, plan: FaultPlan, report: FaultReport) -> bool:

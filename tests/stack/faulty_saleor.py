@@ -4,6 +4,7 @@ may). Gift cards and vouchers it makes are counted like the real one's: by tag a
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -23,6 +24,7 @@ class FaultySaleor(StandInSaleor):
         super().__init__()
         self.trouble = "none"
         self.troubled = {kind: 0 for kind in TROUBLES}  # calls answered in each way
+        self.calls: list[tuple[float, str, str]] = []  # (when, operation, trouble)
         self._count = threading.Lock()
         # An answer the app gave up waiting for finds the connection closed: no traceback.
         self._server.handle_error = lambda request, address: None
@@ -32,6 +34,8 @@ class FaultySaleor(StandInSaleor):
         trouble = self.trouble if path.endswith("/graphql/") else "none"
         with self._count:
             self.troubled[trouble] += 1
+            operation = json.loads(body or b"{}").get("operationName") or path
+            self.calls.append((time.monotonic(), operation, trouble))
         if trouble == "5xx":
             return httpx.Response(503, text="Service Unavailable")
         if trouble == "timeout":

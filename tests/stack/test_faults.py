@@ -1,5 +1,5 @@
 """Faults on the production stack, the short version (bench/faults.py is the long one): while
-shoppers' orders are paid, the Celery worker is killed at random points, PostgreSQL and Redis
+shoppers' orders are paid, Celery workers are killed at random points, PostgreSQL and Redis
 restart, and the stand-in Saleor answers 5xx, then times out (with and without doing the work).
 Afterwards every reward exists in Saleor exactly once, nothing is left waiting, and whatever died
 on the way was shown in the dashboard's dead letters and retried from there.
