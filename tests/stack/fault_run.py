@@ -127,8 +127,9 @@ def _engine_restarts(seconds: float) -> list[tuple[float, str]]:
         if TROUBLE else []
 
 
-# Saleor's trouble, in turn, each until it has answered this many calls so (or for at most
-# `seconds` / 3): refusals first, then answers lost after the work, then no work at all.
+# Saleor's trouble, in turn, each for at least `seconds` / 6 and until it has answered this
+# many calls so (but at most `seconds` / 3): refusals first, then answers lost after the work,
+# then no work at all.
 SALEOR_TROUBLE = (("5xx", 4), ("lost answer", 2), ("timeout", 2))
 ISSUING = {"GiftCardsByTag", "VouchersByCode"}
 
@@ -148,8 +149,10 @@ class SaleorTrouble(threading.Thread):
         for trouble, calls in SALEOR_TROUBLE if TROUBLE else ():
             self.saleor.trouble = trouble
             self.report.say(self.started, f"saleor {trouble}")
-            until = time.monotonic() + self.seconds / 3
-            while self.saleor.troubled[trouble] < calls and time.monotonic() < until:
+            began = time.monotonic()
+            while time.monotonic() < began + self.seconds / 3 and (
+                    self.saleor.troubled[trouble] < calls
+                    or time.monotonic() < began + self.seconds / 6):
                 time.sleep(0.2)
         self.saleor.trouble = "none"
         self.report.say(self.started, "saleor none")
