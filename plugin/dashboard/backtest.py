@@ -4,14 +4,12 @@ records its progress on its row, and sum up projected reward cost and counts per
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, transaction
 from django.utils import timezone
 
 from plugin.dashboard import backtest_sources
@@ -21,6 +19,7 @@ from plugin.dashboard.models import BacktestJob
 from plugin.dashboard.recent_orders import UnreadableOrder
 from plugin.programs.reports import to_jsonable
 from plugin.programs.selectors import program_published
+from plugin.programs.services import source_hash
 from rules.money import Money
 from rules.source import EvaluationError
 
@@ -95,7 +94,6 @@ def summarise(*, draft: Tally, live: Tally | None, live_number: int | None, curr
 def backtest_job_create(*, installation, user, draft_source: str, count: int, source: str,
                         assume_referred: bool) -> BacktestJob:
     """Checks the draft and stores a queued job; `backtest_job_start` then runs it."""
-    from plugin.programs.services import source_hash
 
     if not 1 <= count <= MAX_ORDERS:
         raise BacktestRefused(f"count must be between 1 and {MAX_ORDERS}")
@@ -141,7 +139,10 @@ def backtest_run(*, job_id: int) -> None:
         orders = (backtest_sources.saleor_orders if job.source == BacktestJob.Source.SALEOR
                   else backtest_sources.stored_orders)
         draft, published = Tally(), (Tally() if live_program is not None else None)
-        currency, processed, skipped, total, next_write = None, 0, 0, 0, 1
+        # The program's currency when it names one (a shop's first order may be in another
+        # channel's); else the first order's. Orders in other currencies are skipped.
+        currency = draft_program.currency
+        processed, skipped, total, next_write = 0, 0, 0, 1
         saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
                                    assume_referred=job.assume_referred):
@@ -177,25 +178,3 @@ def backtest_run(*, job_id: int) -> None:
         logger.exception("backtest %s failed", job.pk)
         _update(job.pk, status=BacktestJob.Status.FAILED, error=str(exc)[:2000],
                 finished_at=timezone.now())
-
-
-def backtest_job_start(*, job: BacktestJob) -> None:
-    """On Celery when a broker is configured; otherwise on a thread of this process, so the
-    request answers at once and the page can poll the row for progress."""
-    from plugin.tasks import uses_celery
-
-    if uses_celery():
-        from plugin.dashboard.tasks import backtest_task
-        from plugin.tasks import task_enqueue
-
-        task_enqueue(backtest_task, job_id=job.pk)
-        return
-
-    def run() -> None:
-        try:
-            backtest_run(job_id=job.pk)
-        finally:
-            connections.close_all()  # this thread's own connection, never reused
-
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True,
-                                                   name=f"backtest-{job.pk}").start())

@@ -1,11 +1,10 @@
 """Routes of the dashboard: the page, its assets, the development entry and the JSON API."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from plugin.dashboard import (
     views_backtest,
     views_codes,
-    views_dead_letters,
     views_dev,
     views_editor,
     views_messages,
@@ -67,17 +66,16 @@ api = [
     path("api/codes/<int:code_id>/deactivate", views_codes.code_deactivate,
          name="code-deactivate"),
     path("api/codes/<int:code_id>/rotate", views_codes.code_rotate, name="code-rotate"),
-    path("api/dead-letters", views_dead_letters.dead_letters, name="dead-letters"),
-    path("api/dead-letters/deliveries/<int:delivery_id>/retry",
-         views_dead_letters.delivery_retry, name="dead-letter-delivery-retry"),
-    path("api/dead-letters/outbox/<int:item_id>/retry", views_dead_letters.outbox_retry,
-         name="dead-letter-outbox-retry"),
     path("api/widgets/customer", views_widgets.customer_widget, name="widget-customer"),
     path("api/widgets/order", views_widgets.order_widget, name="widget-order"),
 ]
 
 urlpatterns = [
     path("", views_page.dashboard_page, name="page"),
+    # A section the page told Saleor's dashboard of (`updateRouting`): the dashboard's URL then
+    # ends in it, and a reload or a link loads the page here, on that section.
+    re_path(r"^(?P<area>program|results|growth|settings)/(?P<section>[a-z]+)/?$",
+            views_page.dashboard_section_page, name="page-section"),
     path("assets/<str:name>", views_page.dashboard_asset, name="asset"),
     path("widgets/<slug:kind>", views_widgets.widget_page, name="widget"),
     path("dev/", views_dev.dev_entry, name="dev"),

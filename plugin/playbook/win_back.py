@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from plugin.messages.services import message_send
 from plugin.playbook.models import WinBackOffer
 from plugin.playbook.rhythms import Rhythm
 from plugin.playbook.selectors import (
@@ -23,15 +24,20 @@ from plugin.playbook.selectors import (
     playbook_settings_get,
     win_back_open_offer,
 )
+from plugin.playbook.unsubscribe import unsubscribe_url
+from plugin.programs.selectors import program_published
 from plugin.referrals.models import CustomerOrder
+from plugin.referrals.selectors import customer_facts
+from plugin.rewards.codes import reward_code_get
+from plugin.rewards.lifecycle import rewards_release
+from plugin.rewards.models import EntryAction, RewardState
+from plugin.rewards.services import reward_create, reward_transition
 from rules.facts import Facts, Trigger
 
 log = logging.getLogger("plugin.playbook")
 
 
 def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
-    from plugin.referrals.selectors import customer_facts
-
     customer = customer_facts(installation=installation, customer_id=rhythm.customer_id or None,
                               email=rhythm.email, before=now, currency=rhythm.currency,
                               channel=rhythm.last_channel)
@@ -42,9 +48,6 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
 def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: Any,
                    now: datetime) -> WinBackOffer | None:
     """Run the asleep rules for one sleeping customer and record the offer once per sleep."""
-    from plugin.rewards.codes import reward_code_get
-    from plugin.rewards.models import EntryAction, RewardState
-    from plugin.rewards.services import reward_create, reward_transition
 
     if win_back_open_offer(installation=installation, email=rhythm.email, now=now):
         return None
@@ -113,9 +116,6 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
 
 
 def _tell(*, installation: Any, offer: WinBackOffer, rhythm: Rhythm) -> None:
-    from plugin.messages.services import message_send
-    from plugin.playbook.unsubscribe import unsubscribe_url
-
     message_send(
         installation=installation, key=f"winback:{offer.pk}", template="win_back",
         to=offer.email,
@@ -128,7 +128,6 @@ def _tell(*, installation: Any, offer: WinBackOffer, rhythm: Rhythm) -> None:
 
 def win_back_run(*, installation: Any, now: datetime) -> dict[str, int]:
     """The periodic scan: expire old offers, note wake-ups, offer to every sleeping customer."""
-    from plugin.programs.selectors import program_published
 
     WinBackOffer.objects.filter(installation=installation, status=WinBackOffer.Status.OPEN,
                                 expires_at__lte=now).update(status=WinBackOffer.Status.EXPIRED)
@@ -148,8 +147,6 @@ def win_back_run(*, installation: Any, now: datetime) -> dict[str, int]:
         except Exception:  # one customer's bad data must not stop the scan
             log.exception("win-back for %s failed", rhythm.email)
     if made:
-        from plugin.rewards.lifecycle import rewards_release
-
         rewards_release(installation=installation, now=now)
     return {"asleep": len(asleep), "offers": made}
 

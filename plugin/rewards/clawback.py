@@ -22,6 +22,7 @@ from plugin.rewards.models import (
 )
 from plugin.rewards.selectors import points_balance, reward_recipient_key
 from plugin.rewards.services import points_debit, reward_transition
+from plugin.rewards.signals import outbox_work_announce
 
 
 def debt_record(
@@ -194,6 +195,4 @@ def _gift_card_clawback_enqueue(
             "created_at": now,
         },
     )
-    from plugin.rewards.tasks import outbox_kick
-
-    transaction.on_commit(outbox_kick)
+    outbox_work_announce()

@@ -21,10 +21,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from plugin.periodic import LONGEST_ATTEMPT, background_wait
+from plugin.rewards.clawback import debt_record
 from plugin.rewards.codes import redemption_code_issued, redemption_code_replace
 from plugin.rewards.gift_card_clawback import gift_card_clawback
 from plugin.rewards.gift_card_issue import GiftCardUnverified, gift_card_issue
+from plugin.rewards.lifecycle import order_rewards_reconcile
 from plugin.rewards.models import EntryAction, OutboxItem, OutboxStatus, RewardState
+from plugin.rewards.notices import reward_message_send
+from plugin.rewards.services import reward_transition
 from plugin.rewards.voucher_issue import VoucherCodeTaken, voucher_issue
 from plugin.rewards.voucher_products import RewardUndeliverable, outbox_give_up
 
@@ -153,8 +157,6 @@ def _perform(
 
 def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
     """Mark the item done and record what it did in the ledger, in one transaction."""
-    from plugin.rewards.clawback import debt_record
-    from plugin.rewards.services import reward_transition
 
     reward = item.reward
     with transaction.atomic():
@@ -187,8 +189,6 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                 details=shown,
             )
             if entry is not None:
-                from plugin.messages.services import reward_message_send
-
                 transaction.on_commit(
                     lambda: reward_message_send(reward=reward, template="reward_issued")
                 )
@@ -214,8 +214,6 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                 },
             )
             if entry is not None and entry.state == RewardState.VOIDED:
-                from plugin.messages.services import reward_message_send
-
                 transaction.on_commit(
                     lambda: reward_message_send(
                         reward=reward, template="reward_voided", reason=item.payload.get("why", "")
@@ -230,7 +228,6 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                     now=now,
                 )
     # The order may have moved on while Saleor was being called (a refund after release).
-    from plugin.rewards.lifecycle import order_rewards_reconcile
 
     order_rewards_reconcile(
         installation=reward.installation,

@@ -14,6 +14,7 @@ from typing import Any
 
 from plugin.rewards.voucher_products import free_product_voucher_input, product_id_for_slug
 from plugin.saleor.errors import SaleorMutationError
+from plugin.saleor.money import to_decimal
 from plugin.saleor.vouchers import voucher_by_code
 
 
@@ -61,7 +62,7 @@ def voucher_is_ours(voucher: dict[str, Any], payload: dict) -> bool:
         return False
     for listing in voucher.get("channelListings") or []:
         if (listing.get("channel") or {}).get("slug") == payload["channel"]:
-            listed = Decimal(str(listing.get("discountValue")))
+            listed = to_decimal(listing.get("discountValue"))
             return listed == Decimal(_listing_value(payload))
     return True  # an attempt that died before listing it
 

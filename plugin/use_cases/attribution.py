@@ -6,13 +6,14 @@ import logging
 from typing import Any
 
 from plugin.referrals.codes import code_is_well_formed, code_normalise
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import Referral
-from plugin.referrals.payloads import customer_of, metadata_of, subject_of
 from plugin.referrals.services import (
     ReferralCodeError,
     referral_attribute,
     referral_code_create,
 )
+from plugin.saleor.mappers.subjects import customer_of, metadata_of, subject_of
 
 logger = logging.getLogger(__name__)
 OWN_CODE_KEY = "referral_code"  # on a user: the customer's own code (set by staff or the app)
@@ -29,6 +30,7 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
     if not user.get("id"):
         return None
     customer_id, email = customer_of(user)
+    email = email_normalise(email)
     own = code_normalise(metadata_of(user).get(OWN_CODE_KEY, ""))
     if own and email and code_is_well_formed(own):
         try:
@@ -43,7 +45,3 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
         except ReferralCodeError as error:
             logger.warning("customer %s: own code not imported: %s", customer_id, error)
     return referral_attribute(installation=installation, payload=user, kind="customer")
-
-
-def handle_customer_delivery(delivery: Any) -> None:
-    customer_referral_sync(installation=delivery.installation, payload=delivery.payload)

@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from plugin.referrals.identity import email_normalise
 from plugin.rewards.limits import program_limits, usage_take
 from plugin.rewards.models import MONEY, EntryAction, RewardState
-from plugin.rewards.selectors import email_normalise
 from plugin.rewards.services import reward_create
 from rules.facts import Trigger
 

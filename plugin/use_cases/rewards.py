@@ -11,15 +11,23 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.messages.services import friend_joined_send
+from plugin.programs import selectors as program_selectors
+from plugin.referrals import fraud
+from plugin.referrals import selectors as referral_selectors
+from plugin.referrals import services as referral_services
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.saleor.mappers import orders as order_mappers
+from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_paid
+from plugin.saleor.money import amount_or_none
+from plugin.use_cases import order_discount
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
 from rules.facts import Facts, Trigger
@@ -44,61 +52,31 @@ CUSTOMER_ORDER_STATUS = {
     "ORDER_REFUNDED": "paid",
     "ORDER_FULLY_REFUNDED": "refunded",
 }
-PAID_CHARGE = {"FULL", "OVERCHARGED"}
-
-
-def _default(module: str, name: str) -> Callable[..., Any]:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-    return call
 
 
 @dataclass(frozen=True)
 class RewardDeps:
-    """The collaborators of the use case; defaults are the app's own."""
+    """The collaborators of the use case, as plain functions. The defaults are the app's own,
+    read from their modules when the deps are made, so a test may swap one module-wide."""
 
     program_published: Callable[..., Any] = field(
-        default=_default("plugin.programs.selectors", "program_published")
-    )
+        default_factory=lambda: program_selectors.program_published)
     referral_attribute: Callable[..., Any] = field(
-        default=_default("plugin.referrals.services", "referral_attribute")
-    )
+        default_factory=lambda: referral_services.referral_attribute)
     customer_order_record: Callable[..., Any] = field(
-        default=_default("plugin.referrals.services", "customer_order_record")
-    )
+        default_factory=lambda: referral_services.customer_order_record)
     customer_facts: Callable[..., Any] = field(
-        default=_default("plugin.referrals.selectors", "customer_facts")
-    )
+        default_factory=lambda: referral_selectors.customer_facts)
     referral_facts: Callable[..., Any] = field(
-        default=_default("plugin.referrals.selectors", "referral_facts")
-    )
-    fraud_check: Callable[..., Any] = field(
-        default=_default("plugin.referrals.fraud", "fraud_check")
-    )
-    order_facts: Callable[..., Any] = field(
-        default=_default("plugin.saleor.mappers", "order_facts")
-    )
-    discount_gap: Callable[..., Any] = field(
-        default=_default("plugin.use_cases.order_discount", "discount_gap")
-    )
+        default_factory=lambda: referral_selectors.referral_facts)
+    fraud_check: Callable[..., Any] = field(default_factory=lambda: fraud.fraud_check)
+    order_facts: Callable[..., Any] = field(default_factory=lambda: order_mappers.order_facts)
+    discount_gap: Callable[..., Any] = field(default_factory=lambda: order_discount.discount_gap)
     clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
-
-
-def _money_amount(value: Any) -> Decimal | None:
-    if isinstance(value, dict):
-        value = value.get("gross", value).get("amount") if "gross" in value else value.get("amount")
-    return Decimal(str(value)) if value is not None else None
 
 
 def _event_time(payload: dict, fallback: datetime) -> datetime:
     return parse_datetime(str(payload.get("issuedAt") or "")) or fallback
-
-
-def _is_paid(order: dict) -> bool:
-    return bool(order.get("isPaid")) or order.get("chargeStatus") in PAID_CHARGE
 
 
 def order_event_process(
@@ -126,11 +104,13 @@ def order_event_process(
         installation=installation,
         order_id=order["id"],
         number=str(order.get("number") or ""),
-        currency=((order.get("total") or {}).get("currency") or ""),
-        total=_money_amount(order.get("total")),
-        paid_at=at if event in ("ORDER_PAID", "ORDER_FULLY_PAID") and _is_paid(order) else None,
+        currency=currency_of(order),
+        total=amount_or_none(order.get("total")),
+        paid_at=at
+        if event in ("ORDER_PAID", "ORDER_FULLY_PAID") and order_is_paid(order)
+        else None,
         fulfilled_at=at if event == "ORDER_FULFILLED" else None,
-        refunded=_money_amount(order.get("totalRefunded")),
+        refunded=amount_or_none(order.get("totalRefunded")),
         voided_at=at
         if event in ("ORDER_CANCELLED", "ORDER_FULLY_REFUNDED") or order.get("status") == "CANCELED"
         else None,
@@ -139,7 +119,7 @@ def order_event_process(
         else "fully refunded",
     )
     trigger = EVENT_TRIGGERS[event]
-    paid = trigger == Trigger.ORDER_PAID and _is_paid(order)
+    paid = trigger == Trigger.ORDER_PAID and order_is_paid(order)
     if paid:  # a paid order is also the moment of `first order in channel`, when it is the first
         fired_triggers = [trigger, Trigger.FIRST_ORDER_IN_CHANNEL]
     elif trigger == Trigger.ORDER_PAID:
@@ -190,12 +170,12 @@ def _facts(
     *, installation, order: dict, trigger: Trigger, referral, at: datetime, deps: RewardDeps
 ) -> Facts:
     order_facts = deps.order_facts(order)
-    user = order.get("user") or {}
+    customer_id, email = customer_of(order)
     created = parse_datetime(str(order.get("created") or "")) or at
     customer = deps.customer_facts(
         installation=installation,
-        customer_id=user.get("id") or None,
-        email=order.get("userEmail") or user.get("email") or "",
+        customer_id=customer_id or None,
+        email=email,
         before=created,
         channel=order_facts.channel,
     )
@@ -285,8 +265,6 @@ def order_rewards_decide(
 
 
 def _friend_joined(*, installation, referral, order: dict) -> None:
-    from plugin.messages.services import friend_joined_send
-
     if getattr(referral, "status", "") in ("refused",):
         return
     friend = (order.get("user") or {}).get("firstName") or "A friend"

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from plugin.install.models import Installation
 from plugin.periodic import LONGEST_ATTEMPT, background_wait
-from plugin.webhooks.handlers import commits_its_own_steps, handlers_for
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
+from plugin.webhooks.registry import commits_its_own_steps, handlers_for
 
 logger = logging.getLogger(__name__)
 _RETRY_BASE_SECONDS = 30

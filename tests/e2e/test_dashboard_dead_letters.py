@@ -11,9 +11,9 @@ from plugin.install.crypto import token_encrypt
 from plugin.programs.actors import SystemActor
 from plugin.programs.models import AuditLog
 from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
-from plugin.rewards.demo_saleor import RewardsSaleorState
 from plugin.saleor.captures import captured_delivery
-from plugin.use_cases import rewards as rewards_use_case
+from plugin.saleor.fake_rewards import RewardsSaleorState
+from plugin.webhooks.handlers import rewards as rewards_handler
 from plugin.webhooks.models import DeliveryStatus
 from plugin.webhooks.services import delivery_process, delivery_store
 from tests.e2e.steps import open_section
@@ -43,7 +43,7 @@ def test_a_dead_delivery_is_shown_and_retried_once(open_dashboard, shop, fake_sa
         raise OperationalError("server closed the connection unexpectedly")
 
     with monkeypatch.context() as patch:
-        patch.setattr(rewards_use_case, "order_event_process", database_away)
+        patch.setattr(rewards_handler, "order_event_process", database_away)
         for _ in range(2):
             delivery_process(delivery_id=dead.pk, max_attempts=2)
 

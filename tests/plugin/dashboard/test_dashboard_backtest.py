@@ -131,6 +131,19 @@ def test_backtest_over_saleor_keeps_the_orders_of_a_partial_answer(
     assert Decimal(result["draft"]["cost"]["amount"]) > 0
 
 
+def test_backtest_over_a_shop_with_two_currencies_counts_in_the_programs_currency(
+        dash, no_real_saleor, django_capture_on_commit_callbacks):
+    # Saleor's sample shop: its oldest order is in PLN, 8 of its 20 orders are in USD.
+    no_real_saleor.on("orders_facts", saleor_answers.captured_answer("orders-facts"))
+    job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED,
+                                 count=200, source="saleor", assume_referred=True))
+    assert job["status"] == "done", job["error"]
+    result = job["result"]
+    assert (result["currency"], result["orders"], result["skipped"]) == ("USD", 8, 12)
+    assert result["draft"]["cost"]["currency"] == "USD"
+    assert Decimal(result["draft"]["cost"]["amount"]) > 0
+
+
 def test_backtest_over_a_page_saleor_refuses_says_saleor_answered_with_an_error(
         dash, no_real_saleor, django_capture_on_commit_callbacks):
     no_real_saleor.on("orders_facts", saleor_answers.failed_orders_answer())

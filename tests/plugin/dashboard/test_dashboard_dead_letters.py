@@ -11,11 +11,11 @@ from plugin.install.http import use_saleor_transport
 from plugin.programs.actors import SystemActor
 from plugin.programs.models import AuditLog
 from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
-from plugin.rewards.demo_saleor import RewardsSaleorState
 from plugin.rewards.models import OutboxItem, OutboxStatus
 from plugin.saleor.captures import captured_delivery
 from plugin.saleor.fake import FakeSaleor
-from plugin.use_cases import rewards as rewards_use_case
+from plugin.saleor.fake_rewards import RewardsSaleorState
+from plugin.webhooks.handlers import rewards as rewards_handler
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
 from plugin.webhooks.services import delivery_process, delivery_store
 from tests.plugin.dashboard.conftest import SHOP_APP_ID, SHOP_URL, DashboardClient
@@ -64,7 +64,7 @@ def bob_paid_dead(shop, monkeypatch) -> WebhookDelivery:
         raise OperationalError("server closed the connection unexpectedly")
 
     with monkeypatch.context() as patch:
-        patch.setattr(rewards_use_case, "order_event_process", database_away)
+        patch.setattr(rewards_handler, "order_event_process", database_away)
         for _ in range(2):
             delivery_process(delivery_id=stored.pk, max_attempts=2)
     stored.refresh_from_db()

@@ -16,7 +16,7 @@ USERS, ORDERS, DISCOUNTS = "MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS"
 # url name -> permissions a staff member needs (besides having the app). None: not a token
 # endpoint at all (the page shell and its assets hold no shop data; dev is loopback-only).
 MATRIX: dict[str, frozenset[str] | None] = {
-    "page": None, "asset": None, "dev": None, "dev-token": None,
+    "page": None, "page-section": None, "asset": None, "dev": None, "dev-token": None,
     # the program: reading it names only staff; changing it, draft included, is publishing
     "api-root": frozenset(), "program": frozenset(), "program-version": frozenset(),
     "program-diff": frozenset(),

@@ -17,7 +17,9 @@ import { settingsSection } from "./settings.js";
 import { sleepingSection } from "./sleeping.js";
 
 // The page in the few areas a merchant thinks in, each with its own sections. A section's id is
-// unique across areas; the URL's hash says `#area/section`, so a reload or a link returns there.
+// unique across areas. The frame's hash says `#area/section`, so reloading the frame returns
+// there; Saleor's dashboard is told the section too (`updateRouting`), so its own URL ends in
+// `/area/section`, and a reload of the dashboard or a link to it loads `…/dashboard/area/section`.
 const AREAS = [
   { id: "program", label: "Program", sections: [
     { id: "editor", label: "Editor", render: programSection },
@@ -53,6 +55,12 @@ function placeOf(hash) {
     if (section && (second === undefined || first === area.id)) return { area, section };
   }
   return { area: AREAS[0], section: AREAS[0].sections[0] };
+}
+
+// The section the frame's path names (`/dashboard/results/rewards`), else "".
+function pathPlace() {
+  const match = window.location.pathname.match(/\/dashboard\/([a-z]+\/[a-z]+)\/?$/);
+  return match ? match[1] : "";
 }
 
 // A row of tabs; arrow keys move between them, as in any tab list.
@@ -98,6 +106,7 @@ function start() {
 
   const main = h("main.section", { id: "section", tabindex: "-1" });
   const subnavHost = h("div.subnav");
+  let shownRoute = null; // the first section shown is where the dashboard already is
   let subnav = null;
 
   const show = (id) => {
@@ -120,6 +129,11 @@ function start() {
     }
     const hash = `#${area.id}/${section.id}`;
     if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    const route = `/${area.id}/${section.id}`;
+    if (shownRoute !== null && route !== shownRoute) {
+      bridge.dispatch("updateRouting", { newRoute: route }).catch(() => {});
+    }
+    shownRoute = route;
   };
   ctx.show = show;
 
@@ -137,7 +151,8 @@ function start() {
     if (state.token && !session) {
       session = state.token;
       clear(root, header, subnavHost, main);
-      show(window.location.hash || "program/editor");
+      // the frame's own hash is newer than its path (sections switched since it loaded)
+      show(window.location.hash || pathPlace() || "program/editor");
     }
   });
   bridge.start();

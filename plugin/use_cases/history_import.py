@@ -17,22 +17,23 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from plugin.playbook.models import HistoryImport
+from plugin.referrals.services import customer_order_record
+from plugin.saleor.mappers.subjects import order_is_paid
+from plugin.saleor.money import amount_of
+from plugin.use_cases.attribution import customer_referral_sync
 
 log = logging.getLogger("plugin.playbook")
 KINDS = ("customers", "orders")
 _DOCUMENT = {"customers": ("customers_page", "customers"), "orders": ("orders_recent", "orders")}
-PAID_CHARGE = {"FULL", "OVERCHARGED"}
 
 
 def order_status(order: dict) -> str:
     """The history status of an order as the API shows it now."""
-    from plugin.referrals.payloads import money_amount
-
     if order.get("status") == "CANCELED":
         return "cancelled"
-    total = money_amount(order.get("total"))
-    refunded = money_amount(order.get("totalRefunded"))
-    paid = bool(order.get("isPaid")) or order.get("chargeStatus") in PAID_CHARGE
+    total = amount_of(order.get("total"))
+    refunded = amount_of(order.get("totalRefunded"))
+    paid = order_is_paid(order)
     if total > 0 and refunded >= total:  # Saleor shows a fully refunded order as unpaid
         return "refunded"
     if not paid:
@@ -41,8 +42,6 @@ def order_status(order: dict) -> str:
 
 
 def _import_order(installation: Any, order: dict) -> None:
-    from plugin.referrals.services import customer_order_record
-
     # the API has no payment time: the order's creation stands in for it
     created = parse_datetime(str(order.get("created") or ""))
     customer_order_record(installation=installation, order_payload=order,
@@ -50,8 +49,6 @@ def _import_order(installation: Any, order: dict) -> None:
 
 
 def _import_customer(installation: Any, user: dict) -> None:
-    from plugin.use_cases.attribution import customer_referral_sync
-
     customer_referral_sync(installation=installation, payload=user)
 
 

@@ -3,7 +3,7 @@
 Runs exactly once per contest: the contest row is locked and its status moves open → finalised
 in the same transaction as the prizes; each prize's ledger key names contest, rank and winner.
 Prizes start held (CONTEST_PRIZE_HOLD_DAYS, default 0) and are issued by the ledger's own tick;
-the program's `on contest end` rules then run for every ranked entrant (`end_rules.py`).
+the program's `on contest end` rules then run for every ranked entrant (`contest_end_rules.py`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,16 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from plugin.contests.end_rules import contest_end_rules_run
 from plugin.contests.models import Contest, ContestEntry, ContestWinner
 from plugin.contests.scoring import contest_window
-from plugin.contests.selectors import contest_prize_for
+from plugin.contests.selectors import contest_prize_for, contest_winner_channel
 from plugin.contests.services import contest_rebuild, contests_sync_published
+from plugin.install.models import Installation
+from plugin.messages.services import message_send
+from plugin.rewards.models import EntryAction, RewardState
+from plugin.rewards.selectors import reward_latest_entry
+from plugin.rewards.services import reward_create, reward_transition
+from plugin.use_cases.contest_end_rules import contest_end_rules_run
 from rules.money import is_currency, quantum
 
 log = logging.getLogger("plugin.contests")
@@ -95,25 +100,12 @@ def _prize_value(contest: Contest, placing: Placing) -> dict[str, Any] | None:
     return None
 
 
-def _channel_of(contest: Contest, email: str) -> str:
-    """The channel of the winner's latest order; a referrer who never ordered gets the channel
-    of the latest order they referred (where their friends shop). "" when neither exists."""
-    from plugin.referrals.models import CustomerOrder
-
-    orders = CustomerOrder.objects.filter(installation_id=contest.installation_id).exclude(
-        channel="").order_by("-created", "-pk").values_list("channel", flat=True)
-    return (orders.filter(email=email).first()
-            or orders.filter(referral__referrer_email=email).first() or "")
-
-
 NO_CHANNEL = ("not issued: no order of the winner or of the friends they referred names a sales "
               "channel, and a Saleor voucher must belong to one; issue this prize by hand")
 
 
 def _prize_reward(contest: Contest, placing: Placing, now: datetime) -> tuple[Any, str]:
     """The ledger reward of one placing (created once, then held), or None and why not."""
-    from plugin.rewards.models import EntryAction, RewardState
-    from plugin.rewards.services import reward_create, reward_transition
 
     prize = contest_prize_for(contest=contest, rank=placing.rank) or {}
     value = _prize_value(contest, placing)
@@ -129,7 +121,7 @@ def _prize_reward(contest: Contest, placing: Placing, now: datetime) -> tuple[An
         hold_days = int(getattr(settings, "CONTEST_PRIZE_HOLD_DAYS", 0))
     fields = {
         "order_id": "",
-        "channel": _channel_of(contest, placing.referrer_email),
+        "channel": contest_winner_channel(contest=contest, email=placing.referrer_email),
         "program_version": contest.program_version,
         "rule_label": f"contest {contest.name}: rank {placing.rank}"[:255],
         "trigger": "contest end",
@@ -204,10 +196,6 @@ def contest_finalize(*, contest: Contest, now: datetime) -> list[ContestWinner]:
 
 
 def _winner_tell(*, contest: Contest, winner: ContestWinner) -> None:
-    from plugin.messages.services import message_send
-    from plugin.rewards.models import RewardState
-    from plugin.rewards.selectors import reward_latest_entry
-
     latest = reward_latest_entry(reward=winner.reward) if winner.reward else None
     # a prize the app cannot issue is handed over by the shop: promise nothing automatic
     by_hand = latest is None or latest.state == RewardState.VOIDED
@@ -223,7 +211,6 @@ def _winner_tell(*, contest: Contest, winner: ContestWinner) -> None:
 
 def contests_finalize_due(*, now: datetime, installation: Any = None) -> dict[str, int]:
     """The periodic task's work: sync contests from each live program, finalise the ended ones."""
-    from plugin.install.models import Installation
 
     installations = [installation] if installation is not None else list(
         Installation.objects.filter(is_active=True))

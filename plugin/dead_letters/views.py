@@ -1,6 +1,8 @@
-"""Dead letters: webhook deliveries and Saleor changes (gift cards, vouchers) that ran out of
-attempts. The merchant sees why each failed and retries it once the trouble is over; a retry is
-audited and runs the work again exactly as the first attempts did (idempotent, so at most once)."""
+"""Dead letters, a page of the dashboard: webhook deliveries and Saleor changes (gift cards,
+vouchers) that ran out of attempts. The merchant sees why each failed and retries it once the
+trouble is over; a retry is audited and runs the work again exactly as the first attempts did
+(idempotent, so at most once). It reads the webhooks' inbox, hence a package of its own above
+the webhooks and the dashboard, which never import one another."""
 
 from __future__ import annotations
 

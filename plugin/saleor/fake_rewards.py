@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from plugin.saleor.canned import voucher_listing_refusal
+from plugin.saleor.canned import answer, voucher_listing_refusal
 from plugin.saleor.captures import captured_products
 from rules.money import minor_units
 
@@ -325,7 +325,6 @@ class RewardsSaleorState:
     def checkout_get(self, variables: dict[str, Any]) -> dict[str, Any]:
         """The checkout as set in `checkouts` or as the captures last saw it, with the code the
         app's calls left on it."""
-        from plugin.saleor.canned import answer
 
         checkout = copy.deepcopy(self.checkouts.get(variables["id"])) or (
             (answer("CheckoutGet", variables) or {}).get("checkout")

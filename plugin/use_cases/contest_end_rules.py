@@ -16,6 +16,11 @@ from django.conf import settings
 
 from plugin.contests.entrants import contest_program, entrants_referrer_facts
 from plugin.contests.models import Contest, ContestEntry
+from plugin.contests.selectors import contest_winner_channel
+from plugin.rewards.models import EntryAction, Reward, RewardState
+from plugin.rewards.services import reward_transition
+from plugin.use_cases.order_reward_record import reward_record
+from rules.contests import contest_end_facts
 from rules.facts import Trigger
 
 log = logging.getLogger("plugin.contests")
@@ -42,8 +47,6 @@ def contest_ranked(*, contest: Contest) -> list[tuple[int, ContestEntry]]:
 def contest_end_rules_run(*, contest: Contest, now: datetime) -> int:
     """Run the program's `on contest end` rules for every ranked entrant; returns the rewards
     decided now. Called inside finalisation's transaction, after the table is rebuilt."""
-    from plugin.contests.finalize import _channel_of
-    from rules.contests import contest_end_facts
 
     program = contest_program(contest=contest)
     if program is None or not _has_end_rules(program, contest):
@@ -53,7 +56,7 @@ def contest_end_rules_run(*, contest: Contest, now: datetime) -> int:
         contest=contest, entrants=[(e.referrer_email, e.referrer_id) for _, e in ranked], now=now)
     decided = 0
     for rank, entry in ranked:
-        channel = _channel_of(contest, entry.referrer_email)
+        channel = contest_winner_channel(contest=contest, email=entry.referrer_email)
         referrer = standing[entry.referrer_email]
         facts = contest_end_facts(
             currency=program.currency or contest.currency or "USD", contest=contest.name,
@@ -75,9 +78,6 @@ def contest_end_rules_run(*, contest: Contest, now: datetime) -> int:
 def _record(contest: Contest, program: Any, entry: ContestEntry, channel: str, key: str,
             reward: Any, rank: int, now: datetime) -> int:
     """One decided reward into the ledger (counted against limits and budgets), then held."""
-    from plugin.rewards.models import EntryAction, Reward, RewardState
-    from plugin.rewards.services import reward_transition
-    from plugin.use_cases.order_reward_record import reward_record
 
     if Reward.objects.filter(installation_id=contest.installation_id, key=key).exists():
         return 0
