@@ -25,4 +25,5 @@ urlpatterns: list = [
     path("api/graphql/", storefront_graphql_view, name="storefront-graphql"),
     path("", include("plugin.referrals.urls")),
     path("", include("plugin.playbook.urls")),
+    path("", include("plugin.affiliates.urls")),
 ]

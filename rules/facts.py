@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from rules.frozen import quick_init
 from rules.money import Money
 
 
@@ -30,6 +31,7 @@ class Trigger(StrEnum):
     CONTEST_END = "contest end"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LineFacts:
     """One order or checkout line."""
@@ -45,6 +47,7 @@ class LineFacts:
     collections: tuple[str, ...] = ()  # collection slugs
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OrderFacts:
     """An order, or a checkout about to become one (then `id` is the checkout's)."""
@@ -63,6 +66,7 @@ class OrderFacts:
     is_paid: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CustomerFacts:
     """The customer the event is about, with their history before this order."""
@@ -79,6 +83,7 @@ class CustomerFacts:
     periods_missed: int = 0  # whole usual intervals since the last order
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ReferrerFacts:
     """The referrer's own standing."""
@@ -92,6 +97,7 @@ class ReferrerFacts:
     rewards_this_month: int = 0
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ReferralFacts:
     """Whether and by whom the customer was referred."""
@@ -102,6 +108,7 @@ class ReferralFacts:
     referrer: ReferrerFacts = field(default_factory=ReferrerFacts)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ContestFacts:
     """One entrant's final standing, seen by `on contest end` rules."""
@@ -112,6 +119,7 @@ class ContestFacts:
     entrants: int  # entrants ranked in the contest
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Facts:
     """Everything one evaluation may look at."""

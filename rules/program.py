@@ -109,8 +109,11 @@ class Program:
     def evaluate(self, facts: Facts) -> Decision:
         """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
         currency is not the program's or the step limit is hit."""
+        compiled = self._compiled_cache
+        if compiled is None:
+            compiled = self._compiled
         try:
-            return self._compiled.run(facts, program_hash=self.source_hash)
+            return compiled.run(facts, self.source_hash)
         except MoneyError as exc:  # facts that mix currencies
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
 

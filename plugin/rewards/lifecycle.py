@@ -229,6 +229,13 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
         latest = reward_latest_entry(reward=reward)
         if latest is None or latest.state != RewardState.HELD:
             return False
+        if reward.recipient_role == "affiliate":
+            # A partner's commission is paid with their period's payout, never issued in Saleor.
+            return reward_transition(
+                reward=reward, from_states=[RewardState.HELD], action=EntryAction.RELEASED,
+                state=RewardState.ISSUED, now=now, cause_event="RELEASE",
+                reason="hold over; payable in the partner's payout",
+            ) is not None
         amount = latest.amount
         details: dict = {}
         debt_currency = (

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from plugin.install.manifest import declared_events
+from plugin.webhooks.handlers.affiliates import order_event_affiliates
 from plugin.webhooks.handlers.app import app_deleted
 from plugin.webhooks.handlers.contests import leaderboard_update
 from plugin.webhooks.handlers.playbook import order_event_playbook
@@ -28,12 +29,14 @@ if TYPE_CHECKING:
 
 Handler = Callable[["WebhookDelivery"], None]
 
-# Every order event: the ledger and history first, then what reads them.
+# Every order event: the ledger and history first (partners' commissions beside the ledger),
+# then what reads them.
 _ORDER_HANDLERS: tuple[Handler, ...] = (
-    order_event_handle, leaderboard_update, order_event_segments)
+    order_event_handle, order_event_affiliates, leaderboard_update, order_event_segments)
 # Paid and delivered orders also plan the playbook's invites (after contests, before segments).
 _ORDER_PLAYBOOK_HANDLERS: tuple[Handler, ...] = (
-    order_event_handle, leaderboard_update, order_event_playbook, order_event_segments)
+    order_event_handle, order_event_affiliates, leaderboard_update, order_event_playbook,
+    order_event_segments)
 
 HANDLERS: Mapping[str, tuple[Handler, ...]] = {
     "CHECKOUT_CREATED": (handle_checkout_delivery,),

@@ -13,7 +13,7 @@ SECTIONS = {
     "Overview": ("Results", "Overview"), "Referrals": ("Results", "Referrals"),
     "Rewards": ("Results", "Rewards"), "Review queue": ("Results", "Review queue"),
     "Best customers": ("Growth", "Best customers"), "Contests": ("Growth", "Contests"),
-    "Sleeping customers": ("Growth", "Sleeping customers"),
+    "Sleeping customers": ("Growth", "Sleeping customers"), "Partners": ("Growth", "Partners"),
     "Codes": ("Growth", "Codes"), "Messages": ("Growth", "Messages"),
     "Settings": ("Settings", "General"), "Audit log": ("Settings", "Audit log"),
     "Dead letters": ("Settings", "Dead letters"),

@@ -46,6 +46,13 @@ MATRIX: dict[str, frozenset[str] | None] = {
     "messages": frozenset(), "message-preview": frozenset(),
     "message": frozenset({DISCOUNTS}), "message-reset": frozenset({DISCOUNTS}),
     "sleeping-rate": frozenset({DISCOUNTS}),
+    # affiliate partners: their figures and statements read orders; changes give money away
+    "partners": frozenset({ORDERS}), "partner-statement": frozenset({ORDERS}),
+    "partner-statement-csv": frozenset({ORDERS}),
+    "partner-new": frozenset({DISCOUNTS}), "partner-check": frozenset({DISCOUNTS}),
+    "partner-save": frozenset({DISCOUNTS}), "partner-code-new": frozenset({DISCOUNTS}),
+    "partner-code-off": frozenset({DISCOUNTS}),
+    "partner-payout": frozenset({DISCOUNTS, ORDERS}),
     # the cards on Saleor's customer and order pages (the card's shell holds no shop data)
     "widget": None, "widget-customer": frozenset({USERS}),
     "widget-order": frozenset({ORDERS, USERS}),
