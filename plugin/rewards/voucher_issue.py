@@ -101,7 +101,14 @@ def voucher_issue(*, client, payload: dict, checkpoint: Callable[[str], None]) -
     if voucher is not None and not voucher_is_ours(voucher, payload):
         raise VoucherCodeTaken(code)
     if voucher is None:
-        voucher = _voucher_create(client=client, payload=payload, code=code)
+        try:
+            voucher = _voucher_create(client=client, payload=payload, code=code)
+        except VoucherCodeTaken:
+            # An earlier attempt's create, answered too late for it, may have landed after the
+            # lookup: that voucher is this item's, and a fresh code would orphan it in Saleor.
+            voucher = voucher_by_code(client=client, code=code)
+            if voucher is None or not voucher_is_ours(voucher, payload):
+                raise
     checkpoint("after_create")
     client.execute_mutation(
         "voucher_channel_listing_update",

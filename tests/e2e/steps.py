@@ -16,6 +16,7 @@ SECTIONS = {
     "Sleeping customers": ("Growth", "Sleeping customers"), "Partners": ("Growth", "Partners"),
     "Codes": ("Growth", "Codes"), "Messages": ("Growth", "Messages"),
     "Settings": ("Settings", "General"), "Audit log": ("Settings", "Audit log"),
+    "Dead letters": ("Settings", "Dead letters"),
 }
 
 

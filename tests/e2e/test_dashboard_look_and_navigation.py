@@ -27,6 +27,7 @@ READY = {
     "Sleeping customers": "#sleeping-cards", "Partners": "#partner-new",
     "Codes": "#code-search", "Messages": "#preview-subject:not(:empty)",
     "Settings": "#settings-form", "Audit log": "#audit, #section .empty",
+    "Dead letters": "#dead-letters .empty, #dead-deliveries, #dead-outbox",
 }
 # The dashboard's content area in dark mode, measured in the real dashboard (3.23).
 DASHBOARD_DARK_CONTENT = "rgb(38, 40, 54)"

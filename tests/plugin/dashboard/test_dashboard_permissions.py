@@ -38,6 +38,9 @@ MATRIX: dict[str, frozenset[str] | None] = {
     "segments-recompute": frozenset({USERS}),
     "review-reward": frozenset({DISCOUNTS}), "review-referral": frozenset({DISCOUNTS}),
     "code-deactivate": frozenset({DISCOUNTS, USERS}), "code-rotate": frozenset({DISCOUNTS, USERS}),
+    # dead letters name customers; retrying one gives away what it failed to give
+    "dead-letters": frozenset({USERS}), "dead-letter-delivery-retry": frozenset({DISCOUNTS}),
+    "dead-letter-outbox-retry": frozenset({DISCOUNTS}),
     # what the shop gives away and says
     "settings": frozenset(), "settings-save": frozenset({DISCOUNTS}),
     "messages": frozenset(), "message-preview": frozenset(),

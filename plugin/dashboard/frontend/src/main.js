@@ -10,6 +10,7 @@ import { auditSection, overviewSection, referralsSection, reviewSection,
          rewardsSection } from "./lists.js";
 import { contestsSection } from "./contests.js";
 import { codesSection } from "./codes.js";
+import { deadLettersSection } from "./deadletters.js";
 import { messagesSection } from "./messages.js";
 import { segmentsSection } from "./segments.js";
 import { partnersSection } from "./partners.js";
@@ -43,6 +44,7 @@ const AREAS = [
   { id: "settings", label: "Settings", sections: [
     { id: "settings", label: "General", render: settingsSection },
     { id: "audit", label: "Audit log", render: auditSection },
+    { id: "dead-letters", label: "Dead letters", render: deadLettersSection },
   ] },
 ];
 
