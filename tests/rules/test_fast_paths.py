@@ -46,8 +46,8 @@ def test_facts_read_fast_equal_the_full_readers(facts: Facts, data) -> None:
     document = facts_to_json(facts)
     in_full = _read(facts_from_json_in_full, document)
     assert _read(facts_from_json, document) == in_full
-    if in_full == ("facts", facts) and facts.contest is None:  # one currency: read in one pass
-        assert facts_fast(document) == facts
+    if in_full == ("facts", facts) and facts.contest is None and "usage" not in document:
+        assert facts_fast(document) == facts  # one currency, no usage counts: read in one pass
     # Bend one money figure: the fast path reads it or leaves the document to the full reader.
     bent = copy.deepcopy(document)
     where = data.draw(st.sampled_from(("order", "customer", "referral")))
