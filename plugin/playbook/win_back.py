@@ -24,6 +24,7 @@ from plugin.playbook.selectors import (
     win_back_open_offer,
 )
 from plugin.referrals.models import CustomerOrder
+from plugin.segments.selectors import facts_with_segments
 from rules.facts import Facts, Trigger
 
 log = logging.getLogger("plugin.playbook")
@@ -35,8 +36,9 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
     customer = customer_facts(installation=installation, customer_id=rhythm.customer_id or None,
                               email=rhythm.email, before=now, currency=rhythm.currency,
                               channel=rhythm.last_channel)
-    return Facts(trigger=Trigger.CUSTOMER_ASLEEP, now=now, channel=rhythm.last_channel,
-                 currency=rhythm.currency, customer=customer)
+    return facts_with_segments(installation=installation, facts=Facts(
+        trigger=Trigger.CUSTOMER_ASLEEP, now=now, channel=rhythm.last_channel,
+        currency=rhythm.currency, customer=customer))
 
 
 def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: Any,

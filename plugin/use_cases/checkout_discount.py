@@ -36,6 +36,7 @@ from plugin.referrals.services import referral_attribute
 from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkout
 from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
 from plugin.saleor.vouchers import voucher_by_code
+from plugin.segments.selectors import facts_with_segments
 from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
@@ -281,7 +282,7 @@ def _facts(
 ) -> Facts:
     order = checkout_order_facts(checkout=checkout, own=own)
     customer_id, email = customer_of(checkout)
-    return Facts(
+    return facts_with_segments(installation=installation, facts=Facts(
         trigger=Trigger.CHECKOUT,
         now=now,
         channel=order.channel,
@@ -296,7 +297,7 @@ def _facts(
             channel=order.channel,
         ),
         referral=referral_facts(installation=installation, referral=referral, now=now),
-    )
+    ))
 
 
 def checkout_reread(*, client: Any, payload: dict) -> dict | None:

@@ -75,6 +75,9 @@ class RewardDeps:
     referral_facts: Callable[..., Any] = field(
         default=_default("plugin.referrals.selectors", "referral_facts")
     )
+    facts_with_segments: Callable[..., Any] = field(
+        default=_default("plugin.segments.selectors", "facts_with_segments")
+    )
     fraud_check: Callable[..., Any] = field(
         default=_default("plugin.referrals.fraud", "fraud_check")
     )
@@ -199,7 +202,7 @@ def _facts(
         before=created,
         channel=order_facts.channel,
     )
-    return Facts(
+    return deps.facts_with_segments(installation=installation, facts=Facts(
         trigger=trigger,
         now=at,
         channel=order_facts.channel,
@@ -207,7 +210,7 @@ def _facts(
         order=order_facts,
         customer=customer,
         referral=deps.referral_facts(installation=installation, referral=referral, now=at),
-    )
+    ))
 
 
 def _program(installation, deps: RewardDeps):
