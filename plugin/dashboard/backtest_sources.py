@@ -19,7 +19,12 @@ from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder, Referral
 from plugin.referrals.order_lines import stored_order_facts
 from plugin.saleor.mappers.orders import order_facts
-from plugin.segments.selectors import customer_segments_many, facts_segmented
+from plugin.segments.selectors import (
+    customer_segmented,
+    customer_segments_many,
+    facts_segmented,
+    referral_segmented,
+)
 from rules.facts import CustomerFacts, Facts, ReferralFacts, Trigger
 from rules.money import MoneyError
 
@@ -105,15 +110,16 @@ def stored_orders(*, installation, count: int, assume_referred: bool) -> Progres
             except MoneyError:
                 facts = None
             else:
-                facts = facts_segmented(Facts(
+                customer = histories.customer_facts(
+                    customer_id=row.customer_id or None, email=row.email,
+                    before=row.paid_at, currency=row.currency, channel=row.channel)
+                referral = _stored_referral(row, histories, counts,
+                                            assume_referred=assume_referred)
+                facts = Facts(
                     trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
                     currency=row.currency, order=order,
-                    customer=histories.customer_facts(
-                        customer_id=row.customer_id or None, email=row.email,
-                        before=row.paid_at, currency=row.currency, channel=row.channel),
-                    referral=_stored_referral(row, histories, counts,
-                                              assume_referred=assume_referred),
-                ), segments)
+                    customer=customer_segmented(customer, segments),
+                    referral=referral_segmented(referral, segments))
             # a later order's history: every paid order counts, readable lines or not
             histories.add((row.paid_at, row.total, row.currency, row.channel, row.id,
                            row.email, row.customer_id))

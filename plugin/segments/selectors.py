@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 from plugin.referrals.identity import email_normalise
 from plugin.segments.models import CustomerSegment
 from plugin.segments.rules import SEGMENTS
-from rules.facts import NO_SEGMENT, Facts
+from rules.facts import NO_SEGMENT, CustomerFacts, Facts, ReferralFacts
 
 # Whom to invite first; ties: more converted friends, more friends asked, latest order, e-mail.
 ADVOCATE_ORDER = ("-advocate_score", "-converted", "-referrals", "-last_order_at", "email")
@@ -58,18 +58,32 @@ def advocates_ranked(*, installation: Any, segment: str | None = None) -> QueryS
     return rows.order_by(*ADVOCATE_ORDER)
 
 
+def customer_segmented(customer: CustomerFacts, segments: Mapping[str, str]) -> CustomerFacts:
+    """`customer` with their segment looked up in `segments` (segment by normalised e-mail, as
+    `customer_segments_many` answers); pure, for batches. Unchanged when it is the same."""
+    segment = segments.get(email_normalise(customer.email), NO_SEGMENT) if (
+        customer.email) else NO_SEGMENT
+    return customer if segment == customer.segment else dataclasses.replace(
+        customer, segment=segment)
+
+
+def referral_segmented(referral: ReferralFacts, segments: Mapping[str, str]) -> ReferralFacts:
+    """`referral` with its referrer's segment looked up in `segments` (see above)."""
+    referrer = referral.referrer
+    if not referrer.email:
+        return referral
+    segment = segments.get(email_normalise(referrer.email), NO_SEGMENT)
+    if segment == referrer.segment:
+        return referral
+    return dataclasses.replace(referral, referrer=dataclasses.replace(referrer, segment=segment))
+
+
 def facts_segmented(facts: Facts, segments: Mapping[str, str]) -> Facts:
-    """`facts` with the customer's and the referrer's segments looked up in `segments` (segment
-    by normalised e-mail, as `customer_segments_many` answers); pure, for batches."""
-    customer, referral = facts.customer, facts.referral
-    if customer is not None:
-        customer = dataclasses.replace(customer, segment=segments.get(
-            email_normalise(customer.email), NO_SEGMENT) if customer.email else NO_SEGMENT)
-    referrer_email = referral.referrer.email
-    if referrer_email:
-        referral = dataclasses.replace(referral, referrer=dataclasses.replace(
-            referral.referrer, segment=segments.get(email_normalise(referrer_email),
-                                                    NO_SEGMENT)))
+    """`facts` with the customer's and the referrer's segments looked up in `segments`."""
+    customer = customer_segmented(facts.customer, segments) if facts.customer else None
+    referral = referral_segmented(facts.referral, segments)
+    if customer is facts.customer and referral is facts.referral:
+        return facts
     return dataclasses.replace(facts, customer=customer, referral=referral)
 
 
