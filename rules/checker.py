@@ -30,6 +30,7 @@ from rules.printer import expr_text, reward_text
 from rules.program_data import RuleInfo
 from rules.schema import NUMERIC, ORDER_TRIGGERS, Type, fact_named
 from rules.source import Diagnostic, Span
+from rules.value_check import ValueChecker
 
 
 @dataclass
@@ -50,7 +51,7 @@ class CheckOutcome:
     ceiling: Decimal | None = None  # `ceiling 1000 USD`, as written
 
 
-class Checker(DeclarationChecker):
+class Checker(ValueChecker, DeclarationChecker):
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.diagnostics: list[Diagnostic] = []
