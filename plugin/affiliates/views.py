@@ -4,21 +4,18 @@ nothing."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
 from plugin.affiliates.links import QR_KINDS, partner_qr
 from plugin.affiliates.models import PartnerCode
 from plugin.affiliates.services import partner_visit_record
-from plugin.client_address import client_address
 from plugin.referrals.codes import code_normalise
 from plugin.referrals.links import storefront_target
 from plugin.referrals.selectors import referral_settings_get
-from plugin.referrals.visits import visitor_key
-
-VISIT_RATE = "60/h"  # new visits one address may record
+from plugin.referrals.visits import link_visit_count
 
 
 def _code(code: str) -> PartnerCode:
@@ -39,24 +36,13 @@ def partner_link_view(request: HttpRequest, code: str) -> HttpResponse:
     if not settings.storefront_url:
         return HttpResponse("This shop has not set its storefront address yet.", status=404,
                             content_type="text/plain; charset=utf-8")
-    _visit_count(request, found)
+    link_visit_count(request, group="affiliates.visit",
+                     record=partial(partner_visit_record, code=found))
     response = HttpResponseRedirect(storefront_target(
         storefront_url=settings.storefront_url, param=settings.code_param, code=found.code))
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _visit_count(request: HttpRequest, code: PartnerCode) -> None:
-    """Once per visitor per day; beyond VISIT_RATE from one address the link works, uncounted."""
-    if is_ratelimited(request, group="affiliates.visit", key="ip", rate=VISIT_RATE,
-                      increment=True):
-        return
-    now = timezone.now()
-    visitor = visitor_key(address=client_address(request),
-                          user_agent=request.headers.get("User-Agent", ""), day=now.date())
-    partner_visit_record(code=code, visitor_key=visitor, now=now,
-                         via="qr" if request.GET.get("via") == "qr" else "link")
 
 
 @require_GET

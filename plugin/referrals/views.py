@@ -7,22 +7,21 @@ answer is the same 429 — a hit no longer looks different from a miss.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings as django_settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
-from plugin.client_address import client_address
 from plugin.referrals.codes import code_normalise
 from plugin.referrals.links import QR_KINDS, referral_qr, storefront_target
 from plugin.referrals.models import ReferralCode
 from plugin.referrals.selectors import referral_settings_get
 from plugin.referrals.services import referral_visit_record
-from plugin.referrals.visits import visitor_key
+from plugin.referrals.visits import link_visit_count
 
 # New visits one address may record: a script rotating browser names fills no table.
-VISIT_RATE = "60/h"
 
 _MISS_GROUP = "referrals.link_miss"
 
@@ -79,7 +78,8 @@ def referral_link_view(request: HttpRequest, code: str) -> HttpResponse:
             status=404,
             content_type="text/plain; charset=utf-8",
         )
-    _visit_count(request, found)
+    link_visit_count(request, group="referrals.visit",
+                     record=partial(referral_visit_record, code=found))
     target = storefront_target(
         storefront_url=settings.storefront_url, param=settings.code_param, code=found.code
     )
@@ -87,19 +87,6 @@ def referral_link_view(request: HttpRequest, code: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"  # every opening reaches the app to be counted
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _visit_count(request: HttpRequest, code: ReferralCode) -> None:
-    """Once per visitor per day; beyond VISIT_RATE from one address the link still works,
-    uncounted."""
-    if is_ratelimited(request, group="referrals.visit", key="ip", rate=VISIT_RATE,
-                      increment=True):
-        return
-    now = timezone.now()
-    visitor = visitor_key(address=client_address(request),
-                          user_agent=request.headers.get("User-Agent", ""), day=now.date())
-    referral_visit_record(code=code, visitor_key=visitor, now=now,
-                          via="qr" if request.GET.get("via") == "qr" else "link")
 
 
 @require_GET

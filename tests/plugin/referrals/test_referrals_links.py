@@ -180,7 +180,7 @@ def test_no_address_is_stored_with_a_visit(client, code, fixed_clock):
 
 def test_a_script_rotating_browsers_cannot_fill_the_table(client, code, fixed_clock,
                                                           frozen_rate_window):
-    from plugin.referrals.views import VISIT_RATE
+    from plugin.referrals.visits import VISIT_RATE
 
     limit = int(VISIT_RATE.split("/")[0])
     for n in range(limit + 40):
