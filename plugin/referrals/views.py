@@ -21,8 +21,6 @@ from plugin.referrals.selectors import referral_settings_get
 from plugin.referrals.services import referral_visit_record
 from plugin.referrals.visits import link_visit_count
 
-# New visits one address may record: a script rotating browser names fills no table.
-
 _MISS_GROUP = "referrals.link_miss"
 
 

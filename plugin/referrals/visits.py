@@ -21,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from plugin.client_address import client_address
 
 MAX_USER_AGENT = 512  # enough to tell browsers apart; the rest of a long header is noise
-VISIT_RATE = "60/h"  # new visits one address may record
+VISIT_RATE = "60/h"  # new visits one address may record: rotating browser names fills no table
 
 
 def _key() -> bytes:
