@@ -239,7 +239,7 @@ def _empty_overview(*, months: list[datetime]) -> dict[str, Any]:
 
 
 def dashboard_overview(*, installation, now: datetime | None = None) -> dict[str, Any]:
-    """The figures below, and the orders the program skipped, counted by reason."""
+    """The figures below, and the orders the program skipped, counted by reason (one query)."""
     return {**_overview_figures(installation=installation, now=now),
             "skipped_orders": skipped_orders_by_reason(installation=installation)}
 
