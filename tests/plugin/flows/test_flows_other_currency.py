@@ -8,7 +8,6 @@ processed once, acknowledged as done, and the skip is shown with its reason.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from flows_testing import deliveries_until
@@ -18,19 +17,10 @@ from plugin.rewards.models import Reward, SkippedOrder
 from plugin.saleor.captures import captured_delivery
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
 from plugin.webhooks.services import delivery_process, delivery_store
+from tests.plugin.payload_currency import in_currency
 
 pytestmark = pytest.mark.django_db
 ORDER_21 = captured_delivery("ORDER_CREATED", 1).payload["order"]["id"]
-
-
-def in_currency(value: Any, currency: str) -> Any:
-    """The payload as a channel in `currency` sends it: every currency code replaced."""
-    if isinstance(value, dict):
-        return {key: currency if key in ("currency", "currencyCode") and isinstance(item, str)
-                else in_currency(item, currency) for key, item in value.items()}
-    if isinstance(value, list):
-        return [in_currency(item, currency) for item in value]
-    return value
 
 
 def deliver_in(installation, event: str, number: int, currency: str, *,
