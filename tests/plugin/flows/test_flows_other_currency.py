@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from flows_testing import deliveries_until
+from flows_testing import STORY_PROGRAM, deliveries_until
 
+from plugin.contests.selectors import contest_standings
+from plugin.contests.services import contests_sync_published
 from plugin.dashboard.selectors import dashboard_overview
+from plugin.programs.actors import SystemActor
+from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
 from plugin.rewards.models import Reward, SkippedOrder
 from plugin.saleor.captures import captured_delivery
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
@@ -73,3 +77,26 @@ def test_the_overview_counts_skipped_orders_by_reason(story, alice_code, send):
         {"reason": "order in EUR, program in USD", "orders": 1},
         {"reason": "order in PLN, program in USD", "orders": 1},
     ]
+
+
+CONTEST_PROGRAM = STORY_PROGRAM + '''
+contest "November top referrers" from 2026-11-01 to 2026-11-30:
+    score referrals.paid.net_total
+    prize 1: 100 USD gift card
+'''
+
+
+def test_a_usd_contest_leaves_out_an_order_in_another_currency(story, alice_code, send):
+    program = program_get_or_create(installation=story)
+    program_save_draft(program=program, source=CONTEST_PROGRAM, actor=SystemActor())
+    program_publish(program=program, actor=SystemActor())
+    (contest,) = contests_sync_published(installation=story)
+    send(deliveries_until("CHECKOUT_UPDATED", 6))
+
+    for event in ("ORDER_CREATED", "ORDER_PAID"):
+        assert deliver_in(story, event, 1, "PLN").status == DeliveryStatus.DONE
+
+    # Alice's friend paid in PLN: money scores stay in the contest's currency, so no score.
+    assert [(s.referrer_email, s.score) for s in contest_standings(
+        installation=story, contest=contest, limit=10)] == []
+    assert SkippedOrder.objects.get().reason == "order in PLN, program in USD"
