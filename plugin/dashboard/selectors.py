@@ -36,6 +36,7 @@ from plugin.referrals.models import CustomerOrder, Referral
 from plugin.referrals.selectors import referrals_in_review
 from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.selectors import RewardView, reward_views, rewards_for_review, rewards_in_state
+from plugin.rewards.skips import skipped_orders_by_reason
 from rules.money import Money, is_currency
 
 LIST_LIMIT = 200
@@ -238,6 +239,12 @@ def _empty_overview(*, months: list[datetime]) -> dict[str, Any]:
 
 
 def dashboard_overview(*, installation, now: datetime | None = None) -> dict[str, Any]:
+    """The figures below, and the orders the program skipped, counted by reason (one query)."""
+    return {**_overview_figures(installation=installation, now=now),
+            "skipped_orders": skipped_orders_by_reason(installation=installation)}
+
+
+def _overview_figures(*, installation, now: datetime | None = None) -> dict[str, Any]:
     """Referred orders and customers against the others, in the shop's main currency (amounts
     are never added across currencies): order counts and averages, referred revenue, reward
     cost and its share, customers, repeat rates, value per customer, cost per acquired customer

@@ -15,6 +15,7 @@ from plugin.dashboard.http import BadRequest, field, json_body
 from plugin.dashboard.permissions import CUSTOMER_DATA, ORDER_DATA
 from plugin.dashboard.sandbox_facts import facts_from_form
 from plugin.programs.services import MAX_SOURCE_CHARS
+from plugin.rewards.skips import currency_mismatch
 from rules import EvaluationError, RulesError
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,10 @@ def sandbox(request: HttpRequest, *, installation, user) -> JsonResponse:
     program, diagnostics = language.compiled_or_diagnostics(source)
     if program is None:
         raise BadRequest("the program has errors", status=422, diagnostics=diagnostics)
+    skipped = currency_mismatch(program_currency=program.currency, order_currency=facts.currency)
+    if skipped is not None:  # as the live app does: the order is outside the program, no error
+        return JsonResponse({"decision": None, "skipped": skipped,
+                             "currency": program.currency})
     try:
         decision = program.explain(facts)
     except EvaluationError as exc:

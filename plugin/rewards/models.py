@@ -313,3 +313,23 @@ class OrderTrack(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["installation", "order_id"], name="order_track_once")
         ]
+
+
+class SkippedOrder(models.Model):
+    """An order a program could not decide on (an order in PLN, a program in USD): recorded once
+    per order and program, with its reason, so the merchant sees it and the delivery is done."""
+
+    installation = models.ForeignKey(
+        "install.Installation", on_delete=models.CASCADE, related_name="skipped_orders"
+    )
+    order_id = models.CharField(max_length=255)
+    number = models.CharField(max_length=32, blank=True, default="")
+    program = models.CharField(max_length=60)  # "program", or "partner <id>" for a commission
+    reason = models.CharField(max_length=200)
+    skipped_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "order_id", "program"],
+                                    name="skipped_order_once")
+        ]

@@ -117,7 +117,7 @@ def answer(operation: str, variables: dict[str, Any]) -> dict[str, Any] | None:
             return refused
     if operation in _TRANSCRIPT_ANSWERS:
         return copy.deepcopy(_transcript_data()[operation])
-    if operation == "OrderGet":
+    if operation in ("OrderGet", "OrderReread"):
         return {"order": copy.deepcopy(objects["order"].get(variables.get("id", "")))}
     if operation == "CheckoutGet":
         return {"checkout": copy.deepcopy(objects["checkout"].get(variables.get("id", "")))}

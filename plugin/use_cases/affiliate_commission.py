@@ -23,8 +23,9 @@ from plugin.referrals.selectors import customer_facts
 from plugin.rewards.lifecycle import order_rewards_reconcile, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.rewards.skips import currency_mismatch, order_skip_record
 from plugin.saleor.mappers.orders import order_facts
-from plugin.saleor.mappers.subjects import order_is_paid
+from plugin.saleor.mappers.subjects import currency_of, order_is_paid
 from plugin.saleor.money import amount_of
 from plugin.use_cases.order_reward_record import bound_state, reward_record
 from plugin.use_cases.rewards import EVENT_TRIGGERS
@@ -100,6 +101,14 @@ def commissions_decide(*, installation, partner_order: PartnerOrder, order: dict
     """Evaluate the partner's program for one trigger; record each commission once."""
     program = commission_program(partner_order.partner.program_source)
     if trigger not in getattr(program, "triggers", {trigger}):
+        return
+    reason = currency_mismatch(program_currency=getattr(program, "currency", None),
+                               order_currency=currency_of(order), program="partner program")
+    if reason is not None:  # outside the partner's program: recorded, not retried
+        order_skip_record(installation=installation, order_id=order["id"],
+                          number=str(order.get("number") or ""),
+                          program=f"partner {partner_order.partner.pk}",
+                          reason=reason, at=at)
         return
     decision = program.evaluate(_facts(installation=installation, partner_order=partner_order,
                                        order=order, trigger=trigger, at=at))

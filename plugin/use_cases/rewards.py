@@ -27,6 +27,7 @@ from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update
 from plugin.rewards.limits import usage_read_locked
 from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.rewards.skips import currency_mismatch, order_skip_record
 from plugin.saleor.mappers import orders as order_mappers
 from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_paid
 from plugin.saleor.money import amount_or_none
@@ -139,6 +140,12 @@ def order_event_process(
         fired_triggers = []  # a partial payment: the order is not paid yet
     else:
         fired_triggers = [trigger]
+    # a paid referred order runs the `checkout` rules again, to make good a missed discount
+    rechecked = [Trigger.CHECKOUT] if paid and referral is not None else []
+    skipped = _outside_program(installation=installation, order=order, deps=deps, at=at,
+                               triggers=[*fired_triggers, *rechecked])
+    if skipped:
+        fired_triggers = []
     for fired in fired_triggers:
         order_rewards_decide(
             installation=installation,
@@ -152,7 +159,7 @@ def order_event_process(
         )
     if paid and referral is not None:
         version, program = _program(installation, deps)
-        if program is not None:
+        if program is not None and not skipped:
             late_discount_make_good(
                 installation=installation,
                 order=order,
@@ -201,6 +208,23 @@ def _facts(
         customer=customer,
         referral=deps.referral_facts(installation=installation, referral=referral, now=at),
     ))
+
+
+def _outside_program(*, installation, order: dict, triggers: list[Trigger], deps: RewardDeps,
+                     at: datetime) -> bool:
+    """True when the program would decide on this order but is in another currency: the order
+    is skipped (recorded once, with its reason) instead of failing the delivery on every retry."""
+    _version, program = _program(installation, deps)
+    if program is None or not set(triggers) & set(getattr(program, "triggers", triggers)):
+        return False
+    reason = currency_mismatch(program_currency=getattr(program, "currency", None),
+                               order_currency=currency_of(order))
+    if reason is None:
+        return False
+    order_skip_record(installation=installation, order_id=order["id"],
+                      number=str(order.get("number") or ""), program="program", reason=reason,
+                      at=at)
+    return True
 
 
 def _program(installation, deps: RewardDeps):

@@ -19,6 +19,7 @@ from plugin.install.manifest import declared_events
 from plugin.webhooks.handlers.affiliates import order_event_affiliates
 from plugin.webhooks.handlers.app import app_deleted
 from plugin.webhooks.handlers.contests import leaderboard_update
+from plugin.webhooks.handlers.orders import order_reread_on_retry
 from plugin.webhooks.handlers.playbook import order_event_playbook
 from plugin.webhooks.handlers.referrals import handle_checkout_delivery, handle_customer_delivery
 from plugin.webhooks.handlers.rewards import order_event_handle
@@ -29,14 +30,15 @@ if TYPE_CHECKING:
 
 Handler = Callable[["WebhookDelivery"], None]
 
-# Every order event: the ledger and history first (partners' commissions beside the ledger),
-# then what reads them.
+# Every order event: on a retry, the order read again from Saleor; then the ledger and history
+# (partners' commissions beside the ledger), then what reads them.
 _ORDER_HANDLERS: tuple[Handler, ...] = (
-    order_event_handle, order_event_affiliates, leaderboard_update, order_event_segments)
+    order_reread_on_retry, order_event_handle, order_event_affiliates, leaderboard_update,
+    order_event_segments)
 # Paid and delivered orders also plan the playbook's invites (after contests, before segments).
 _ORDER_PLAYBOOK_HANDLERS: tuple[Handler, ...] = (
-    order_event_handle, order_event_affiliates, leaderboard_update, order_event_playbook,
-    order_event_segments)
+    order_reread_on_retry, order_event_handle, order_event_affiliates, leaderboard_update,
+    order_event_playbook, order_event_segments)
 
 HANDLERS: Mapping[str, tuple[Handler, ...]] = {
     "CHECKOUT_CREATED": (handle_checkout_delivery,),

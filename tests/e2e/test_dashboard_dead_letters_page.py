@@ -36,6 +36,8 @@ def test_a_dead_delivery_is_shown_and_retried_once(open_dashboard, shop, fake_sa
     program_save_draft(program=program, source=PROGRAM, actor=SystemActor())
     program_publish(program=program, actor=SystemActor())
     paid = captured_delivery("ORDER_FULLY_PAID")
+    # The retry reads Bob's order again: in Saleor it is still paid (not yet refunded).
+    fake_saleor.on("order_reread", data={"order": paid.payload["order"]})
     dead = delivery_store(installation=shop, event=paid.event, body=paid.body,
                           payload=paid.payload).delivery
 

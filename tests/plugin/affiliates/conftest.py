@@ -16,6 +16,7 @@ from plugin.saleor.captures import captured_delivery
 from plugin.saleor.testing import TestSigner
 from plugin.webhooks.models import WebhookDelivery
 from plugin.webhooks.services import delivery_process
+from tests.plugin.payload_currency import in_currency
 from tests.plugin.webhooks.replay import post
 
 
@@ -54,10 +55,12 @@ def deliver(client, shop, saleor_signer, time_machine):
     through the real endpoint, then process it; returns the payload sent."""
 
     def send(event: str, number: int = 1, *, code: str | None, where: str = "metadata",
-             at: datetime | None = None) -> dict:
+             at: datetime | None = None, currency: str | None = None) -> dict:
         found = captured_delivery(event, number)
         payload = found.payload if code is None else with_code(
             json.loads(found.body), code, where=where)
+        if currency is not None:  # as a channel in that currency would send it
+            payload = in_currency(payload, currency)
         body = json.dumps(payload).encode()
         headers = {**found.headers, "Saleor-Signature": saleor_signer.sign_webhook(body)}
         time_machine.move_to(at or datetime.fromisoformat(found.received_at), tick=False)

@@ -17,7 +17,7 @@ from plugin.affiliates.services import (
 )
 from plugin.install.models import Installation
 from plugin.rewards.lifecycle import rewards_release
-from plugin.rewards.models import Reward, RewardState
+from plugin.rewards.models import Reward, RewardState, SkippedOrder
 from plugin.rewards.selectors import reward_latest_entry
 from rules.money import Money
 
@@ -139,3 +139,14 @@ def test_a_paused_partner_keeps_the_order_but_earns_no_commission(deliver, partn
     _placed_paid_fulfilled(deliver, partner.codes.get().code)
     assert PartnerOrder.objects.get().partner == partner
     assert not Reward.objects.filter(recipient_role="affiliate").exists()
+
+
+def test_an_order_in_another_currency_than_the_partners_program_is_skipped(deliver, partner):
+    code = partner.codes.get()
+    for event in ("ORDER_CREATED", "ORDER_FULLY_PAID", "ORDER_FULLY_PAID"):  # the last, resent
+        deliver(event, code=code.code, currency="PLN")  # each one done, none retried
+
+    assert PartnerOrder.objects.get().partner == partner  # still the partner's order
+    assert not Reward.objects.filter(recipient_role="affiliate").exists()
+    assert list(SkippedOrder.objects.values_list("number", "program", "reason")) == [
+        ("21", f"partner {partner.pk}", "order in PLN, partner program in USD")]

@@ -118,11 +118,12 @@ def test_sandbox_rejects_bad_facts_naming_the_field(dash, patch, message):
     assert message in response.json()["error"]
 
 
-def test_sandbox_in_another_currency_than_the_program_is_422(dash):
+def test_sandbox_in_another_currency_than_the_program_says_the_order_is_skipped(dash):
     facts = {**SANDBOX_FACTS, "currency": "EUR"}
     response = dash.post("sandbox", {"source": TIERED, "facts": facts})
-    assert response.status_code == 422
-    assert "cannot run on these facts" in response.json()["error"]
+    assert response.status_code == 200  # as the live app: skipped with its reason, not an error
+    assert response.json() == {"decision": None, "skipped": "order in EUR, program in USD",
+                               "currency": "USD"}
 
 
 def test_sandbox_of_a_broken_program_is_422(dash, sources):

@@ -97,10 +97,11 @@ def usd(amount: str) -> dict[str, str]:
 
 
 def test_customer_figures_of_a_seeded_shop(seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # five for the figures, one for the skipped orders
         data = dashboard_overview(installation=seeded, now=NOW)
     # Orders: referred O-1 100, rb 80, rc 70, ob's later 90; the other seven sum to 310.
     assert (data["currency"], data["other_currency_orders"]) == ("USD", 1)
+    assert data["skipped_orders"] == []  # no order was outside the program
     assert (data["referred_orders"], data["other_orders"]) == (4, 7)
     assert data["referred_average"] == usd("85.00")
     assert data["other_average"] == usd("44.29")
@@ -121,7 +122,7 @@ def test_customer_figures_of_a_seeded_shop(seeded, django_assert_max_num_queries
 
 
 def test_the_endpoint_serves_the_figures(dash, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):  # the five above plus the installation lookup
+    with django_assert_max_num_queries(7):  # the six above plus the installation lookup
         data = dash.get("overview").json()
     assert data["referred_customers"] == 3
     assert len(data["new_referred_by_month"]) == 6

@@ -7,6 +7,7 @@ import re
 from plugin.install.manifest import manifest_template
 from plugin.webhooks.handlers.affiliates import order_event_affiliates
 from plugin.webhooks.handlers.contests import leaderboard_update
+from plugin.webhooks.handlers.orders import order_reread_on_retry
 from plugin.webhooks.handlers.playbook import order_event_playbook
 from plugin.webhooks.handlers.rewards import order_event_handle
 from plugin.webhooks.handlers.segments import order_event_segments
@@ -29,9 +30,10 @@ def test_the_registry_covers_every_event_the_manifest_subscribes_to_and_no_other
 
 def test_order_events_record_the_ledger_and_history_before_anything_reads_them():
     assert handlers_for("ORDER_PAID") == [
-        order_event_handle, order_event_affiliates, leaderboard_update, order_event_playbook,
-        order_event_segments]
+        order_reread_on_retry, order_event_handle, order_event_affiliates, leaderboard_update,
+        order_event_playbook, order_event_segments]
     for event in ("ORDER_CREATED", "ORDER_CANCELLED", "ORDER_REFUNDED", "ORDER_FULLY_REFUNDED"):
         assert handlers_for(event) == [
-            order_event_handle, order_event_affiliates, leaderboard_update, order_event_segments]
+            order_reread_on_retry, order_event_handle, order_event_affiliates, leaderboard_update,
+            order_event_segments]
     assert handlers_for("ORDER_UPDATED") == []  # recorded in the inbox, nothing else

@@ -137,13 +137,23 @@ function overviewFigures(data) {
     }), h("small.note", {}, "Customers whose first paid order, a referred one, fell in that month.")),
     data.other_currency_orders
       ? h("p.muted", {}, `Figures are in ${data.currency}; ${data.other_currency_orders} paid orders in other currencies are not counted.`)
-      : h("p.muted", {}, `Figures are in ${data.currency}, from paid orders that were not cancelled.`));
+      : h("p.muted", {}, `Figures are in ${data.currency}, from paid orders that were not cancelled.`),
+    skippedOrders(data.skipped_orders));
+}
+
+// Orders the program could not decide on (another currency): counted by reason, not retried.
+function skippedOrders(rows) {
+  if (!rows || !rows.length) return null;
+  return h("div", { id: "overview-skipped" }, h("h2", {}, "Orders the program skipped"),
+    h("ul", {}, rows.map((row) => h("li", {}, `${row.orders} ${row.orders === 1 ? "order" : "orders"}: ${row.reason}`))),
+    h("small.note", {}, "No reward was decided on these orders. A program decides only on orders in its own currency."));
 }
 
 export function overviewSection(main, ctx) {
   const box = h("div");
   loadInto(box, ctx.api.get("/overview"), (data) => (data.currency === null
-    ? emptyState("No paid orders yet", "Figures appear once the shop's orders are paid.")
+    ? h("div", {}, emptyState("No paid orders yet", "Figures appear once the shop's orders are paid."),
+      skippedOrders(data.skipped_orders))
     : overviewFigures(data)));
   clear(main, box);
 }

@@ -114,6 +114,13 @@ function factsForm(container, facts, onChange) {
       }), { inputmode: "decimal" })));
 }
 
+// An order in another currency than the program's: the live app skips it, and says so.
+function skippedView(data) {
+  return h("div.decision", { id: "decision" }, h("h3", {}, "Decision"),
+    emptyState(`The program skips this order: ${data.skipped}`,
+      `A program decides only on orders in its own currency. Pick an order in ${data.currency}, or set the facts' currency to ${data.currency}.`));
+}
+
 function decisionView(data, goTo) {
   const decision = data.decision || {};
   const rewards = decision.rewards || [];
@@ -164,7 +171,9 @@ export function sandboxPanel(container, ctx, editor) {
     clear(result, h("div.muted", {}, "Running…"));
     try {
       const data = await ctx.api.post("/sandbox", { source: editor.getSource(), facts });
-      clear(result, decisionView(data, (line, column) => editor.goTo(line, column)));
+      clear(result, data.skipped
+        ? skippedView(data)
+        : decisionView(data, (line, column) => editor.goTo(line, column)));
     } catch (error) {
       clear(result, errorState(error));
     }
