@@ -34,6 +34,7 @@ from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.limits import usage_count, usage_read_locked
 from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.services import reward_create, reward_transition
+from plugin.rewards.skips import currency_mismatch
 from plugin.segments.selectors import facts_with_segments
 from rules.facts import Facts, Trigger
 from rules.facts_usage import with_usage
@@ -151,8 +152,12 @@ def win_back_run(*, installation: Any, now: datetime) -> dict[str, int]:
     version, program = published
     if Trigger.CUSTOMER_ASLEEP not in program.triggers:
         return {"asleep": 0, "offers": 0}
-    asleep = customers_asleep(installation=installation, now=now,
-                              periods=asleep_periods(installation=installation, program=program))
+    asleep = [rhythm for rhythm in customers_asleep(
+                  installation=installation, now=now,
+                  periods=asleep_periods(installation=installation, program=program))
+              # a customer who buys in another currency is outside the program, as their orders
+              if currency_mismatch(program_currency=program.currency,
+                                   order_currency=rhythm.currency) is None]
     made = 0
     for rhythm in asleep:
         try:

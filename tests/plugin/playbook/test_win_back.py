@@ -29,7 +29,7 @@ on customer asleep for {k} periods:
 
 
 def buys(shop, email: str, *, every: timedelta, times: int, total: str = "40",
-         start: datetime = START) -> datetime:
+         start: datetime = START, currency: str = "USD") -> datetime:
     """`times` paid orders, `every` apart; returns the last order's time."""
     when = start
     for n in range(times):
@@ -37,8 +37,8 @@ def buys(shop, email: str, *, every: timedelta, times: int, total: str = "40",
         customer_order_record(installation=shop, status="paid", at=when, order_payload={
             "id": f"T3JkZXI6{email}-{n}", "userEmail": email, "isPaid": True,
             "created": when.isoformat(), "channel": {"slug": "default-channel",
-                                                     "currencyCode": "USD"},
-            "total": {"gross": {"amount": float(total), "currency": "USD"}}})
+                                                     "currencyCode": currency},
+            "total": {"gross": {"amount": float(total), "currency": currency}}})
     return when
 
 
@@ -102,6 +102,15 @@ def test_offer_once_per_sleep_never_while_open_and_wake_up_counted(
     estimate = lost_revenue_estimate(installation=shop, now=back)
     assert (estimate.offers, estimate.woke_after_offer, estimate.open_offers) == (1, 1, 0)
     assert win_back_run(installation=shop, now=back + timedelta(days=60))["offers"] == 1
+
+
+def test_a_customer_buying_in_another_currency_is_outside_the_program(shop, caplog):
+    buys(shop, "zloty@x.com", every=timedelta(days=7), times=6, total="80", currency="PLN")
+    publish(shop, PROGRAM.format(k=2))
+    now = START + timedelta(days=35 + 15)  # both weekly buyers asleep; one buys in PLN
+    assert win_back_run(installation=shop, now=now) == {"asleep": 1, "offers": 1}
+    assert list(WinBackOffer.objects.values_list("email", flat=True)) == ["weekly@x.com"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
 def test_an_expired_offer_is_not_repeated_in_the_same_sleep(shop):
