@@ -139,6 +139,7 @@ class Decision:
     hints: tuple[str, ...] = ()
     program_hash: str = ""
     refused: tuple[Refusal, ...] = ()  # decided, but over a bound: for review, not given
+    variant: str = ""  # the A/B test variant the customer is in ("" when no test runs)
 
     def for_recipient(self, recipient: str) -> tuple[Reward, ...]:
         return tuple(r for r in self.rewards if r.recipient == recipient)
@@ -150,6 +151,7 @@ class Decision:
             "trace": [s.to_json() for s in self.trace],
             "hints": list(self.hints),
             "refused": [r.to_json() for r in self.refused],
+            "variant": self.variant,
         }
 
     def render(self) -> str:
