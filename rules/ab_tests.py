@@ -27,9 +27,16 @@ class ABTestInfo:
     line: int
 
     def variant_for(self, facts: Facts) -> str:
-        """The variant of the customer the event is about (by Saleor id, else e-mail)."""
-        customer = facts.customer
-        key = variant_key(customer_id=customer.id, email=customer.email) if customer else ""
+        """The variant of the referrer when the customer was referred (the advocate who shared
+        the offer: their friends get what they were told, and their invites, visits and
+        referrals count for their variant), else of the customer the event is about; by Saleor
+        id, else by e-mail."""
+        referral, customer = facts.referral, facts.customer
+        if referral.is_referred and (referral.referrer.id or referral.referrer.email):
+            key = variant_key(customer_id=referral.referrer.id,
+                              email=referral.referrer.email or "")
+        else:
+            key = variant_key(customer_id=customer.id, email=customer.email) if customer else ""
         return variant_pick(salt=self.salt, key=key, weights=self.variants)
 
 
