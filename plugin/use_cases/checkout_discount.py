@@ -37,6 +37,7 @@ from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkou
 from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
 from plugin.saleor.vouchers import voucher_by_code
 from plugin.segments.selectors import facts_with_segments
+from plugin.use_cases.ab_variants import referral_variant_record
 from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ def _reconcile(
     referral = referral_attribute(
         installation=installation, payload=checkout, kind="checkout", now=now
     )
+    referral_variant_record(installation=installation, referral=referral)
     if referral is not None and referral.order_id:
         return Outcome.NOTHING  # a late delivery: the checkout is an order already, leave it be
     row = checkout_discount_get(installation=installation, checkout_id=checkout["id"])

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
 from plugin.rewards.models import RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.use_cases.ab_variants import referral_variant_record
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
 from rules.facts import Facts, Trigger
@@ -125,6 +126,7 @@ def order_event_process(
     referral = deps.referral_attribute(
         installation=installation, payload=payload, kind="order", now=at
     )
+    referral_variant_record(installation=installation, referral=referral)
     order_track_update(
         installation=installation,
         order_id=order["id"],
@@ -284,6 +286,7 @@ def order_rewards_decide(
             program=program,
             at=at,
             cause=cause,
+            variant=decision.variant,
         )
 
 
