@@ -26,6 +26,11 @@ class ABTestInfo:
     variants: tuple[tuple[str, int], ...]
     line: int
 
+    def variant_of(self, *, customer_id: str | None, email: str) -> str:
+        """The variant of one customer (a referrer, for their referrals)."""
+        key = variant_key(customer_id=customer_id, email=email)
+        return variant_pick(salt=self.salt, key=key, weights=self.variants)
+
     def variant_for(self, facts: Facts) -> str:
         """The variant of the referrer when the customer was referred (the advocate who shared
         the offer: their friends get what they were told, and their invites, visits and
@@ -33,11 +38,11 @@ class ABTestInfo:
         id, else by e-mail."""
         referral, customer = facts.referral, facts.customer
         if referral.is_referred and (referral.referrer.id or referral.referrer.email):
-            key = variant_key(customer_id=referral.referrer.id,
-                              email=referral.referrer.email or "")
-        else:
-            key = variant_key(customer_id=customer.id, email=customer.email) if customer else ""
-        return variant_pick(salt=self.salt, key=key, weights=self.variants)
+            return self.variant_of(customer_id=referral.referrer.id,
+                                   email=referral.referrer.email or "")
+        if customer is None:
+            return self.variant_of(customer_id=None, email="")
+        return self.variant_of(customer_id=customer.id, email=customer.email)
 
 
 def ab_test_of(node: ast.ProgramNode) -> ast.ABTest | None:
