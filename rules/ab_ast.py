@@ -9,18 +9,19 @@ from typing import TYPE_CHECKING
 from rules.source import Span
 
 if TYPE_CHECKING:
-    from rules.ast import Rule
+    from rules.ast import Example, Rule
 
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """`variant "B" weight 1:` and its rules."""
+    """`variant "B" weight 1:`, its rules, and examples that run on this variant only."""
 
     name: str
     weight: int  # -1 when not a whole number (the checker says so)
     rules: tuple[Rule, ...]
     span: Span
     name_span: Span | None = None
+    examples: tuple[Example, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

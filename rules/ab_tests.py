@@ -59,7 +59,8 @@ def expanded(node: ast.ProgramNode, variant: ast.Variant) -> ast.ProgramNode:
     items: list[ast.Item] = []
     for item in node.items:
         if isinstance(item, ast.ABTest):  # a second test is an error of its own: left out
-            items.extend(variant.rules if any(v is variant for v in item.variants) else ())
+            if any(v is variant for v in item.variants):
+                items.extend((*variant.rules, *variant.examples))
         else:
             items.append(item)
     return dataclasses.replace(node, items=tuple(items))
@@ -80,6 +81,9 @@ def ab_test_diagnostics(node: ast.ProgramNode, filename: str) -> list[Diagnostic
     for test in tests:
         if not test.name.strip():
             error(test.span, "an A/B test needs a name")
+        for variant in test.variants:
+            if not variant.rules:
+                error(variant.span, f"variant \"{variant.name}\" has no rules")
         if len(test.variants) < 2:
             error(test.span, "an A/B test needs at least two variants")
         if len(test.variants) > MAX_VARIANTS:
@@ -108,3 +112,20 @@ def merged(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(key)
             kept.append(diagnostic)
     return kept
+
+
+def promoted_source(source: str, node: ast.ProgramNode, variant_name: str) -> str:
+    """The program's text with its A/B test replaced by the rules and examples of
+    `variant_name`, written as they were (comments inside them kept), one level of blocks less
+    deep: the program that gives every customer the winner, the others' examples left out."""
+    test = ab_test_of(node)
+    variant = next((v for v in test.variants if v.name == variant_name), None) if test else None
+    if test is None or variant is None:
+        raise ValueError(f"this program has no A/B test variant named {variant_name!r}")
+    lines = source.splitlines()
+    first = min(item.span.line for item in (*variant.rules, *variant.examples))
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    body = [line[indent:] if line[:indent].strip() == "" else line.lstrip()
+            for line in lines[first - 1:variant.span.end_line]]
+    kept = lines[:test.span.line - 1] + body + lines[test.span.end_line:]
+    return "\n".join(kept) + "\n"

@@ -112,7 +112,7 @@ def _ab_test(test: ast.ABTest, out: list[_Line]) -> None:
     for variant in test.variants:
         weight = f" weight {variant.weight}" if variant.weight != 1 else ""
         out.append(_Line(1, f"variant {_q(variant.name)}{weight}:", variant.span.line))
-        for index, rule in enumerate(variant.rules):
+        for index, rule in enumerate((*variant.rules, *variant.examples)):
             if index:
                 out.append(_Line(0, "", None))
             inner: list[_Line] = []

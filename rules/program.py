@@ -155,8 +155,19 @@ class Program:
     def run_examples(self) -> list[ExampleResult]:
         from rules.examples import run_example
 
-        return [run_example(self, item) for item in self.node.items
-                if isinstance(item, ast.Example)]
+        if self.ab_test is None:
+            return [run_example(self, item) for item in self.node.items
+                    if isinstance(item, ast.Example)]
+        from rules.parser import parse
+
+        node, _ = parse(self.source)  # the examples outside the test run as any customer's
+        test = ab_test_of(node)  # type: ignore[arg-type]
+        results = [run_example(self, item) for item in node.items  # type: ignore[union-attr]
+                   if isinstance(item, ast.Example)]
+        for variant in test.variants if test else ():  # a variant's own on that variant
+            results += [run_example(self._variants[variant.name], item)
+                        for item in variant.examples]
+        return sorted(results, key=lambda result: result.line)
 
     def static_report(self) -> dict[str, Any]:
         """Worst-case reward cost of one order per trigger (Money, or None when it grows with the

@@ -92,8 +92,10 @@ class _DeclarationsToAst:
     def variant(self, c):
         token, name, *rest = c
         weight = _int(rest.pop(0)) if rest and isinstance(rest[0], Token) else 1
-        return ast.Variant(_unquote(name), weight, tuple(rest), _cover(token, rest[-1]),
-                           name_span=_span(name))
+        rules = tuple(item for item in rest if isinstance(item, ast.Rule))
+        examples = tuple(item for item in rest if isinstance(item, ast.Example))
+        return ast.Variant(_unquote(name), weight, rules, _cover(token, rest[-1]),
+                           name_span=_span(name), examples=examples)
 
     def example(self, c):
         token, name, *rest = c
