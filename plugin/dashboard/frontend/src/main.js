@@ -12,6 +12,7 @@ import { contestsSection } from "./contests.js";
 import { codesSection } from "./codes.js";
 import { messagesSection } from "./messages.js";
 import { segmentsSection } from "./segments.js";
+import { abTestsSection } from "./abtests.js";
 import { settingsSection } from "./settings.js";
 import { sleepingSection } from "./sleeping.js";
 
@@ -31,6 +32,7 @@ const AREAS = [
   ] },
   { id: "growth", label: "Growth", sections: [
     { id: "segments", label: "Best customers", render: segmentsSection },
+    { id: "abtests", label: "A/B tests", render: abTestsSection },
     { id: "contests", label: "Contests", render: contestsSection },
     { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
     { id: "codes", label: "Codes", render: codesSection },
