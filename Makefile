@@ -24,6 +24,7 @@ test: assets
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 bench: $(VENV)/.installed
 	scripts/bench

@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.install.models import Installation
+
 if TYPE_CHECKING:
     from plugin.install.models import Installation
 
@@ -30,7 +32,6 @@ def command_installation(pk: int | None) -> Installation | None:
     """The `--installation` option's installation; None (all of them) when it is not given."""
     if pk is None:
         return None
-    from plugin.install.models import Installation  # commands import models lazily
 
     installation = Installation.objects.filter(pk=pk).first()
     if installation is None:

@@ -7,6 +7,7 @@ beside its workers. `PERIODIC_SECONDS_SCALE` shortens every interval alike (test
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 
@@ -45,3 +46,17 @@ def beat_schedule(*, scale: float = 1.0) -> dict[str, dict[str, Any]]:
     if not scale > 0:
         raise ValueError("the periodic scale must be a positive number")
     return {p.key: {"task": p.task, "schedule": p.seconds * scale} for p in PERIODIC}
+
+
+# The longest one attempt of a live worker may take: a few calls to Saleor, each cut at its
+# read timeout. A lease or a "stopped worker" deadline shorter than this would hand work that is
+# still running to a second worker, which could then repeat its calls to Saleor.
+LONGEST_ATTEMPT = timedelta(seconds=30)
+
+
+def background_wait(base: timedelta, *, floor: timedelta = timedelta(0)) -> timedelta:
+    """A wait of the background work (retry backoff, lease, when work counts as abandoned),
+    scaled like beat's intervals by PERIODIC_SECONDS_SCALE, never below `floor`."""
+    from django.conf import settings
+
+    return max(base * settings.PERIODIC_SECONDS_SCALE, floor)

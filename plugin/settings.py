@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "plugin.playbook",
     "plugin.reconcile",
     "plugin.segments",
+    "plugin.affiliates",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
+from plugin.celery import app as celery_app
+
 logger = logging.getLogger(__name__)
 _local = threading.local()  # .after_response: jobs waiting for the current response to be sent
 
@@ -59,8 +61,6 @@ def task_enqueue(task: Any, **kwargs: Any) -> None:
     def run() -> None:
         try:
             if uses_celery():
-                from plugin.celery import app as celery_app
-
                 celery_app.send_task(task.name, kwargs=kwargs)
             else:
                 task.run(**kwargs)

@@ -17,7 +17,7 @@ _EXPORTS = {
     "ExprType": "rules.expr_types", "expression_types": "rules.expr_types",
     "ContestFacts": "rules.facts", "CustomerFacts": "rules.facts", "Facts": "rules.facts",
     "LineFacts": "rules.facts", "OrderFacts": "rules.facts", "ReferralFacts": "rules.facts",
-    "ReferrerFacts": "rules.facts", "Trigger": "rules.facts",
+    "ReferrerFacts": "rules.facts", "Trigger": "rules.facts", "UsageFacts": "rules.facts",
     "FactsError": "rules.facts_json", "facts_from_json": "rules.facts_json",
     "facts_to_json": "rules.facts_json",
     "Money": "rules.money", "MoneyError": "rules.money",
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         ReferralFacts,
         ReferrerFacts,
         Trigger,
+        UsageFacts,
     )
     from rules.facts_json import FactsError, facts_from_json, facts_to_json
     from rules.money import Money, MoneyError
@@ -91,6 +92,7 @@ __all__ = [
     "Span",
     "TraceStep",
     "Trigger",
+    "UsageFacts",
     "check",
     "compile_program",
     "expression_types",

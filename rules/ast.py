@@ -277,8 +277,9 @@ class Header:
 
 @dataclass(frozen=True, slots=True)
 class LimitDecl:
-    """`limit referrer 5 rewards per month` (per person, enforced by the app) or
-    `limit reward at most 10% of order_total` (per order, applied by evaluation)."""
+    """`limit referrer 5 rewards per month` (per person, cut by rules/limits.py against what
+    was already counted) or `limit reward at most 10% of order_total` (per order, applied by
+    evaluation)."""
 
     kind: str  # per_person | per_order
     span: Span
@@ -289,11 +290,12 @@ class LimitDecl:
     cap: Expr | None = None
     cap_op: str = "<="
     cap_op_span: Span | None = None
+    count_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetDecl:
-    """`budget 10000 USD per month`: enforced by the app with its ledger."""
+    """`budget 10000 USD per month`: cut by rules/limits.py against the money already given."""
 
     amount: Expr
     span: Span

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
-from dataclasses import fields
 
-from rules.decision import Percent, Reward
+from rules.decision import Percent, Reward, reward_with_amount
 from rules.facts import Facts
 from rules.money import Money
 from rules.values import as_money
-
-_REWARD_FIELDS = tuple(field.name for field in fields(Reward))
-_read_reward = operator.attrgetter(*_REWARD_FIELDS)
-_AMOUNT_AT = _REWARD_FIELDS.index("amount")
-
-
-def reward_with_amount(reward: Reward, amount: Money) -> Reward:
-    """`dataclasses.replace(reward, amount=amount)`, without its per-call introspection."""
-    values = list(_read_reward(reward))
-    values[_AMOUNT_AT] = amount
-    return Reward(*values)
 
 
 def cap_limit(value: object, facts: Facts, currency: str) -> Money | None:
@@ -60,4 +47,32 @@ def rewards_capped(
             reward = reward_with_amount(reward, allowed)
         remaining = remaining - allowed
         kept.append(reward)
+    return kept
+
+
+def due_capped(due: list[tuple[Reward, Money | None]], *, limit: Money,
+               recipient: str | None) -> list[tuple[Reward, Money | None]]:
+    """`rewards_capped` over the compiled evaluator's (template, amount) pairs."""
+    if len(due) == 1:  # the common case, without working out what remains
+        template, amount = due[0]
+        if amount is None or template.kind == "points" or recipient not in (
+                None, template.recipient):
+            return due
+        if limit.amount <= 0:
+            return []
+        if limit < amount:  # min(amount, limit) is the limit, as `min` decides
+            return [(template, limit)]
+        return due if amount.amount > 0 else []
+    remaining = limit
+    kept: list[tuple[Reward, Money | None]] = []
+    for template, amount in due:
+        if amount is None or template.kind == "points" or recipient not in (
+                None, template.recipient):
+            kept.append((template, amount))
+            continue
+        allowed = min(amount, remaining) if remaining.amount > 0 else None
+        if allowed is None or allowed.amount <= 0:
+            continue
+        remaining = remaining - allowed
+        kept.append((template, allowed if allowed != amount else amount))
     return kept

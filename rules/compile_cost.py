@@ -14,6 +14,7 @@ from rules import ast
 # Coefficients of a polynomial in n (the number of lines): (c0, c1, c2, ...), all >= 0.
 Poly = tuple[int, ...]
 _MAX_LINES = 1 << 40
+NO_LINE_LIMIT = _MAX_LINES  # what `most_lines` says when the lines cannot reach the limit
 
 
 def _add(*polys: Poly) -> Poly:

@@ -1,8 +1,10 @@
-"""The fast path: the checked AST made into Python closures that decide what the interpreter does.
+"""The fast path: the checked AST made into Python that decides what the interpreter decides.
 
-Closures only (no source text is generated, nothing is `eval`-ed); literals are Python values
-captured at compile time. A compiled evaluator is immutable and safe to share between threads.
-Its meaning is the interpreter's: property tests compare the two on random programs and facts.
+Each program becomes one generated function (rules/compile_source.py): source made from the
+checked AST only, never from merchant text, with every literal a Python value passed in as a
+constant. What it does not write out runs as the closures below, called from that source. A
+compiled evaluator is immutable and safe to share between threads. Its meaning is the
+interpreter's: property tests compare the two on random programs and facts.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from dataclasses import replace
 from typing import Any
 
 from rules import ast
-from rules.caps import cap_limit, rewards_capped
 from rules.compile_cost import expr_steps, most_lines, rule_steps
 from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
 from rules.compile_reward import reward_maker
-from rules.decision import Decision, Reward
+from rules.compile_source import Finish, program_function
+from rules.decision import Decision, Reward, reward_with_amount
 from rules.facts import Facts, Trigger, first_order_in_channel
 from rules.interpreter import Interpreter
 from rules.money import MoneyError
@@ -34,71 +36,65 @@ _NO_ENV: dict = {}
 
 
 class CompiledEvaluator:
-    """`run(facts)` returns the Decision `Interpreter.run(facts, record=False)` returns."""
+    """`run(facts, program_hash="")` returns the Decision `Interpreter.run(facts, record=False)`
+    returns; `run` is the program's generated function itself (rules/compile_source.py)."""
 
-    __slots__ = ("_by_trigger", "_caps", "_currency", "_fallback", "_lines_without_rules")
+    __slots__ = ("_fallback", "_nothing", "run")
 
     def __init__(self, node: ast.ProgramNode, currency: str | None, rules: list[RuleInfo],
                  fallback: Interpreter) -> None:
         init = functools.partial(object.__setattr__, self)
-        init("_currency", currency)
         init("_fallback", fallback)
+        init("_nothing", {})  # program hash -> the Decision of no rewards (one shared object)
         compiler = _StatementCompiler(currency)
         rule_nodes = [item for item in node.items if isinstance(item, ast.Rule)]
         cap_nodes = [i for i in node.items
                      if isinstance(i, ast.LimitDecl) and i.kind == "per_order"]
-        init("_caps", tuple((cap, compiler.exprs.compile(cap.cap, frozenset()).fn)
-                           for cap in cap_nodes))
         caps_steps = _sum_steps(expr_steps(cap.cap) for cap in cap_nodes)
         grouped: dict[Trigger, list[tuple[ast.Rule, RuleInfo]]] = {}
         for rule, info in zip(rule_nodes, rules, strict=True):
             grouped.setdefault(rule.trigger.trigger, []).append((rule, info))
-        by_trigger = {}
+        groups = {}
         for trigger, pairs in grouped.items():
             steps = _sum_steps([caps_steps, *(rule_steps(rule) for rule, _ in pairs)])
-            compiled = tuple(compiler.rule(rule, info) for rule, info in pairs)
-            by_trigger[trigger] = (trigger, compiled, most_lines(steps, fallback.max_steps))
-        init("_by_trigger", by_trigger)
-        init("_lines_without_rules", most_lines(caps_steps, fallback.max_steps))
+            groups[trigger] = (pairs, most_lines(steps, fallback.max_steps))
+        finish = Finish(
+            interpret=lambda facts, program_hash: fallback.run(
+                facts, record=False, program_hash=program_hash),
+            keeps_money=fallback.guard.money_check(), sure_limits=_sure_limits(fallback, currency),
+            nothing=self._none,
+            nothings=self._nothing, guarded=self._guarded)
+        init("run", program_function(
+            groups, cap_nodes, most_lines(caps_steps, fallback.max_steps), currency, finish,
+            compiler.rule,
+            lambda give, spec, info: compiler.reward(give, spec, frozenset(), info)))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a compiled program is immutable")
 
-    def run(self, facts: Facts, program_hash: str = "") -> Decision:
-        currency = self._currency
-        trigger = facts.trigger
-        entry = self._by_trigger.get(trigger)
-        if entry is not None and entry[0] is trigger:  # the interpreter matches by identity
-            rules, most = entry[1], entry[2]
-        else:
-            rules, most = (), self._lines_without_rules
-        order = facts.order
-        if (currency is not None and facts.currency != currency) or (
-                (len(order.lines) if order is not None else 0) > most):
-            # Wrong currency (the interpreter says so), or an order so large the step limit
-            # could be reached: the interpreter counts the steps.
-            return self._fallback.run(facts, record=False, program_hash=program_hash)
-        rewards: list[Reward] = []
-        for rule in rules:
-            rule(facts, rewards)
-        if self._caps:
-            rewards = self._apply_caps(facts, rewards)
+    def _none(self, program_hash: str) -> Decision:
+        nothing = self._nothing.get(program_hash)
+        if nothing is None:
+            nothing = self._nothing.setdefault(program_hash, Decision((), (), (), program_hash))
+        return nothing
+
+    def _guarded(self, facts: Facts, due: list, program_hash: str) -> Decision:
+        """The guard over every reward decided (rules/guard.py), as the interpreter applies it."""
+        rewards = [reward_with_amount(template, amount) for template, amount in due]
         try:
             kept, refused = self._fallback.guard.apply(rewards, facts)
         except MoneyError as exc:  # an order whose figures mix currencies
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
         return Decision(tuple(kept), (), (), program_hash, refused)
 
-    def _apply_caps(self, facts: Facts, rewards: list[Reward]) -> list[Reward]:
-        """Per-order caps (`limit reward at most 10% of order_total`), in written order."""
-        for cap_decl, cap_fn in self._caps:
-            try:
-                limit = cap_limit(cap_fn(facts, {}), facts, facts.currency)
-            except Missing:
-                continue
-            if limit is not None:
-                rewards = rewards_capped(rewards, limit=limit, recipient=cap_decl.recipient)
-        return rewards
+
+def _sure_limits(fallback: Interpreter, currency: str | None) -> tuple | None:
+    if currency is None:
+        return None
+    try:
+        return fallback.guard.sure_limits(currency)
+    except MoneyError:  # a currency money cannot be made in: the guard words it at run time
+        return None
 
 
 def _sum_steps(polys) -> tuple[int, ...]:

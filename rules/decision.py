@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import FrozenInstanceError, dataclass, fields
 from decimal import Decimal
 from typing import Any
 
+from rules.frozen import quick_init
 from rules.money import Money
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Percent:
     """A percentage at run time: `20%` is Percent(Decimal(20))."""
@@ -19,6 +22,7 @@ class Percent:
         return f"{self.value}%"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Reward:
     """One reward for one person.
@@ -95,6 +99,7 @@ def _money_json(money: Money | None) -> dict[str, str] | None:
     return {"amount": str(money.amount), "currency": money.currency}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TraceStep:
     """One thing evaluation looked at. kind: rule | condition | let | reward | skip | cap | note;
@@ -117,6 +122,7 @@ class TraceStep:
                 "held": self.held, "value": self.value}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """A reward the program decided but that breaks a bound money must keep (more than its base,
@@ -132,14 +138,65 @@ class Refusal:
         return {"reward": self.reward.to_json(), "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
-    rewards: tuple[Reward, ...] = ()
-    trace: tuple[TraceStep, ...] = ()
-    hints: tuple[str, ...] = ()
-    program_hash: str = ""
-    refused: tuple[Refusal, ...] = ()  # decided, but over a bound: for review, not given
-    variant: str = ""  # the A/B test variant the customer is in ("" when no test runs)
+    """What one evaluation decided: the rewards, why (trace), how to earn more (hints), the
+    program's hash, and rewards refused for review. Immutable.
+
+    The compiled evaluator hands over its rewards as `(template, amount)` pairs in `_due`: a
+    reward's object is built from its `give`'s template when `rewards` is first read, so an
+    evaluation costs what deciding costs, not the making of fifteen-field records."""
+
+    __slots__ = ("_due", "_rewards", "cut", "hints", "program_hash", "refused", "trace")
+    __match_args__ = ("rewards", "trace", "hints", "program_hash", "refused", "cut")
+
+    rewards: tuple[Reward, ...]
+    trace: tuple[TraceStep, ...]
+    hints: tuple[str, ...]
+    program_hash: str
+    refused: tuple[Refusal, ...]  # decided, but over a bound: for review, not given
+    cut: tuple[Refusal, ...]  # decided, but over a limit or budget (rules/limits.py)
+
+    def __init__(self, rewards: tuple[Reward, ...] = (), trace: tuple[TraceStep, ...] = (),
+                 hints: tuple[str, ...] = (), program_hash: str = "",
+                 refused: tuple[Refusal, ...] = (), cut: tuple[Refusal, ...] = ()) -> None:
+        _set_class(self, MutableDecision)
+        self._rewards, self._due = rewards, None  # type: ignore[attr-defined]
+        self.trace, self.hints, self.program_hash, self.refused, self.cut = (  # type: ignore[misc]
+            trace, hints, program_hash, refused, cut)
+        self.__class__ = Decision  # type: ignore[assignment]
+
+    @property
+    def rewards(self) -> tuple[Reward, ...]:
+        rewards = self._rewards
+        if rewards is None:  # two threads may both build them: equal tuples either way
+            rewards = tuple([reward_with_amount(template, amount)
+                             for template, amount in self._due])  # type: ignore[union-attr]
+            _set_rewards(self, rewards)
+        return rewards
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.rewards, self.trace, self.hints, self.program_hash, self.refused, self.cut)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Decision:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (Decision, self._fields())  # pickled and copied with its rewards built
+
+    def __repr__(self) -> str:
+        return (f"Decision(rewards={self.rewards!r}, trace={self.trace!r}, hints={self.hints!r}, "
+                f"program_hash={self.program_hash!r}, refused={self.refused!r}, cut={self.cut!r})")
 
     def for_recipient(self, recipient: str) -> tuple[Reward, ...]:
         return tuple(r for r in self.rewards if r.recipient == recipient)
@@ -151,7 +208,7 @@ class Decision:
             "trace": [s.to_json() for s in self.trace],
             "hints": list(self.hints),
             "refused": [r.to_json() for r in self.refused],
-            "variant": self.variant,
+            "cut": [r.to_json() for r in self.cut],
         }
 
     def render(self) -> str:
@@ -162,5 +219,27 @@ class Decision:
         if not self.rewards:
             lines.append("no rewards")
         lines.extend(r.describe() for r in self.refused)
+        lines.extend(f"{r.reward.describe()}: cut, {r.reason}" for r in self.cut)
         lines.extend(f"hint: {h}" for h in self.hints)
         return "\n".join(lines)
+
+
+# Decision's mutable twin (rules/frozen.py): the compiled program fills one (`_rewards` None,
+# `_due` its pairs), then makes it a Decision.
+MutableDecision = type("MutableDecision", (), {"__slots__": Decision.__slots__})
+_set_class = vars(object)["__class__"].__set__
+_set_rewards = vars(Decision)["_rewards"].__set__
+_REWARD_FIELDS = tuple(field.name for field in fields(Reward))
+_read_reward = operator.attrgetter(*_REWARD_FIELDS)
+_AMOUNT_AT = _REWARD_FIELDS.index("amount")
+
+
+def reward_with_amount(template: Reward, amount: Money | None) -> Reward:
+    """`dataclasses.replace(template, amount=amount)`, without its per-call introspection; the
+    template itself when it already has that amount (a fixed reward is one shared object)."""
+    if template.amount is amount:
+        return template
+    values = list(_read_reward(template))
+    values[_AMOUNT_AT] = amount
+    return Reward(*values)
+

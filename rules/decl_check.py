@@ -64,7 +64,8 @@ class DeclarationChecker(ExprChecker):
     def limit(self, decl: ast.LimitDecl) -> LimitInfo:
         if decl.kind == "per_person":
             if decl.count is None or decl.count < 1:
-                self.error(decl.span, "a limit counts whole rewards, at least 1")
+                self.error(decl.count_span or decl.span, "a limit counts whole rewards, at least 1",
+                           "e.g. `limit referrer 5 rewards per month`")
             period = self.period(decl.period, decl.period_span or decl.span)
             return LimitInfo("per_person", decl.span.line, decl.recipient, decl.count, period)
         if decl.cap_op != "<=":

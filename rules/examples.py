@@ -21,8 +21,10 @@ from rules.facts import (
     ReferralFacts,
     ReferrerFacts,
     Trigger,
+    UsageFacts,
     periods_missed,
 )
+from rules.facts_usage import usage_in_step
 from rules.interpreter import Interpreter, _Run
 from rules.money import Money
 from rules.schema import ORDER_TRIGGERS, fact_named
@@ -78,7 +80,7 @@ def example_facts(program: Program, example: ast.Example) -> Facts:
             voucher_code=values.get("order.voucher_code"), refunded=values.get("order.refunded"),
             is_paid=bool(values.get("order.is_paid", trigger is Trigger.ORDER_PAID)),
         )
-    return Facts(
+    return usage_in_step(Facts(
         trigger=trigger, now=now_dt, channel=str(values.get("channel", "default-channel")),
         currency=currency, order=order, customer=_customer(values, now_dt),
         referral=ReferralFacts(
@@ -94,7 +96,9 @@ def example_facts(program: Program, example: ast.Example) -> Facts:
             ),
         ),
         contest=_contest(program, example, trigger, values),
-    )
+        usage=UsageFacts(spent=(("month", values["spent_this_month"]),))
+        if "spent_this_month" in values else UsageFacts(),
+    ))
 
 
 def _contest(program: Program, example: ast.Example, trigger: Trigger,
@@ -114,7 +118,8 @@ def _contest(program: Program, example: ast.Example, trigger: Trigger,
 
 
 _MONEY_FACTS = frozenset({"order_total", "order_subtotal", "order_shipping", "order.refunded",
-                          "customer.total_spent", "referrer.total_spent"})
+                          "customer.total_spent", "referrer.total_spent",
+                          "spent_this_month"})
 _ORDER_FACTS = frozenset({"order_total", "order_subtotal", "order_shipping", "order.number",
                           "order.voucher_code", "order.refunded", "order.is_paid"})
 
@@ -193,6 +198,9 @@ def check_expectations(decision: Decision, expectations: list[ast.Expectation],
     got = ", ".join(r.describe() for r in decision.rewards) or "nothing"
     if decision.refused:  # say why an expected reward is missing
         got += " (" + "; ".join(r.describe() for r in decision.refused) + ")"
+    if decision.cut:
+        got += " (" + "; ".join(f"{r.reward.describe()}: cut, {r.reason}"
+                                for r in decision.cut) + ")"
     for exp in expectations:
         if exp.hint is not None:
             if not any(exp.hint in h for h in decision.hints):
@@ -258,9 +266,11 @@ def _matches(give: ast.Give, reward: Reward, currency: str) -> bool:
 
 
 def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
-                 trigger: str | None = None, refused: tuple[str, ...] = ()) -> list[str]:
+                 trigger: str | None = None, refused: tuple[str, ...] = (),
+                 cut: tuple[str, ...] = ()) -> list[str]:
     """Run facts written as one example line against `program`; returns the problems (empty
-    when every `expect` holds and each of `refused` is part of a refusal's description).
+    when every `expect` holds and each of `refused` is part of a refusal's description, each
+    of `cut` part of a cut's: `referrer gets 50.00 USD as gift card: cut, limit …`).
     Raises RulesError when the facts or expectations do not check."""
     from rules.checker import Checker
     from rules.parser import parse
@@ -284,4 +294,9 @@ def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
             example_facts(program, example)).refused]  # type: ignore[arg-type]
         problems += [f"no refusal like \"{text}\" (refused: {'; '.join(seen) or 'nothing'})"
                      for text in refused if not any(text in s for s in seen)]
+    if cut:
+        seen = [f"{c.reward.describe()}: cut, {c.reason}" for c in program.explain(
+            example_facts(program, example)).cut]  # type: ignore[arg-type]
+        problems += [f"no cut like \"{text}\" (cut: {'; '.join(seen) or 'nothing'})"
+                     for text in cut if not any(text in s for s in seen)]
     return problems

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from rules.frozen import quick_init
 from rules.money import Money
 
 # The named customer segments the app computes from each shop's own order history (recency,
@@ -35,6 +36,7 @@ class Trigger(StrEnum):
     CONTEST_END = "contest end"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LineFacts:
     """One order or checkout line."""
@@ -50,6 +52,7 @@ class LineFacts:
     collections: tuple[str, ...] = ()  # collection slugs
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OrderFacts:
     """An order, or a checkout about to become one (then `id` is the checkout's)."""
@@ -68,6 +71,7 @@ class OrderFacts:
     is_paid: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CustomerFacts:
     """The customer the event is about, with their history before this order."""
@@ -85,6 +89,7 @@ class CustomerFacts:
     segment: str = ""  # one of SEGMENTS, "" when the shop has none for them yet
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ReferrerFacts:
     """The referrer's own standing."""
@@ -99,6 +104,7 @@ class ReferrerFacts:
     segment: str = ""  # one of SEGMENTS, "" when the shop has none for them yet
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ReferralFacts:
     """Whether and by whom the customer was referred."""
@@ -109,6 +115,7 @@ class ReferralFacts:
     referrer: ReferrerFacts = field(default_factory=ReferrerFacts)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ContestFacts:
     """One entrant's final standing, seen by `on contest end` rules."""
@@ -119,6 +126,32 @@ class ContestFacts:
     entrants: int  # entrants ranked in the contest
 
 
+USAGE_RECIPIENTS = ("referrer", "referee", "customer")
+USAGE_PERIODS = ("day", "week", "month", "quarter", "year", "ever")
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class UsageFacts:
+    """What the program's limits and budgets already counted in the periods that hold `now`:
+    rewards given to the people of this event, by (recipient, period), and money spent by the
+    program, by period, in the facts' currency. The app reads them from its ledger; facts files
+    state them (`rules/FACTS.md`). Absent means none yet."""
+
+    rewards: tuple[tuple[str, str, int], ...] = ()  # (recipient, period, count)
+    spent: tuple[tuple[str, Money], ...] = ()  # (period, amount)
+
+    def rewards_in(self, recipient: str, period: str) -> int:
+        return next((n for who, p, n in self.rewards if who == recipient and p == period), 0)
+
+    def spent_in(self, period: str) -> Decimal:
+        return next((m.amount for p, m in self.spent if p == period), Decimal(0))
+
+
+NO_USAGE = UsageFacts()  # immutable, so one instance serves every evaluation that counted nothing
+
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Facts:
     """Everything one evaluation may look at."""
@@ -131,6 +164,7 @@ class Facts:
     customer: CustomerFacts | None = None
     referral: ReferralFacts = field(default_factory=ReferralFacts)
     contest: ContestFacts | None = None  # only on `contest end`
+    usage: UsageFacts = NO_USAGE  # what limits and budgets counted
 
 
 def periods_missed(since_last_order: timedelta, usual_interval: timedelta | None) -> int:

@@ -19,6 +19,8 @@ from rules.facts import (
     Trigger,
     periods_missed,
 )
+from rules.facts_fast import NotFast, facts_fast
+from rules.facts_usage import usage_from_json, usage_in_step, usage_to_json
 from rules.facts_values import (
     MAX_AMOUNT,
     MAX_DAYS,
@@ -29,7 +31,7 @@ from rules.facts_values import (
 )
 from rules.money import Money, is_currency
 
-__all__ = ["FactsError", "facts_from_json", "facts_to_json"]
+__all__ = ["FactsError", "facts_from_json", "facts_from_json_in_full", "facts_to_json"]
 
 
 MAX_LINES = 10_000
@@ -114,6 +116,14 @@ def _obj(data: Any, where: str) -> dict[str, Any]:
 
 def facts_from_json(data: dict[str, Any]) -> Facts:
     """Facts from the JSON format in FACTS.md; raises FactsError naming the bad field."""
+    try:
+        return usage_in_step(facts_fast(data))  # well-formed documents, in one pass
+    except NotFast:
+        return facts_from_json_in_full(data)
+
+
+def facts_from_json_in_full(data: dict[str, Any]) -> Facts:
+    """`facts_from_json` without its fast path: every value judged, defaults worked out."""
     data = _obj(data, "facts")
     trigger_name = data.get("trigger", "order paid")
     try:
@@ -142,8 +152,10 @@ def facts_from_json(data: dict[str, Any]) -> Facts:
                              now.date())
     referral = _referral(_obj(data.get("referral"), "referral"), currency)  # type: ignore[arg-type]
     contest = _contest(_obj(data["contest"], "contest")) if data.get("contest") else None
-    return Facts(trigger=trigger, now=now, channel=channel, currency=currency,  # type: ignore[arg-type]
-                 order=order, customer=customer, referral=referral, contest=contest)
+    usage = usage_from_json(data.get("usage"), currency)  # type: ignore[arg-type]
+    return usage_in_step(Facts(trigger=trigger, now=now, channel=channel, currency=currency,  # type: ignore[arg-type]
+                               order=order, customer=customer, referral=referral,
+                               contest=contest, usage=usage))
 
 
 def _contest(c: dict[str, Any]) -> ContestFacts:
@@ -284,6 +296,8 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
                      "paid_referrals": ref.paid_referrals,
                      "rewards_this_month": ref.rewards_this_month, "segment": ref.segment},
     }
+    if facts.usage.rewards or facts.usage.spent:
+        out["usage"] = usage_to_json(facts.usage)
     if facts.contest is not None:
         k = facts.contest
         out["contest"] = {"name": k.name, "rank": k.rank, "score": str(k.score),

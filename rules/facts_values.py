@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from rules.money import Money, MoneyError, is_currency, minor_units, quantum
+from rules.money import Money, MoneyError, exact_money, is_currency, minor_units, quantum
 
 MAX_WHOLE_DIGITS = 12
 MAX_AMOUNT = Decimal(10) ** MAX_WHOLE_DIGITS  # amounts are below this, in the currency's unit
@@ -20,6 +20,8 @@ MAX_COUNT = 10**9  # orders, referrals, ranks, quantities
 MAX_DAYS = 100 * 366  # intervals and ages in days
 _MAX_TEXT = 64  # characters of an amount as text: more is not an amount facts can hold
 _AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_MAX_WHOLE_AMOUNT = 10**MAX_WHOLE_DIGITS
+PLACES: dict[str, int] = {}  # known currency -> its minor units, as they are met
 
 
 class FactsError(ValueError):
@@ -52,8 +54,35 @@ def fact_decimal(value: Any, fact: str) -> Decimal:
     return number
 
 
+def well_formed_money(value: Any, currency: Any) -> Money | None:
+    """The fast path of `fact_money`: plain decimal text with at most the currency's decimals
+    (as Saleor, the app's records and `facts_to_json` write amounts), or a whole number below
+    the bound, in a known currency. None for anything else, which `fact_money` then judges in
+    full (errors, `12.500` USD, surrounding spaces)."""
+    places = PLACES.get(currency) if type(currency) is str else None
+    if places is None:
+        if type(currency) is not str or not is_currency(currency):
+            return None
+        places = PLACES.setdefault(currency, minor_units(currency))
+    kind = type(value)
+    if kind is str:
+        whole, point, decimals = value.partition(".")
+        if not (value.isascii() and whole.isdigit() and len(whole) <= MAX_WHOLE_DIGITS) or (
+                point and not decimals.isdigit()):
+            return None
+        if len(decimals) == places:  # its exponent is the currency's already
+            return exact_money(Decimal(value), currency)
+        return Money(Decimal(value), currency) if len(decimals) < places else None
+    if kind is int and 0 <= value < _MAX_WHOLE_AMOUNT:
+        return Money(value, currency)
+    return None
+
+
 def fact_money(value: Any, currency: str, fact: str) -> Money:
     """`value` (int, Decimal or decimal text) in `currency`, validated (see the module)."""
+    money = well_formed_money(value, currency)
+    if money is not None:
+        return money
     if not isinstance(currency, str) or not is_currency(currency):
         raise FactsError(f"{fact}: unknown currency {currency!r}")
     amount = fact_decimal(value, fact)

@@ -22,7 +22,7 @@ from rules.analysis import Cost
 from rules.ceiling import default_ceiling
 from rules.decision import Refusal, Reward
 from rules.facts import Facts
-from rules.money import Money, quantum
+from rules.money import Money, MoneyError, quantum
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,60 @@ class Guard:
             if note is not None:
                 note(refusal)
         return kept, tuple(refused)
+
+    def sure_limits(self, currency: str) -> tuple[Decimal, dict[int, Decimal]]:
+        """(ceiling, by rule line): a money reward in `currency` at most its rule line's figure
+        (the ceiling for lines without a bound) is kept by `apply`, whatever the order."""
+        ceiling = self.ceiling_for(currency).amount
+        sure: dict[int, Decimal] = {}
+        for line, bound in self.bounds.items():
+            if bound.cost.unbounded:
+                continue
+            fixed = [f for f, p in bound.cost.terms if p == 0]
+            most = max(fixed) + bound.slack * quantum(currency) if fixed else None
+            sure[line] = min(ceiling, most) if most is not None else Decimal("-Infinity")
+        return ceiling, sure
+
+    def money_check(self) -> Callable[[Reward, Money, Facts], bool]:
+        """`keeps(reward, amount, facts)`: whether `apply` would keep this one money reward
+        (`reward` with `amount`), the compiled evaluator's fast path. False means only "ask
+        `apply`", which words the refusal. The bounds are read once per currency."""
+        by_currency: dict[str, tuple[Decimal, dict[int, tuple]]] = {}
+
+        def limits(currency: str) -> tuple[Decimal, dict[int, tuple]]:
+            slack_unit, by_line = quantum(currency), {}
+            for line, bound in self.bounds.items():
+                terms = bound.cost.terms
+                if bound.cost.unbounded:
+                    continue
+                slack = bound.slack * slack_unit
+                fixed = [f for f, p in terms if p == 0]
+                by_line[line] = (max(fixed) + slack if fixed else None, slack, terms,
+                                 all(p >= 0 for _, p in terms))
+            return by_currency.setdefault(currency, (self.ceiling_for(currency).amount, by_line))
+
+        def keeps(reward: Reward, amount: Money, facts: Facts) -> bool:
+            currency = facts.currency
+            try:
+                ceiling, by_line = by_currency.get(currency) or limits(currency)
+            except MoneyError:  # an unknown currency: `apply` words the error
+                return False
+            if amount.amount > ceiling:
+                return False
+            bound = by_line.get(reward.rule_line)
+            if bound is None or reward.voucher_type == "free_shipping":
+                return True  # no bound, or one the checker could not work out
+            fixed_most, slack, terms, growing = bound
+            if fixed_most is not None and amount.amount <= fixed_most:
+                return True  # within a fixed alternative, whatever the order's figures
+            order = facts.order
+            if order is None or not growing:
+                return False
+            # The worst case grows with the base, which is at least the order's total.
+            total = order.total.amount
+            worst = max([fixed + percent * total / 100 for fixed, percent in terms])
+            return amount.amount <= worst + slack
+        return keeps
 
     def _over_rule(self, reward: Reward, base: Decimal, spent: dict[int, Decimal],
                    currency: str) -> str | None:

@@ -27,6 +27,7 @@ def minor_units(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+@functools.cache
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
@@ -41,16 +42,18 @@ def to_decimal(value: object) -> Decimal:
         raise MoneyError(f"not a number: {value!r}") from exc
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Money:
     """An amount in one currency, always rounded to that currency's minor units."""
 
     amount: Decimal
     currency: str
 
-    def __post_init__(self) -> None:
-        amount = to_decimal(self.amount).quantize(quantum(self.currency), ROUND_HALF_UP)
-        object.__setattr__(self, "amount", amount)
+    def __init__(self, amount: object, currency: str) -> None:
+        if type(amount) is not Decimal:
+            amount = to_decimal(amount)
+        _set_amount(self, amount.quantize(quantum(currency), ROUND_HALF_UP))
+        _set_currency(self, currency)
 
     @classmethod
     def of(cls, amount: object, currency: str) -> Money:
@@ -98,7 +101,27 @@ class Money:
 
     def percent(self, percent: Decimal | int) -> Money:
         """`20% of 99.99 USD` is 20.00 USD: exact product, then one rounding."""
-        return Money(self.amount * to_decimal(percent) / 100, self.currency)
+        share = percent if type(percent) is Decimal else to_decimal(percent)
+        currency = self.currency
+        money = _new(Money)  # exact_money, inline: the quantized product needs no second rounding
+        _set_amount(money, (self.amount * share / 100).quantize(quantum(currency), ROUND_HALF_UP))
+        _set_currency(money, currency)
+        return money
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+# Stores into a Money's slots without `frozen`'s per-field name lookup (see rules/frozen.py).
+_set_amount = vars(Money)["amount"].__set__
+_set_currency = vars(Money)["currency"].__set__
+_new = object.__new__
+
+
+def exact_money(amount: Decimal, currency: str) -> Money:
+    """Money from an amount already in `currency`'s minor units (a sum or difference of such
+    amounts, a quantized figure): no second rounding. The caller vouches for the exponent."""
+    money = _new(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    return money

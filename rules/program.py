@@ -6,7 +6,6 @@ cached by the hash of its source.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from rules.decision import Decision
 from rules.facts import Facts, Trigger
 from rules.guard import Guard
 from rules.interpreter import Interpreter
+from rules.limits import decision_limited
 from rules.money import Money, MoneyError, is_currency
 from rules.parser.screen import BOM
 from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
@@ -49,8 +49,8 @@ class ExampleResult:
 class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
-    __slots__ = ("_compiled_cache", "_costs", "_exceeding", "_interpreter", "_variants",
-                 "_warnings", "ab_test", "budgets", "ceiling_declared", "contests",
+    __slots__ = ("_compiled_cache", "_costs", "_counted", "_exceeding", "_interpreter",
+                 "_variants", "_warnings", "ab_test", "budgets", "ceiling_declared", "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
 
@@ -90,6 +90,9 @@ class Program:
         init("_exceeding", tuple(outcome.exceeding))
         init("_warnings", tuple(d for d in outcome.diagnostics if not d.is_error))
         init("ceiling_declared", outcome.ceiling)
+        # per-person limits or budgets to cut by; without them evaluation skips that step
+        init("_counted", bool(self.budgets) or any(lim.kind == "per_person"
+                                                   for lim in self.limits))
         guard = Guard(outcome.ceiling, dict(outcome.bounds))
         init("_interpreter", Interpreter(outcome.node, self.currency, list(outcome.rules),
                                          guard=guard))
@@ -127,14 +130,24 @@ class Program:
     def evaluate(self, facts: Facts) -> Decision:
         """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
         currency is not the program's or the step limit is hit. With an A/B test, the rewards of
-        the variant the customer is in, which the decision names."""
+        the variant the customer is in (`ab_test.variant_for(facts)` names it)."""
         if self.ab_test is not None:
-            name = self.ab_test.variant_for(facts)
-            return dataclasses.replace(self._variants[name].evaluate(facts), variant=name)
+            return self._variants[self.ab_test.variant_for(facts)].evaluate(facts)
+        compiled = self._compiled_cache
+        if compiled is None:
+            compiled = self._compiled
         try:
-            return self._compiled.run(facts, program_hash=self.source_hash)
+            decision = compiled.run(facts, self.source_hash)
         except MoneyError as exc:  # facts that mix currencies
             raise EvaluationError(f"cannot evaluate these facts: {exc}") from exc
+        return self._limited(decision, facts)
+
+    def _limited(self, decision: Decision, facts: Facts) -> Decision:
+        """Per-person limits and budgets against what `facts.usage` already counted: the one
+        procedure every caller goes through (rules/limits.py)."""
+        if not self._counted or not (decision.rewards or decision.refused):
+            return decision
+        return decision_limited(decision, limits=self.limits, budgets=self.budgets, facts=facts)
 
     @property
     def _compiled(self) -> CompiledEvaluator:
@@ -148,9 +161,9 @@ class Program:
     def explain(self, facts: Facts) -> Decision:
         """Like `evaluate`, with the trace of every condition and nearest-miss hints."""
         if self.ab_test is not None:
-            name = self.ab_test.variant_for(facts)
-            return dataclasses.replace(self._variants[name].explain(facts), variant=name)
-        return self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+            return self._variants[self.ab_test.variant_for(facts)].explain(facts)
+        decision = self._interpreter.run(facts, record=True, program_hash=self.source_hash)
+        return self._limited(decision, facts)
 
     def run_examples(self) -> list[ExampleResult]:
         from rules.examples import run_example
@@ -184,6 +197,7 @@ class Program:
             "worst_case_text": {t.value: c.text(currency) for t, c in costs.items()},
             "rules_exceeding_total": list(self._exceeding),
             "ceiling": self.ceiling(),
+            "ceiling_declared": self.ceiling_declared is not None,  # else the currency's default
             "warnings": [d.render(self.source) for d in self._warnings],
         }
 

@@ -1,7 +1,8 @@
 """What a checked program exposes as data: its rules, limits, budgets, contests and examples.
 
-The app stores and enforces what it needs from these (per-person limits, budgets, contest
-windows and prizes); evaluation applies per-order caps itself.
+The app stores what it needs from these (contest windows and prizes, the counters of limits and
+budgets); evaluation applies per-order caps, and per-person limits and budgets are cut by
+rules/limits.py against what was already counted.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ class RuleInfo:
 
 @dataclass(frozen=True, slots=True)
 class LimitInfo:
-    """kind "per_person": at most `count` rewards per `period` for one `recipient` (the app
-    enforces it); kind "per_order": the rewards of one order stay within `cap` (evaluation
+    """kind "per_person": at most `count` rewards per `period` for one `recipient`
+    (rules/limits.py); kind "per_order": the rewards of one order stay within `cap` (evaluation
     applies it; `cap_text` is the source, e.g. `10% of order_total`)."""
 
     kind: str
@@ -40,9 +41,9 @@ class LimitInfo:
 
 @dataclass(frozen=True, slots=True)
 class BudgetInfo:
-    """At most `amount` of rewards per `period` (None: for the program's life); the app's ledger
-    enforces it. `amount` is None-currency-free only when the program has no currency: then
-    `amount_value` holds the number in the channel's currency."""
+    """At most `amount` of rewards per `period` (None: for the program's life); rules/limits.py
+    cuts against the money already given. `amount` is None only when the program has no
+    currency: then `amount_value` holds the number in the channel's currency."""
 
     amount: Money | None
     amount_value: Decimal

@@ -148,6 +148,10 @@ FACTS: dict[str, Fact] = {
     "referrer.referrals": Fact(Type.INT, lambda f: f.referral.referrer.referrals),
     "referrer.paid_referrals": Fact(Type.INT, lambda f: f.referral.referrer.paid_referrals),
     "referrer.rewards_this_month": Fact(Type.INT, lambda f: f.referral.referrer.rewards_this_month),
+    "spent_this_month": Fact(
+        Type.MONEY, lambda f: Money.of(f.usage.spent_in("month"), f.currency),
+        doc="money the program gave this month, before this event",
+    ),
     "referrer.segment": Fact(Type.STRING, lambda f: f.referral.referrer.segment,
                              doc="the referrer's segment", values=(*SEGMENTS, NO_SEGMENT)),
     "contest.name": Fact(Type.STRING, lambda f: _contest(f).name, doc="on contest end"),

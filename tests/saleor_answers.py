@@ -1,6 +1,7 @@
 """Answers of a real Saleor to the app's order pages that the canned captures do not hold: pages
-Saleor could only partly resolve. Built from the captured orders and Saleor 3.24's own error for
-its sample shop's orders (a blank `origin`)."""
+Saleor could only partly resolve, built from the captured orders and Saleor 3.24's own error for
+its sample shop's orders (a blank `origin`); and that sample shop's own answers, captured
+(`tests/captured/sample-shop/`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from graphql import parse
 from plugin.saleor import canned
 from plugin.saleor.documents import load_document
 from plugin.saleor.projection import project_data
+from tests.captured_saleor import load_json
 
 # Saleor's own words for an order whose `origin` is blank (its sample data has such orders).
 ORIGIN_ERROR = 'Expected a value of type "OrderOriginEnum" but received: '
@@ -38,12 +40,18 @@ def partial_orders_answer(*, bad: int) -> Any:
 
 
 def failed_orders_answer() -> Any:
-    """A handler: Saleor 3.24's own shape when such a field cannot be null (its order edges are
-    non-null): the null reaches `orders`, so the page holds no order at all."""
+    """A handler: Saleor 3.24's own answer when such a field cannot be null (its order edges are
+    non-null): the null reaches `orders`, so the page holds no order at all (captured from its
+    sample shop, asked for `origin`)."""
+    return captured_answer("orders-origin")
+
+
+def captured_answer(name: str) -> Any:
+    """A handler: the answer the sample shop gave (`tests/captured/sample-shop/<name>.json`),
+    whatever the variables."""
+    answer = load_json(f"sample-shop/{name}.json")["response"]
 
     def handler(_variables: dict[str, Any]) -> httpx.Response:
-        error = {"message": ORIGIN_ERROR, "locations": [{"line": 10, "column": 3}],
-                 "path": ["orders", "edges", 1, "node", "origin"]}
-        return httpx.Response(200, json={"data": {"orders": None}, "errors": [error]})
+        return httpx.Response(200, json=answer)
 
     return handler

@@ -1,4 +1,4 @@
-"""Django app config of contests; plugs the live leaderboard into the order webhooks."""
+"""Django app config of contests."""
 
 from __future__ import annotations
 
@@ -9,8 +9,3 @@ class ContestsConfig(AppConfig):
     name = "plugin.contests"
     label = "contests"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from plugin.contests import webhook_handlers
-
-        webhook_handlers.handlers_register()

@@ -9,12 +9,16 @@ from typing import Any
 
 from plugin.contests.models import Contest
 from plugin.contests.scoring import contest_window
+from plugin.programs.selectors import compiled_cache
+from plugin.referrals.identity import email_normalise
+from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
+from plugin.referrals.selectors import LIVE_STATUSES, customer_facts_from_history, referrer_facts
+from rules.contests import entrant_test
 from rules.facts import ReferrerFacts
 
 
 def contest_program(*, contest: Contest) -> Any:
     """The checked program version the contest came from (cached by source hash), or None."""
-    from plugin.programs.selectors import compiled_cache
 
     version = contest.program_version
     if version is None:
@@ -25,8 +29,6 @@ def contest_program(*, contest: Contest) -> Any:
 def entrant_referrer_facts(*, contest: Contest, referrer_email: str, referrer_id: str,
                            now: datetime) -> ReferrerFacts:
     """The referrer's standing as the rules see it, from their code (or their e-mail alone)."""
-    from plugin.referrals.models import ReferralCode
-    from plugin.referrals.selectors import referrer_facts
 
     code = ReferralCode.objects.filter(
         installation_id=contest.installation_id, owner_email=referrer_email
@@ -52,10 +54,6 @@ CHUNK = 1000
 def _facts_chunk(contest: Contest, entrants: list[tuple[str, str]], now: datetime
                  ) -> dict[str, ReferrerFacts]:
     from django.db.models import Count, Q
-
-    from plugin.referrals.identity import email_normalise
-    from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
-    from plugin.referrals.selectors import LIVE_STATUSES, customer_facts_from_history
 
     installation_id = contest.installation_id
     emails = [email for email, _ in entrants]
@@ -106,7 +104,6 @@ def contest_entrants_admitted(*, contest: Contest, entrants: list[tuple[str, str
                               now: datetime) -> set[str] | None:
     """The e-mails of the entrants the contest's condition lets in, or None when it has no
     condition (everyone may enter). Facts are as at `now`, never after the contest's end."""
-    from rules.contests import entrant_test
 
     program = contest_program(contest=contest)
     test = entrant_test(program, contest.name) if program is not None else None

@@ -16,6 +16,7 @@ from django.db.models import DecimalField, Exists, F, Max, OuterRef, Subquery, S
 from django.db.models.functions import Coalesce, Greatest
 
 from plugin.referrals.models import CustomerOrder, Referral
+from plugin.rewards.models import OrderTrack, PointsEntry
 
 FLAGGED = (Referral.Status.REFUSED, Referral.Status.REVIEW)
 VOID_ORDER = (CustomerOrder.Status.CANCELLED, CustomerOrder.Status.REFUNDED)
@@ -75,8 +76,6 @@ def _referral_counts(
 def _paid_orders(
     contest: Any, start: datetime, end: datetime, email: str | None
 ) -> dict[str, Score]:
-    from plugin.rewards.models import OrderTrack
-
     orders = (
         CustomerOrder.objects.filter(
             installation_id=contest.installation_id,
@@ -134,8 +133,6 @@ def _revenue(contest: Any, orders: Any, track: Any) -> dict[str, Score]:
 def _points(
     installation_id: int, start: datetime, end: datetime, email: str | None
 ) -> dict[str, Score]:
-    from plugin.rewards.models import PointsEntry
-
     rows = PointsEntry.objects.filter(
         installation_id=installation_id, points__gt=0, created_at__gte=start, created_at__lt=end
     )

@@ -15,6 +15,8 @@ from django.db.models import Q
 
 from plugin.contests.models import Contest, ContestEntry, ContestWinner
 from plugin.contests.scoring import contest_window
+from plugin.referrals.identity import email_normalise
+from plugin.referrals.models import CustomerOrder, ReferralCode
 
 MONEY_SCORES = ("referred_revenue", "referred_net_revenue")
 MAX_STANDINGS = 500
@@ -70,8 +72,6 @@ def _ordering(contest: Contest) -> list[str]:
 
 
 def _public_names(contest: Contest, emails: list[str]) -> dict[str, str]:
-    from plugin.referrals.models import ReferralCode
-
     rows = (
         ReferralCode.objects.filter(
             installation_id=contest.installation_id, owner_email__in=emails, active=True
@@ -111,8 +111,6 @@ def contest_standings(*, installation: Any, contest: Contest | int | str, limit:
 
 
 def _referrer_email(referrer: Any) -> str:
-    from plugin.referrals.identity import email_normalise
-
     if isinstance(referrer, str):
         return email_normalise(referrer)
     return email_normalise(getattr(referrer, "owner_email", None) or getattr(
@@ -172,3 +170,12 @@ def contest_winners(*, installation: Any, contest: Contest | int | str) -> list[
 
 def contest_entrant_count(*, contest: Contest) -> int:
     return ContestEntry.objects.filter(contest=contest).count()
+
+
+def contest_winner_channel(*, contest: Contest, email: str) -> str:
+    """The channel of the winner's latest order; a referrer who never ordered gets the channel
+    of the latest order they referred (where their friends shop). "" when neither exists."""
+    orders = CustomerOrder.objects.filter(installation_id=contest.installation_id).exclude(
+        channel="").order_by("-created", "-pk").values_list("channel", flat=True)
+    return (orders.filter(email=email).first()
+            or orders.filter(referral__referrer_email=email).first() or "")

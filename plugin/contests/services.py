@@ -1,6 +1,7 @@
 """Writes of contests: sync from the published program, keep the score table live, rebuild it.
 
-Finalisation (ranking, prizes, winner e-mails) lives in `finalize.py`.
+Finalisation (ranking, prizes, winner e-mails) is the use case
+`plugin/use_cases/contest_finalize.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from plugin.contests.entrants import contest_entrants_admitted, contest_program
 from plugin.contests.models import Contest, ContestEntry
 from plugin.contests.scoring import Score, contest_scores
+from plugin.programs.selectors import program_published
 
 log = logging.getLogger("plugin.contests")
 
@@ -50,7 +53,6 @@ def _prize_json(prize: Any) -> dict[str, Any]:
 
 def _entrant_condition(contest: Contest) -> str | None:
     """The `entrants … where` text of the program version the contest was last synced from."""
-    from plugin.contests.entrants import contest_program
 
     program = contest_program(contest=contest)
     info = next((c for c in getattr(program, "contests", ()) if c.name == contest.name), None)
@@ -98,7 +100,6 @@ def contests_sync(*, installation: Any, version: Any, program: Any) -> list[Cont
 
 def contests_sync_published(*, installation: Any) -> list[Contest]:
     """`contests_sync` with the installation's live program (nothing when none is published)."""
-    from plugin.programs.selectors import program_published
 
     published = program_published(installation=installation)
     if published is None:
@@ -120,7 +121,6 @@ def _entry(contest: Contest, score: Score) -> ContestEntry:
 
 def _admitted(contest: Contest, scores: list[Score], now: datetime | None) -> list[Score]:
     """The scores of entrants the contest's `entrants … where` condition lets in."""
-    from plugin.contests.entrants import contest_entrants_admitted
 
     admitted = contest_entrants_admitted(
         contest=contest, entrants=[(s.referrer_email, s.referrer_id) for s in scores],

@@ -8,19 +8,19 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from plugin.contests.models import Contest
+from plugin.contests.services import contest_rebuild
+from plugin.use_cases.contest_finalize import contests_finalize_due
+
 
 @shared_task(name="contests.finalize")
 def contests_finalize_task() -> dict:
-    from plugin.contests.finalize import contests_finalize_due
-
     return contests_finalize_due(now=timezone.now())
 
 
 @shared_task(name="contests.rebuild")
 def contests_rebuild_task() -> int:
     """Catch what live updates cannot see (e.g. a referral refused in review): rescore all."""
-    from plugin.contests.models import Contest
-    from plugin.contests.services import contest_rebuild
 
     rebuilt = 0
     for contest in Contest.objects.filter(status=Contest.Status.OPEN, installation__is_active=True):

@@ -5,11 +5,9 @@ records its progress on its row, and sum up both side by side (`backtest_tally`)
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import timedelta
 from typing import Any
 
-from django.db import connections, transaction
 from django.utils import timezone
 
 from plugin.dashboard import backtest_sources
@@ -18,6 +16,8 @@ from plugin.dashboard.language import compiled_or_diagnostics
 from plugin.dashboard.models import BacktestJob
 from plugin.dashboard.recent_orders import UnreadableOrder
 from plugin.programs.selectors import program_get, program_published, program_version_get
+from plugin.programs.services import source_hash
+from rules.limits import UsageTally
 from rules.source import EvaluationError
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,6 @@ def backtest_job_create(*, installation, user, draft_source: str, count: int, so
                         compare_source: str | None = None) -> BacktestJob:
     """Checks the draft (and what it is compared with) and stores a queued job with both
     sources, so a version published meanwhile changes nothing; `backtest_job_start` runs it."""
-    from plugin.programs.services import source_hash
 
     if not 1 <= count <= MAX_ORDERS:
         raise BacktestRefused(f"count must be between 1 and {MAX_ORDERS}")
@@ -120,7 +119,14 @@ def backtest_run(*, job_id: int) -> None:
         orders = (backtest_sources.saleor_orders if job.source == BacktestJob.Source.SALEOR
                   else backtest_sources.stored_orders)
         draft, compared = Tally(), (Tally() if compared_program is not None else None)
-        currency, processed, skipped, total, next_write = None, 0, 0, 0, 1
+        # The program's currency when it names one (a shop's first order may be in another
+        # channel's); else the first order's. Orders in other currencies are skipped.
+        currency = draft_program.currency
+        draft_usage = UsageTally(limits=draft_program.limits, budgets=draft_program.budgets)
+        compared_usage = (UsageTally(limits=compared_program.limits,
+                                     budgets=compared_program.budgets)
+                          if compared_program is not None else None)
+        processed, skipped, total, next_write = 0, 0, 0, 1
         saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
                                    assume_referred=job.assume_referred):
@@ -132,10 +138,16 @@ def backtest_run(*, job_id: int) -> None:
             if facts is None or facts.currency != currency:
                 skipped += 1  # one currency per summary: amounts are never added across them
             else:
-                try:  # both programs on the same facts: one pass over the orders
-                    draft_decision = draft_program.evaluate(facts)
-                    other_decision = (compared_program.evaluate(facts)
-                                      if compared_program is not None else None)
+                try:  # both programs on the same orders, in one pass; limits and budgets
+                    # count what each program's replay gave so far
+                    draft_facts = draft_usage.with_usage(facts)
+                    draft_decision = draft_program.evaluate(draft_facts)
+                    draft_usage.add(draft_facts, draft_decision)
+                    other_decision = None
+                    if compared_program is not None and compared_usage is not None:
+                        other_facts = compared_usage.with_usage(facts)
+                        other_decision = compared_program.evaluate(other_facts)
+                        compared_usage.add(other_facts, other_decision)
                 except EvaluationError:
                     skipped += 1  # e.g. a channel in another currency than the program's
                 else:
@@ -158,24 +170,3 @@ def backtest_run(*, job_id: int) -> None:
         _update(job.pk, status=BacktestJob.Status.FAILED, error=str(exc)[:2000],
                 finished_at=timezone.now())
 
-
-def backtest_job_start(*, job: BacktestJob) -> None:
-    """On Celery when a broker is configured; otherwise on a thread of this process, so the
-    request answers at once and the page can poll the row for progress."""
-    from plugin.tasks import uses_celery
-
-    if uses_celery():
-        from plugin.dashboard.tasks import backtest_task
-        from plugin.tasks import task_enqueue
-
-        task_enqueue(backtest_task, job_id=job.pk)
-        return
-
-    def run() -> None:
-        try:
-            backtest_run(job_id=job.pk)
-        finally:
-            connections.close_all()  # this thread's own connection, never reused
-
-    transaction.on_commit(lambda: threading.Thread(target=run, daemon=True,
-                                                   name=f"backtest-{job.pk}").start())

@@ -54,4 +54,9 @@ def decision_view(decision: Decision, *, now: datetime) -> dict[str, Any]:
         ],
         "trace": [step.to_json() for step in decision.trace],
         "hints": list(decision.hints),
+        # decided but not given: over a money bound (to review), or cut by a limit or budget
+        "refused": [{"describe": r.reward.describe(), "reason": r.reason,
+                     "line": r.reward.rule_line} for r in decision.refused],
+        "cut": [{"describe": c.reward.describe(), "reason": c.reason,
+                 "line": c.reward.rule_line} for c in decision.cut],
     }

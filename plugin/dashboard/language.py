@@ -11,6 +11,7 @@ import rules
 from examples import example_programs
 from grammar import load_grammar
 from plugin.programs.reports import diagnostic_json, example_json, to_jsonable
+from rules.schema import ALIASES, FACTS, LINE_FIELDS
 
 FILENAME = "program.rules"
 EXAMPLES_DIR = resources.files("examples")  # the ready programs, package data
@@ -97,8 +98,6 @@ def gallery() -> list[dict[str, str]]:
 
 @cache
 def _fact_names() -> tuple[dict[str, str], ...]:
-    from rules.schema import ALIASES, FACTS, LINE_FIELDS
-
     names = [{"name": name, "type": str(fact.type), "doc": fact.doc}
              for name, fact in FACTS.items()]
     names += [{"name": alias, "type": str(FACTS[target].type), "doc": f"same as {target}"}

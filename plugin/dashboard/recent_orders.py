@@ -22,6 +22,7 @@ from plugin.install.selectors import installation_client
 from plugin.referrals.identity import email_normalise
 from plugin.saleor.client import SaleorClient, error_messages
 from plugin.saleor.errors import SaleorError, SaleorUnavailable
+from plugin.saleor.fake import FakeSaleor
 from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.money import PayloadError
 from plugin.segments.selectors import customer_segments_many
@@ -65,7 +66,6 @@ def _client(installation) -> SaleorClient:
     if settings.DEBUG and installation.saleor_api_url == settings.DEMO_SALEOR_API_URL:
         # The demo shop has no Saleor behind it: in development it answers with the orders
         # captured from a real Saleor, so the sandbox and backtests have real data to show.
-        from plugin.saleor.fake import FakeSaleor
 
         return FakeSaleor(api_url=installation.saleor_api_url).client(token=None)
     return installation_client(installation=installation)

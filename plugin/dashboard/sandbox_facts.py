@@ -1,4 +1,5 @@
-"""The sandbox form's facts (plain JSON the merchant edits) to and from the language's Facts."""
+"""The sandbox form's facts (plain JSON the merchant edits) to and from the language's Facts,
+which the language's own JSON builder makes."""
 
 from __future__ import annotations
 
@@ -6,17 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plugin.dashboard.http import BadRequest
-from rules.facts import (
-    NO_SEGMENT,
-    SEGMENTS,
-    CustomerFacts,
-    Facts,
-    LineFacts,
-    OrderFacts,
-    ReferralFacts,
-    ReferrerFacts,
-    Trigger,
-)
+from rules.facts import NO_SEGMENT, SEGMENTS, Facts, OrderFacts, Trigger
+from rules.facts_json import facts_from_json
 from rules.facts_values import FactsError, fact_count, fact_money
 from rules.money import Money, is_currency
 
@@ -55,6 +47,13 @@ def _segment(value: Any, where: str) -> str:
     return segment
 
 
+def _segment(value: Any, where: str) -> str:
+    segment = _text(value, where, limit=40)
+    if segment not in SEGMENTS and segment != NO_SEGMENT:
+        raise BadRequest(f"{where}: {segment!r} is not one of {', '.join(SEGMENTS)}")
+    return segment
+
+
 def _object(data: Any, where: str) -> dict[str, Any]:
     if data is None:
         return {}
@@ -63,8 +62,16 @@ def _object(data: Any, where: str) -> dict[str, Any]:
     return data
 
 
+def _amount(value: Any, currency: str, where: str) -> dict[str, str]:
+    money = _money(value, currency, where)
+    return {"amount": str(money.amount), "currency": money.currency}
+
+
 def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
-    """Facts for one evaluation from the sandbox form; errors name the field."""
+    """Facts for one evaluation from the sandbox form; errors name the field as the form does.
+
+    The form's fields are checked here, in its own words; the facts are then built by the
+    language's one builder (`facts_from_json`, as the CLI's `--facts` files are)."""
     form = _object(form, "facts")
     currency = _text(form.get("currency") or "USD", "currency", limit=3).upper()
     if not is_currency(currency):
@@ -85,27 +92,26 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
         quantity = _count(line.get("quantity", 1), f"line {index} quantity", low=1)
         unit = _money(line.get("unit_price"), currency, f"line {index} unit price")
         collections = line.get("collections") or []
-        lines.append(LineFacts(
-            product=_text(line.get("product"), f"line {index} product"),
-            quantity=quantity,
-            unit_price=unit,
-            total_price=Money(unit.amount * quantity, currency),
-            sku=_text(line.get("sku"), f"line {index} sku") or None,
-            category=_text(line.get("category"), f"line {index} category") or None,
-            collections=tuple(_text(c, f"line {index} collection") for c in collections
-                              if isinstance(c, str)),
-        ))
-    order = OrderFacts(
-        id=_text(order_data.get("id") or "sandbox-order", "order id"),
-        currency=currency,
-        total=_money(order_data.get("total"), currency, "order total"),
-        subtotal=_money(order_data.get("subtotal", order_data.get("total")), currency, "subtotal"),
-        shipping=_money(order_data.get("shipping"), currency, "shipping"),
-        channel=channel,
-        lines=tuple(lines),
-        voucher_code=_text(order_data.get("voucher_code"), "voucher code") or None,
-        is_paid=trigger not in (Trigger.CHECKOUT, Trigger.ORDER_CREATED),
-    )
+        lines.append({
+            "product": _text(line.get("product"), f"line {index} product"),
+            "quantity": quantity,
+            "unit_price": _amount(unit.amount, currency, f"line {index} unit price"),
+            "total": _amount(unit.amount * quantity, currency, f"line {index} total"),
+            "sku": _text(line.get("sku"), f"line {index} sku") or None,
+            "category": _text(line.get("category"), f"line {index} category") or None,
+            "collections": [_text(c, f"line {index} collection") for c in collections
+                            if isinstance(c, str)],
+        })
+    order = {
+        "id": _text(order_data.get("id") or "sandbox-order", "order id"),
+        "total": _amount(order_data.get("total"), currency, "order total"),
+        "subtotal": _amount(order_data.get("subtotal", order_data.get("total")), currency,
+                            "subtotal"),
+        "shipping": _amount(order_data.get("shipping"), currency, "shipping"),
+        "lines": lines,
+        "voucher_code": _text(order_data.get("voucher_code"), "voucher code") or None,
+        "is_paid": trigger not in (Trigger.CHECKOUT, Trigger.ORDER_CREATED),
+    }
 
     customer_data = _object(form.get("customer"), "customer")
     earlier = _count(customer_data.get("orders"), "earlier orders")
@@ -113,34 +119,42 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
     if in_channel > earlier:
         raise BadRequest(f"earlier orders in this channel: {in_channel} is more than the "
                          f"{earlier} earlier orders in all channels")
-    customer = CustomerFacts(
-        email=_text(customer_data.get("email") or "customer@example.com", "customer e-mail"),
-        is_new=earlier == 0,
-        orders=earlier,
-        orders_in_channel=in_channel,
-        total_spent=_money(customer_data.get("total_spent"), currency, "total spent"),
-        periods_missed=_count(customer_data.get("periods_missed"), "periods missed"),
-        segment=_segment(customer_data.get("segment"), "customer segment"),
-    )
+    customer = {
+        "email": _text(customer_data.get("email") or "customer@example.com", "customer e-mail"),
+        "orders": earlier,
+        "orders_in_channel": in_channel,
+        "total_spent": _amount(customer_data.get("total_spent"), currency, "total spent"),
+        "periods_missed": _count(customer_data.get("periods_missed"), "periods missed"),
+        "segment": _segment(customer_data.get("segment"), "customer segment"),
+    }
 
     referral_data = _object(form.get("referral"), "referral")
     referrer_data = _object(referral_data.get("referrer"), "referrer")
-    referral = ReferralFacts(
-        is_referred=bool(referral_data.get("is_referred")),
-        code=_text(referral_data.get("code"), "referral code") or None,
-        days_since=_count(referral_data.get("days_since"), "days since referral"),
-        referrer=ReferrerFacts(
-            email=_text(referrer_data.get("email"), "referrer e-mail") or None,
-            orders=_count(referrer_data.get("orders"), "referrer orders"),
-            referrals=_count(referrer_data.get("referrals"), "referrer referrals"),
-            paid_referrals=_count(referrer_data.get("paid_referrals"), "referrer paid referrals"),
-            rewards_this_month=_count(referrer_data.get("rewards_this_month"),
-                                      "rewards this month"),
-            segment=_segment(referrer_data.get("segment"), "referrer segment"),
-        ),
-    )
-    return Facts(trigger=trigger, now=now or datetime.now(tz=UTC), channel=channel,
-                 currency=currency, order=order, customer=customer, referral=referral)
+    referral = {
+        "is_referred": bool(referral_data.get("is_referred")),
+        "code": _text(referral_data.get("code"), "referral code") or None,
+        "days_since": _count(referral_data.get("days_since"), "days since referral"),
+        "referrer": {
+            "email": _text(referrer_data.get("email"), "referrer e-mail") or None,
+            "orders": _count(referrer_data.get("orders"), "referrer orders"),
+            "referrals": _count(referrer_data.get("referrals"), "referrer referrals"),
+            "paid_referrals": _count(referrer_data.get("paid_referrals"),
+                                     "referrer paid referrals"),
+            "rewards_this_month": _count(referrer_data.get("rewards_this_month"),
+                                         "rewards this month"),
+            "segment": _segment(referrer_data.get("segment"), "referrer segment"),
+        },
+    }
+    try:
+        return facts_from_json({
+            "trigger": trigger.value, "now": (now or datetime.now(tz=UTC)).isoformat(),
+            "channel": channel, "currency": currency, "order": order, "customer": customer,
+            "referral": referral,
+            # what limits and budgets already counted, as in a facts file (rules/FACTS.md)
+            "usage": form.get("usage") or None,
+        })
+    except FactsError as exc:
+        raise BadRequest(str(exc)) from exc
 
 
 def form_from_order(order: OrderFacts, *, email: str = "", segment: str = NO_SEGMENT

@@ -1,6 +1,6 @@
 """Routes of the dashboard: the page, its assets, the development entry and the JSON API."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from plugin.dashboard import (
     views_abtests,
@@ -10,6 +10,7 @@ from plugin.dashboard import (
     views_editor,
     views_messages,
     views_page,
+    views_partners,
     views_playbook,
     views_program,
     views_referrals,
@@ -65,6 +66,20 @@ api = [
     path("api/segments/advocates.csv", views_segments.segments_csv, name="segments-csv"),
     path("api/segments/recompute", views_segments.segments_recompute,
          name="segments-recompute"),
+    path("api/partners", views_partners.partners, name="partners"),
+    path("api/partners/new", views_partners.partner_new, name="partner-new"),
+    path("api/partners/check", views_partners.partner_check, name="partner-check"),
+    path("api/partners/<int:partner_id>", views_partners.partner_save, name="partner-save"),
+    path("api/partners/<int:partner_id>/codes", views_partners.partner_code_new,
+         name="partner-code-new"),
+    path("api/partner-codes/<int:code_id>/deactivate", views_partners.partner_code_off,
+         name="partner-code-off"),
+    path("api/partners/<int:partner_id>/statement", views_partners.partner_statement_view,
+         name="partner-statement"),
+    path("api/partners/<int:partner_id>/statement.csv", views_partners.partner_statement_csv,
+         name="partner-statement-csv"),
+    path("api/partners/<int:partner_id>/payouts", views_partners.partner_payout,
+         name="partner-payout"),
     path("api/codes", views_codes.codes_lookup, name="codes"),
     path("api/codes/<int:code_id>/deactivate", views_codes.code_deactivate,
          name="code-deactivate"),
@@ -75,6 +90,10 @@ api = [
 
 urlpatterns = [
     path("", views_page.dashboard_page, name="page"),
+    # A section the page told Saleor's dashboard of (`updateRouting`): the dashboard's URL then
+    # ends in it, and a reload or a link loads the page here, on that section.
+    re_path(r"^(?P<area>program|results|growth|settings)/(?P<section>[a-z]+)/?$",
+            views_page.dashboard_section_page, name="page-section"),
     path("assets/<str:name>", views_page.dashboard_asset, name="asset"),
     path("widgets/<slug:kind>", views_widgets.widget_page, name="widget"),
     path("dev/", views_dev.dev_entry, name="dev"),

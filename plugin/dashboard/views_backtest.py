@@ -10,11 +10,11 @@ from plugin.dashboard.backtest import (
     BacktestRefused,
     backtest_job_create,
     backtest_job_mark_stalled,
-    backtest_job_start,
 )
 from plugin.dashboard.http import BadRequest, field, json_body
 from plugin.dashboard.models import BacktestJob
 from plugin.dashboard.permissions import ORDER_DATA
+from plugin.dashboard.tasks import backtest_job_start
 from plugin.programs.models import AuditAction
 from plugin.programs.services import audit_record, program_get_or_create
 

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from plugin.dashboard.views_page import secure_page
+from plugin.install.demo import demo_signer
 from plugin.install.selectors import installation_get_by_api_url
 
 DEV_TOKEN_LIFETIME = 300  # seconds, as Saleor's own dashboard tokens
@@ -71,7 +72,6 @@ def dev_token(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "use POST"}, status=405, headers={"Allow": "POST"})
     if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
         return JsonResponse({"error": "only the development entry may ask"}, status=403)
-    from plugin.install.demo import demo_signer  # development-only code, loaded only here
 
     token = demo_signer().mint_dashboard_token(
         saleor_api_url=installation.saleor_api_url,

@@ -55,6 +55,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     return secure_page(response)
 
 
+def dashboard_section_page(request: HttpRequest, area: str, section: str) -> HttpResponse:
+    """The same page, loaded on one of its sections; the page reads which from its path."""
+    return dashboard_page(request)
+
+
 def dashboard_asset(request: HttpRequest, name: str) -> FileResponse:
     """The bundled scripts and styles; only the known names, never a path from the request."""
     is_font = FONT_NAME.fullmatch(name) is not None

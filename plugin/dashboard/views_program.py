@@ -16,6 +16,7 @@ AUDIT_LABELS = {
     "settings_changed": "Settings changed", "code_deactivated": "Code deactivated",
     "code_rotated": "Code rotated", "message_saved": "Message saved",
     "message_reset": "Message reset", "return_rate_changed": "Return rate changed",
+    "dead_letter_retried": "Dead letter retried",
 }
 
 

@@ -14,8 +14,9 @@ from plugin.programs.models import AuditAction
 from plugin.programs.services import audit_record
 from plugin.referrals.models import Referral
 from plugin.referrals.services import referral_review_decide
+from plugin.rewards.lifecycle import reward_review_approve
 from plugin.rewards.models import Reward, RewardState
-from plugin.rewards.services import RewardError, reward_review_approve, reward_review_reject
+from plugin.rewards.services import RewardError, reward_review_reject
 
 MAX_REASON = 240
 

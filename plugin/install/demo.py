@@ -18,6 +18,8 @@ from jwt.algorithms import RSAAlgorithm
 from plugin.install.crypto import token_encrypt
 from plugin.install.http import guarded_network_transport
 from plugin.install.models import Installation
+from plugin.saleor.fake import FakeSaleor
+from plugin.saleor.fake_rewards import RewardsSaleorState
 from plugin.saleor.testing import TestSigner
 
 DEMO_APP_ID = "QXBwOjE="  # App:1 of the pretend Saleor
@@ -94,14 +96,7 @@ class DemoRoutingTransport(httpx.BaseTransport):
 def demo_saleor_transport() -> DemoRoutingTransport:
     """The pretend Saleor behind the demo installation: captured answers (orders, customers)
     plus stateful gift cards and vouchers, so the demo's use cases run without a Saleor."""
-    from plugin.saleor.fake import FakeSaleor
-
     api_url = settings.DEMO_SALEOR_API_URL
     fake = FakeSaleor(api_url=api_url, jwks=demo_signer().jwks)
-    try:
-        from plugin.rewards.demo_saleor import RewardsSaleorState
-    except ImportError:  # the rewards app is optional here
-        pass
-    else:
-        RewardsSaleorState().install(fake)
+    RewardsSaleorState().install(fake)
     return DemoRoutingTransport(demo_host=httpx.URL(api_url).host, demo=fake.transport)

@@ -118,27 +118,6 @@ def message_send(
     return True
 
 
-def reward_message_send(*, reward, template: str, **extra: Any) -> bool:
-    """One of the reward e-mails (held, issued, voided) to the reward's recipient."""
-    from plugin.rewards.selectors import reward_view
-
-    view = reward_view(reward=reward)
-    context = {
-        "reward": view,
-        "amount": view.amount,
-        "points": view.points,
-        "product": getattr(reward, "product", ""),  # a free-product voucher's product slug
-        **extra,
-    }
-    return message_send(
-        installation=reward.installation,
-        key=f"reward:{reward.pk}:{template}",
-        template=template,
-        to=reward.recipient_email,
-        context=context,
-    )
-
-
 def invite_send(
     *, installation, to: str, name: str = "", link: str, code: str, key: str | None = None
 ) -> bool:

@@ -1,5 +1,5 @@
-"""Django app config of the playbook; plugs invites and wake-ups into the order webhooks and the
-unsubscribe list into every e-mail."""
+"""Django app config of the playbook; plugs the unsubscribe list and the playbook's copy into
+every e-mail."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ class PlaybookConfig(AppConfig):
 
     def ready(self) -> None:
         from plugin.messages.services import message_guard_register, message_renderer_register
-        from plugin.playbook import webhook_handlers
         from plugin.playbook.copy import message_copy_render
         from plugin.playbook.unsubscribe import unsubscribe_guard
 
         message_guard_register(unsubscribe_guard)
         message_renderer_register(message_copy_render)
-        webhook_handlers.handlers_register()

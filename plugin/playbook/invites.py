@@ -12,16 +12,21 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.messages.services import message_render, message_send
 from plugin.playbook.models import PlannedMessage
+from plugin.playbook.reorder import reorder_context
 from plugin.playbook.selectors import playbook_settings_get
+from plugin.playbook.services import planned_message_add
 from plugin.playbook.unsubscribe import is_unsubscribed, unsubscribe_url
 from plugin.referrals.identity import email_normalise
-from plugin.referrals.models import CustomerOrder
+from plugin.referrals.links import referral_link
+from plugin.referrals.models import CustomerOrder, Referral, ReferralVisit
+from plugin.referrals.services import referral_code_create
 
 log = logging.getLogger("plugin.playbook")
 PAID_EVENTS = ("ORDER_PAID", "ORDER_FULLY_PAID")
@@ -31,23 +36,6 @@ TEMPLATE_OF = {
     PlannedMessage.Kind.FOLLOWUP: "referral_followup",
     PlannedMessage.Kind.REORDER: "reorder_reminder",
 }
-
-
-def planned_message_add(*, installation: Any, key: str, kind: str, email: str, due_at: datetime,
-                        customer_id: str = "", name: str = "", order_id: str = ""
-                        ) -> PlannedMessage | None:
-    """Plan one e-mail once per `key`; None when it was planned before or the address opted out."""
-    email = email_normalise(email)
-    if not email or is_unsubscribed(installation=installation, email=email):
-        return None
-    try:
-        with transaction.atomic():
-            return PlannedMessage.objects.create(
-                installation=installation, key=key, kind=kind, email=email, due_at=due_at,
-                customer_id=customer_id, name=name[:120], order_id=order_id,
-            )
-    except IntegrityError:
-        return None
 
 
 def _is_first_paid_order(*, installation: Any, email: str, order_id: str) -> bool:
@@ -93,7 +81,6 @@ def _fulfilled_at(order: dict) -> datetime | None:
 
 def _has_shared(*, installation: Any, email: str) -> bool:
     """Whether the customer's link already brought anyone (a visit or a referral)."""
-    from plugin.referrals.models import Referral, ReferralVisit
 
     visits = ReferralVisit.objects.filter(installation=installation, code__owner_email=email)
     referrals = Referral.objects.filter(installation=installation, referrer_email=email)
@@ -104,15 +91,11 @@ def invite_context(*, installation: Any, email: str, customer_id: str, name: str
     """The customer's code, share link, QR image URL, share copy and unsubscribe link."""
     from django.conf import settings
 
-    from plugin.referrals.links import referral_link
-    from plugin.referrals.services import referral_code_create
-
     code = referral_code_create(installation=installation, customer_id=customer_id or None,
                                 email=email, name=name or None)
     link = referral_link(code=code)
     qr = (settings.APP_URL or "").rstrip("/") + reverse(
         "referral-qr", kwargs={"code": code.code, "kind": "png"})
-    from plugin.messages.services import message_render
 
     context = {"name": name, "code": code.code, "link": link, "qr_url": qr,
                "unsubscribe_url": unsubscribe_url(installation=installation, email=email)}
@@ -123,7 +106,6 @@ def invite_context(*, installation: Any, email: str, customer_id: str, name: str
 
 def planned_message_send(*, message: PlannedMessage, now: datetime) -> bool:
     """Send one due message (or record why not); never twice."""
-    from plugin.messages.services import message_send
 
     with transaction.atomic():
         locked = PlannedMessage.objects.select_for_update().filter(
@@ -140,8 +122,6 @@ def planned_message_send(*, message: PlannedMessage, now: datetime) -> bool:
             locked.save(update_fields=["skipped"])
             return False
         if locked.kind == PlannedMessage.Kind.REORDER:
-            from plugin.playbook.reorder import reorder_context
-
             context = reorder_context(message=locked)
         else:
             context = invite_context(installation=installation, email=locked.email,

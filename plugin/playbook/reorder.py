@@ -8,13 +8,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from plugin.playbook.models import PlannedMessage
-from plugin.playbook.rhythms import customer_rhythms
+from plugin.playbook.rhythms import Rhythm, customer_rhythms
+from plugin.playbook.selectors import playbook_settings_get
+from plugin.playbook.services import planned_message_add
+from plugin.playbook.unsubscribe import unsubscribe_url
+from plugin.referrals.selectors import referral_settings_get
 
 
 def reorder_link(*, installation: Any, order_id: str) -> str:
     """The storefront with `?reorder=<Saleor order id>`: the storefront, where the shopper is
     signed in, puts that order's lines back into a checkout ("" without a storefront URL)."""
-    from plugin.referrals.selectors import referral_settings_get
 
     storefront = referral_settings_get(installation=installation).storefront_url
     if not storefront:
@@ -26,8 +29,6 @@ def reorder_link(*, installation: Any, order_id: str) -> str:
 def reorder_reminders_plan(*, installation: Any, now: datetime) -> int:
     """Plan a reminder for every regular whose predicted next order is close and not yet
     passed by a whole period (sleeping customers get the win-back offer instead)."""
-    from plugin.playbook.invites import planned_message_add
-    from plugin.playbook.selectors import playbook_settings_get
 
     settings = playbook_settings_get(installation=installation)
     ahead = timedelta(days=settings.reorder_days_before)
@@ -47,9 +48,6 @@ def reorder_reminders_plan(*, installation: Any, now: datetime) -> int:
 
 
 def reorder_context(*, message: PlannedMessage) -> dict:
-    from plugin.playbook.rhythms import Rhythm
-    from plugin.playbook.unsubscribe import unsubscribe_url
-
     rhythm: Rhythm | None = next(iter(customer_rhythms(
         installation=message.installation, now=message.due_at, email=message.email)), None)
     return {

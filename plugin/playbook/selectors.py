@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from plugin.playbook.models import PlaybookSettings, WinBackOffer
 from plugin.playbook.rhythms import Rhythm, customer_rhythms
+from plugin.programs.selectors import program_published
 from rules.facts import Trigger
 from rules.money import Money, is_currency
 
@@ -33,8 +34,6 @@ def asleep_periods(*, installation: Any, program: Any = None) -> int:
 
 
 def _program(installation: Any) -> Any:
-    from plugin.programs.selectors import program_published
-
     published = program_published(installation=installation)
     return published[1] if published else None
 

@@ -8,12 +8,13 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from plugin.install.models import Installation
+from plugin.playbook.invites import planned_messages_send
+from plugin.playbook.reorder import reorder_reminders_plan
+from plugin.playbook.win_back import win_back_run
+
 
 def playbook_messages_run(*, now: datetime) -> dict[str, int]:
-    from plugin.install.models import Installation
-    from plugin.playbook.invites import planned_messages_send
-    from plugin.playbook.reorder import reorder_reminders_plan
-
     planned = sum(reorder_reminders_plan(installation=i, now=now)
                   for i in Installation.objects.filter(is_active=True))
     return {"reorder_planned": planned, "sent": planned_messages_send(now=now)}
@@ -26,9 +27,6 @@ def playbook_messages_task() -> dict:
 
 @shared_task(name="playbook.win_back")
 def playbook_win_back_task() -> dict:
-    from plugin.install.models import Installation
-    from plugin.playbook.win_back import win_back_run
-
     totals = {"asleep": 0, "offers": 0}
     for installation in Installation.objects.filter(is_active=True):
         for name, value in win_back_run(installation=installation, now=timezone.now()).items():

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from plugin.messages.services import message_send
 from plugin.playbook.models import WinBackOffer
 from plugin.playbook.rhythms import Rhythm
 from plugin.playbook.selectors import (
@@ -23,16 +24,25 @@ from plugin.playbook.selectors import (
     playbook_settings_get,
     win_back_open_offer,
 )
+from plugin.playbook.unsubscribe import unsubscribe_url
+from plugin.programs.selectors import program_published
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder
+from plugin.referrals.selectors import customer_facts
+from plugin.rewards.codes import reward_code_get
+from plugin.rewards.lifecycle import rewards_release
+from plugin.rewards.limits import usage_count, usage_read_locked
+from plugin.rewards.models import EntryAction, RewardState
+from plugin.rewards.services import reward_create, reward_transition
 from plugin.segments.selectors import facts_with_segments
 from rules.facts import Facts, Trigger
+from rules.facts_usage import with_usage
+from rules.limits import counted_money
 
 log = logging.getLogger("plugin.playbook")
 
 
 def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
-    from plugin.referrals.selectors import customer_facts
-
     customer = customer_facts(installation=installation, customer_id=rhythm.customer_id or None,
                               email=rhythm.email, before=now, currency=rhythm.currency,
                               channel=rhythm.last_channel)
@@ -44,25 +54,29 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
 def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: Any,
                    now: datetime) -> WinBackOffer | None:
     """Run the asleep rules for one sleeping customer and record the offer once per sleep."""
-    from plugin.rewards.codes import reward_code_get
-    from plugin.rewards.models import EntryAction, RewardState
-    from plugin.rewards.services import reward_create, reward_transition
-
     if win_back_open_offer(installation=installation, email=rhythm.email, now=now):
         return None
     if WinBackOffer.objects.filter(installation=installation, email=rhythm.email,
                                    sleep_since=rhythm.last_order_at).exists():
         return None
-    decision = program.evaluate(_facts(installation=installation, rhythm=rhythm, now=now))
-    rewards = [r for r in decision.rewards if r.recipient == "customer" and r.kind != "discount"]
-    if not rewards:
-        return None
-    reward = rewards[0]  # one offer per sleep: the first the program gives
-    expires_days = reward.expires_days or playbook_settings_get(
-        installation=installation).win_back_expires_days
+    facts = _facts(installation=installation, rhythm=rhythm, now=now)
     sleep_key = rhythm.last_order_at.isoformat()
+    email = email_normalise(rhythm.email)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the limits' counters stay locked until the offer is made
+            usage = usage_read_locked(installation=installation, program=program,
+                                      people={"customer": email}, now=now,
+                                      currency=facts.currency)
+            decision = program.evaluate(with_usage(facts, usage))
+            rewards = [r for r in decision.rewards
+                       if r.recipient == "customer" and r.kind != "discount"]
+            if not rewards:
+                return None
+            reward = rewards[0]  # one offer per sleep: the first the program gives
+            expires_days = reward.expires_days or playbook_settings_get(
+                installation=installation).win_back_expires_days
+            counted = usage_count(installation=installation, program=program, role="customer",
+                                  email=email, amount=counted_money(reward), now=now)
             offer = WinBackOffer.objects.create(
                 installation=installation, email=rhythm.email, customer_id=rhythm.customer_id,
                 sleep_since=rhythm.last_order_at, periods_missed=rhythm.periods_missed,
@@ -98,6 +112,7 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
                 },
                 action=EntryAction.DECIDED, state=RewardState.PENDING, now=now,
                 reason=reward.reason, cause_event="CUSTOMER_ASLEEP", cause_id=sleep_key,
+                details={"counted": list(counted)} if counted else None,
             )
             reward_transition(reward=ledger, from_states=[RewardState.PENDING],
                               action=EntryAction.HELD, state=RewardState.HELD, now=now,
@@ -115,9 +130,6 @@ def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: 
 
 
 def _tell(*, installation: Any, offer: WinBackOffer, rhythm: Rhythm) -> None:
-    from plugin.messages.services import message_send
-    from plugin.playbook.unsubscribe import unsubscribe_url
-
     message_send(
         installation=installation, key=f"winback:{offer.pk}", template="win_back",
         to=offer.email,
@@ -130,7 +142,6 @@ def _tell(*, installation: Any, offer: WinBackOffer, rhythm: Rhythm) -> None:
 
 def win_back_run(*, installation: Any, now: datetime) -> dict[str, int]:
     """The periodic scan: expire old offers, note wake-ups, offer to every sleeping customer."""
-    from plugin.programs.selectors import program_published
 
     WinBackOffer.objects.filter(installation=installation, status=WinBackOffer.Status.OPEN,
                                 expires_at__lte=now).update(status=WinBackOffer.Status.EXPIRED)
@@ -150,8 +161,6 @@ def win_back_run(*, installation: Any, now: datetime) -> dict[str, int]:
         except Exception:  # one customer's bad data must not stop the scan
             log.exception("win-back for %s failed", rhythm.email)
     if made:
-        from plugin.rewards.lifecycle import rewards_release
-
         rewards_release(installation=installation, now=now)
     return {"asleep": len(asleep), "offers": made}
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from plugin.referrals.payloads import money_amount
+from plugin.saleor.mappers.subjects import order_is_paid
+from plugin.saleor.money import amount_of
 
-PAID_CHARGE = {"FULL", "OVERCHARGED"}
 FULFILLED_STATUSES = {"FULFILLED", "PARTIALLY_RETURNED", "RETURNED"}
 END_STATUSES = FULFILLED_STATUSES | {"CANCELED"}  # states an order only reaches by later events
 
@@ -38,10 +38,6 @@ class Replay:
 
 def _moment(value: Any) -> datetime | None:
     return parse_datetime(str(value)) if value else None
-
-
-def _is_paid(order: dict[str, Any]) -> bool:
-    return bool(order.get("isPaid")) or order.get("chargeStatus") in PAID_CHARGE
 
 
 def _fulfilled_at(order: dict[str, Any]) -> datetime | None:
@@ -83,11 +79,11 @@ def order_replays(
     updated = _moment(order.get("updatedAt")) or created
     if created is None or updated is None:
         return []
-    total = money_amount(order.get("total"))
-    refunded_now = money_amount(order.get("totalRefunded"))
+    total = amount_of(order.get("total"))
+    refunded_now = amount_of(order.get("totalRefunded"))
     fully_refunded = total > 0 and refunded_now >= total
     # Saleor shows a fully refunded order as unpaid; its refund proves it was paid in full.
-    was_paid = _is_paid(order) or fully_refunded
+    was_paid = order_is_paid(order) or fully_refunded
     fulfilled_at = _fulfilled_at(order) or updated
     is_fulfilled = order.get("status") in FULFILLED_STATUSES
     early_status = "UNFULFILLED" if order.get("status") in END_STATUSES else order.get("status")

@@ -19,10 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.install.selectors import installation_client
 from plugin.reconcile.gaps import order_replays
 from plugin.reconcile.models import ReconciledEvent, ReconcileRun, ReconcileState
 from plugin.rewards.models import OrderTrack
 from plugin.saleor.errors import SaleorError
+from plugin.use_cases.rewards import order_event_process
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger("plugin.reconcile")
@@ -75,7 +77,6 @@ def order_reconcile(
     *, installation: Any, order: dict[str, Any], run: ReconcileRun, created_seen: bool
 ) -> list[str]:
     """Replays what this order's state implies and the app missed; returns the events replayed."""
-    from plugin.use_cases.rewards import order_event_process
 
     created = parse_datetime(str(order.get("created") or ""))
     if created is not None and created < installation.installed_at:
@@ -108,7 +109,6 @@ def orders_reconcile(
     now: datetime | None = None,
 ) -> ReconcileRun:
     """One full pass for an installation; the returned run says what was fixed (or failed)."""
-    from plugin.install.selectors import installation_client
 
     now = now or timezone.now()
     start = since or reconcile_since(installation=installation, now=now)

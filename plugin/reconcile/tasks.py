@@ -6,14 +6,15 @@ import logging
 
 from celery import shared_task
 
+from plugin.install.models import Installation
+from plugin.reconcile.services import orders_reconcile
+
 log = logging.getLogger("plugin.reconcile")
 
 
 @shared_task(name="reconcile.orders")
 def reconcile_orders_task(installation_id: int | None = None) -> int:
     """Reconciles each active installation (or one); returns how many orders were fixed."""
-    from plugin.install.models import Installation
-    from plugin.reconcile.services import orders_reconcile
 
     installations = Installation.objects.filter(is_active=True)
     if installation_id is not None:

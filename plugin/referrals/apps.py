@@ -1,4 +1,4 @@
-"""Django app configuration of the referrals app; registers its webhook handlers when ready."""
+"""Django app configuration of the referrals app."""
 
 from django.apps import AppConfig
 
@@ -9,4 +9,9 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from plugin.referrals import webhook_handlers  # noqa: F401  (registers on import)
+        # The services announce changed codes; the tasks, at the edge, mirror them into Saleor.
+        from plugin.referrals.signals import code_changed, code_value_changed
+        from plugin.referrals.tasks import code_sync_later, codes_resync_later
+
+        code_changed.connect(code_sync_later, dispatch_uid="referrals.code_sync")
+        code_value_changed.connect(codes_resync_later, dispatch_uid="referrals.codes_resync")

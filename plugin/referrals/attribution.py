@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import Referral, ReferralCode
-from plugin.referrals.payloads import customer_of, metadata_of
 from plugin.referrals.selectors import (
     referral_by_discount_code,
     referral_code_get,
@@ -16,6 +16,7 @@ from plugin.referrals.selectors import (
     referral_settings_get,
     referral_signup_of,
 )
+from plugin.saleor.mappers.subjects import customer_of, metadata_of
 
 CHECKOUT_METADATA_KEY = "referral_code"
 SIGNUP_METADATA_KEY = "signup_referral_code"
@@ -59,6 +60,7 @@ def attribution_resolve(
     if code:
         return Attribution(code, Referral.Source.METADATA)
     customer_id, email = customer_of(obj)
+    email = email_normalise(email)
     if not (customer_id or email):
         return None
     signup = referral_signup_of(installation=installation, customer_id=customer_id, email=email)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from plugin.referrals.models import CheckoutDiscount
-from plugin.referrals.payloads import money_amount
 from plugin.saleor.mappers import checkout_facts
+from plugin.saleor.money import amount_of
 from rules.facts import Facts, OrderFacts
 from rules.money import Money
 
@@ -38,7 +38,7 @@ class DiscountSpec:
 
 def undiscounted_subtotal(checkout: dict) -> Decimal:
     return sum(
-        (money_amount(line.get("undiscountedTotalPrice")) for line in checkout.get("lines") or []),
+        (amount_of(line.get("undiscountedTotalPrice")) for line in checkout.get("lines") or []),
         Decimal(0),
     )
 
@@ -52,7 +52,7 @@ def checkout_order_facts(*, checkout: dict, own: CheckoutDiscount | None) -> Ord
     facts: OrderFacts = checkout_facts(checkout)
     if own is None or checkout.get("voucherCode") != own.code:
         return facts
-    discount = Money.of(money_amount(checkout.get("discount")), facts.currency)
+    discount = Money.of(amount_of(checkout.get("discount")), facts.currency)
     if own.voucher_type == "SHIPPING":
         return dataclasses.replace(
             facts,
@@ -63,8 +63,8 @@ def checkout_order_facts(*, checkout: dict, own: CheckoutDiscount | None) -> Ord
     lines = tuple(
         dataclasses.replace(
             line,
-            unit_price=Money.of(money_amount(raw.get("undiscountedUnitPrice")), facts.currency),
-            total_price=Money.of(money_amount(raw.get("undiscountedTotalPrice")), facts.currency),
+            unit_price=Money.of(amount_of(raw.get("undiscountedUnitPrice")), facts.currency),
+            total_price=Money.of(amount_of(raw.get("undiscountedTotalPrice")), facts.currency),
         )
         for line, raw in zip(facts.lines, checkout.get("lines") or [], strict=False)
     )

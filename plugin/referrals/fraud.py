@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from plugin.referrals.identity import address_fingerprint, email_normalise
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
-from plugin.referrals.payloads import customer_of, subject_of
 from plugin.referrals.selectors import LIVE_STATUSES, referral_settings_get
+from plugin.saleor.mappers.subjects import customer_of, subject_of
 
 Verdict = Literal["ok", "refuse", "review"]
 
@@ -132,6 +132,7 @@ def fraud_check(
     now = now or timezone.now()
     subject = subject_of(order_payload)
     referee_id, referee_email = customer_of(subject) if subject else ("", "")
+    referee_email = email_normalise(referee_email)
     fingerprint = address_fingerprint(subject.get("shippingAddress"))
     if referral.status == Referral.Status.REFUSED:
         return FraudVerdict("refuse", referral.refusal_reason or "refused")

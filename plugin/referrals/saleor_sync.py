@@ -16,6 +16,7 @@ from typing import Any
 from plugin.referrals.models import ReferralCode
 from plugin.referrals.selectors import referral_settings_get
 from plugin.saleor.answers import code_already_exists
+from plugin.saleor.errors import SaleorMutationError
 from plugin.saleor.vouchers import voucher_by_code
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ def referral_code_unpublish(*, code: ReferralCode, client: Any) -> ReferralCode:
 
 def _voucher_create(*, code: ReferralCode, client: Any) -> bool:
     """The code's own voucher; False when Saleor already has the code (the merchant's own)."""
-    from plugin.saleor.errors import SaleorMutationError
 
     try:
         result = client.execute_mutation(

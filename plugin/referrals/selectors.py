@@ -21,7 +21,7 @@ from plugin.referrals.models import (
     ReferralSettings,
     ReferralVisit,
 )
-from plugin.referrals.payloads import subject_of
+from plugin.saleor.mappers.subjects import subject_of
 from rules.facts import CustomerFacts, ReferralFacts, ReferrerFacts, periods_missed
 from rules.money import Money, is_currency
 

@@ -23,8 +23,10 @@ from plugin.referrals.models import (
     ReferralVisit,
 )
 from plugin.referrals.order_lines import order_lines_of
-from plugin.referrals.payloads import currency_of, customer_of, money_amount, subject_of
 from plugin.referrals.selectors import referral_code_of_customer, referral_for_order
+from plugin.referrals.signals import code_changed, code_value_changed
+from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
+from plugin.saleor.money import amount_of
 
 logger = logging.getLogger(__name__)
 _CODE_ATTEMPTS = 8
@@ -32,10 +34,7 @@ _CODE_ATTEMPTS = 8
 
 def _sync_to_saleor_later(code: ReferralCode) -> None:
     """After commit, mirror the code's state into Saleor (a voucher code, or none)."""
-    from plugin.referrals.tasks import referral_code_sync_task
-    from plugin.tasks import task_enqueue
-
-    task_enqueue(referral_code_sync_task, code_id=code.pk)
+    code_changed.send(sender=ReferralCode, code_id=code.pk)
 
 
 class ReferralCodeError(ValueError):
@@ -44,9 +43,6 @@ class ReferralCodeError(ValueError):
 
 def referral_settings_update(*, installation: Any, **fields: Any) -> ReferralSettings:
     """Save the knobs; a new typed-code value re-prices every code's voucher after commit."""
-    from plugin.referrals.tasks import referral_codes_resync_task
-    from plugin.tasks import task_enqueue
-
     settings, _ = ReferralSettings.objects.get_or_create(installation=installation)
     typed_value_before = settings.code_voucher_percent
     for name, value in fields.items():
@@ -54,7 +50,7 @@ def referral_settings_update(*, installation: Any, **fields: Any) -> ReferralSet
     settings.full_clean(exclude=["installation"])
     settings.save()
     if settings.code_voucher_percent != typed_value_before:
-        task_enqueue(referral_codes_resync_task, installation_id=installation.pk)
+        code_value_changed.send(sender=ReferralSettings, installation_id=installation.pk)
     return settings
 
 
@@ -153,7 +149,7 @@ def _existing(*, installation: Any, obj: dict, kind: str) -> Referral | None:
             or (obj.get("checkoutId") and referrals.filter(checkout_id=obj["checkoutId"]).first())
             or None
         )
-    _, email = customer_of(obj)
+    email = email_normalise(customer_of(obj)[1])
     return referrals.filter(
         referee_email=email, source=Referral.Source.SIGNUP, checkout_id="", order_id=""
     ).first()
@@ -189,6 +185,7 @@ def referral_attribute(
     if not obj.get("id"):
         return None
     referee_id, referee_email = customer_of(obj)
+    referee_email = email_normalise(referee_email)
     with transaction.atomic():
         existing = _existing(installation=installation, obj=obj, kind=kind)
         found = attribution_resolve(installation=installation, obj=obj, kind=kind, now=now)
@@ -306,13 +303,14 @@ def customer_order_record(
     status = CustomerOrder.Status(status)
     at = at or timezone.now()
     customer_id, email = customer_of(order)
+    email = email_normalise(email)
     total = order.get("total") or {}
     values = {
         "number": str(order.get("number") or ""),
         "customer_id": customer_id,
         "email": email,
         "channel": (order.get("channel") or {}).get("slug", ""),
-        "total": money_amount(total),
+        "total": amount_of(total),
         "currency": currency_of(order),
         "shipping_fingerprint": address_fingerprint(order.get("shippingAddress")),
         "created": parse_datetime(order.get("created") or "") or at,

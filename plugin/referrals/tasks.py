@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from plugin.install.models import Installation
+from plugin.install.services import installation_client
 from plugin.referrals.models import ReferralCode
+from plugin.referrals.saleor_sync import (
+    referral_code_publish,
+    referral_code_unpublish,
+    referral_codes_resync,
+)
+from plugin.tasks import task_enqueue
 
 
 @shared_task(
@@ -12,8 +20,6 @@ from plugin.referrals.models import ReferralCode
 )
 def referral_code_sync_task(code_id: int) -> None:
     """Publish an active code, or unpublish an inactive one, in its installation's Saleor."""
-    from plugin.install.services import installation_client
-    from plugin.referrals.saleor_sync import referral_code_publish, referral_code_unpublish
 
     code = ReferralCode.objects.select_related("installation").filter(pk=code_id).first()
     if code is None or not code.installation.is_active:
@@ -30,12 +36,19 @@ def referral_code_sync_task(code_id: int) -> None:
 )
 def referral_codes_resync_task(installation_id: int) -> None:
     """Bring every active code's voucher to the merchant's new typed value (resumable)."""
-    from plugin.install.models import Installation
-    from plugin.install.services import installation_client
-    from plugin.referrals.saleor_sync import referral_codes_resync
 
     installation = Installation.objects.filter(pk=installation_id, is_active=True).first()
     if installation is None:
         return
     referral_codes_resync(installation=installation,
                           client=installation_client(installation=installation))
+
+
+def code_sync_later(*, code_id: int, **_signal) -> None:
+    """`code_changed` → the sync task, once the transaction commits."""
+    task_enqueue(referral_code_sync_task, code_id=code_id)
+
+
+def codes_resync_later(*, installation_id: int, **_signal) -> None:
+    """`code_value_changed` → the re-pricing task, once the transaction commits."""
+    task_enqueue(referral_codes_resync_task, installation_id=installation_id)

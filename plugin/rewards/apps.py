@@ -1,4 +1,4 @@
-"""Django app config of the rewards ledger; registers the order-event webhook handlers."""
+"""Django app config of the rewards ledger."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ class RewardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from plugin.rewards import webhook_handlers
+        # The ledger announces work; its background tasks, at the edge, take it up.
+        from plugin.rewards.signals import outbox_has_work
+        from plugin.rewards.tasks import outbox_kick_on_signal
 
-        webhook_handlers.handlers_register()
+        outbox_has_work.connect(outbox_kick_on_signal, dispatch_uid="rewards.outbox_kick")

@@ -22,6 +22,7 @@ from plugin.rewards.models import (
 )
 from plugin.rewards.selectors import points_balance, reward_recipient_key
 from plugin.rewards.services import points_debit, reward_transition
+from plugin.rewards.signals import outbox_work_announce
 
 
 def debt_record(
@@ -83,6 +84,9 @@ def reward_clawback(
             cause_event=cause_event,
             cause_id=cause_id,
         )
+    elif reward.recipient_role == "affiliate":
+        _commission_clawback(reward=reward, latest=latest, target_amount=target_amount,
+                             why=why, now=now, cause_event=cause_event, cause_id=cause_id)
     elif reward.kind == "money" and latest.details.get("gift_card_id"):
         _gift_card_clawback_enqueue(
             reward=reward,
@@ -114,6 +118,27 @@ def reward_clawback(
                     reason=why,
                     now=now,
                 )
+
+
+def _commission_clawback(
+    *, reward: Reward, latest, target_amount: Decimal | None, why: str, now: datetime,
+    cause_event: str, cause_id: str,
+) -> None:
+    """A partner's payable commission is lowered; the partner's next payout deducts what was
+    taken back (`clawed_back`), so no debt is recorded beside it."""
+    clawed = (latest.amount or Decimal(0)) - (target_amount or Decimal(0))
+    reward_transition(
+        reward=reward,
+        from_states=[RewardState.ISSUED],
+        action=EntryAction.CLAWED_BACK,
+        state=_final_state(target_amount, None),
+        amount=target_amount,
+        now=now,
+        cause_event=cause_event,
+        cause_id=cause_id,
+        reason=f"{why}; {clawed} deducted from the partner's payout",
+        details={"clawed_back": str(clawed)},
+    )
 
 
 def _points_clawback(
@@ -194,6 +219,4 @@ def _gift_card_clawback_enqueue(
             "created_at": now,
         },
     )
-    from plugin.rewards.tasks import outbox_kick
-
-    transaction.on_commit(outbox_kick)
+    outbox_work_announce()

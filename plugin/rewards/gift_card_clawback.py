@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from plugin.saleor.money import amount_of
 from rules.money import Money
 
 BALANCE_ADJUSTED = "BALANCE_ADJUSTED"
@@ -47,7 +48,7 @@ def gift_card_clawback(
     else:
         ours = _our_adjustment(card, before=int(intent), wanted=wanted, currency=currency)
     if ours is None:
-        balance = Money.of(str(card["currentBalance"]["amount"]), currency).amount
+        balance = Money.of(amount_of(card["currentBalance"]), currency).amount
         if balance > 0 and wanted > 0:
             adjusted = client.execute_mutation(
                 "gift_card_balance_adjust",

@@ -11,15 +11,34 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from plugin.rewards.models import EntryAction, OrderTrack, OutboxItem, Reward, RewardState
+from plugin.rewards.clawback import reward_clawback
+from plugin.rewards.codes import reward_code_get
+from plugin.rewards.models import (
+    DebtEntry,
+    EntryAction,
+    OrderTrack,
+    OutboxItem,
+    Reward,
+    RewardEntry,
+    RewardState,
+)
+from plugin.rewards.notices import reward_message_send
 from plugin.rewards.selectors import (
     debt_outstanding,
     reward_latest_entry,
     reward_recipient_key,
     rewards_due,
 )
-from plugin.rewards.services import points_credit, reward_transition, reward_usage_release
+from plugin.rewards.services import (
+    RewardError,
+    points_credit,
+    reward_resolve,
+    reward_transition,
+    reward_usage_release,
+)
+from plugin.rewards.signals import outbox_work_announce
 from rules.money import Money
 
 NOT_YET_ISSUED = (RewardState.PENDING, RewardState.REVIEW, RewardState.HELD)
@@ -142,7 +161,6 @@ def reward_reconcile(
                     reward_usage_release(reward=reward)
             if voided is not None and latest.state == RewardState.HELD:
                 # Only someone told "on its way" hears that it is not coming.
-                from plugin.messages.services import reward_message_send
 
                 reward_message_send(
                     reward=reward, template="reward_voided", reason=f"order {track.void_reason}"
@@ -175,13 +193,10 @@ def reward_reconcile(
             )
             and due > now
         ):  # a hold already over needs no "on its way" mail
-            from plugin.messages.services import reward_message_send
 
             reward_message_send(reward=reward, template="reward_held", due_at=due)
         return
     if latest.state == RewardState.ISSUED and _lowered(latest, target_amount, target_points):
-        from plugin.rewards.clawback import reward_clawback
-
         reward_clawback(
             reward=reward,
             latest=latest,
@@ -209,12 +224,18 @@ def rewards_release(*, installation=None, now: datetime) -> list[Reward]:
 
 def reward_release(*, reward: Reward, now: datetime) -> bool:
     """One held reward: settle debt, then credit points now or hand money/vouchers to the outbox."""
-    from plugin.rewards.models import DebtEntry
 
     with transaction.atomic():
         latest = reward_latest_entry(reward=reward)
         if latest is None or latest.state != RewardState.HELD:
             return False
+        if reward.recipient_role == "affiliate":
+            # A partner's commission is paid with their period's payout, never issued in Saleor.
+            return reward_transition(
+                reward=reward, from_states=[RewardState.HELD], action=EntryAction.RELEASED,
+                state=RewardState.ISSUED, now=now, cause_event="RELEASE",
+                reason="hold over; payable in the partner's payout",
+            ) is not None
         amount = latest.amount
         details: dict = {}
         debt_currency = (
@@ -299,20 +320,14 @@ def reward_release(*, reward: Reward, now: datetime) -> bool:
                     "created_at": now,
                 },
             )
-            from plugin.rewards.tasks import outbox_kick
-
-            transaction.on_commit(outbox_kick)
+            outbox_work_announce()
             return True
     if issued_now:
-        from plugin.messages.services import reward_message_send
-
         reward_message_send(reward=reward, template="reward_issued")
     return issued_now
 
 
 def _issue_payload(*, reward: Reward, amount: Decimal | None, now: datetime) -> dict:
-    from plugin.rewards.codes import reward_code_get
-
     expiry = None
     if reward.expires_days:
         expiry = (now + timedelta(days=reward.expires_days)).date().isoformat()
@@ -343,3 +358,26 @@ def _issue_payload(*, reward: Reward, amount: Decimal | None, now: datetime) -> 
         "email": reward.recipient_email,
         "product": reward.product,
     }
+
+
+def reward_review_approve(
+    *, entry: RewardEntry | Reward | int, actor: str, reason: str = ""
+) -> RewardEntry:
+    """A merchant lets a reward under review go ahead; its hold then runs as usual."""
+    reward = reward_resolve(entry)
+    appended = reward_transition(
+        reward=reward,
+        from_states=[RewardState.REVIEW],
+        action=EntryAction.APPROVED,
+        state=RewardState.PENDING,
+        now=timezone.now(),
+        actor=actor,
+        reason=reason or "approved in review",
+        cause_event="REVIEW",
+    )
+    if appended is None:
+        raise RewardError(f"reward {reward.pk} is not waiting for review")
+    order_rewards_reconcile(
+        installation=reward.installation, order_id=reward.order_id, now=timezone.now()
+    )
+    return appended

@@ -1,7 +1,8 @@
 """Caps and budgets, enforced atomically with one locked counter row per scope and period.
 
-The program states its limits as data (`Program.limits`, `Program.budgets`); the database
-enforces them, so two orders paid at the same moment cannot both take the last slot.
+The program states its limits as data (`Program.limits`, `Program.budgets`); what each cuts is
+decided by the language's one procedure (`rules.limits`), from the counter rows read under
+lock, so two orders paid at the same moment cannot both take the last slot.
 """
 
 from __future__ import annotations
@@ -15,22 +16,19 @@ from django.db import transaction
 from django.db.models import F
 
 from plugin.rewards.models import UsageCounter
+from rules.facts import UsageFacts
+from rules.limits import counted_money, limits_cut, period_of
+from rules.limits import period_key as rules_period_key
+from rules.money import Money
+
+# Always counted, so that `referrer.rewards_this_month` and `spent_this_month` are what the
+# ledger says even when the program declares no such limit or budget.
+ALWAYS_COUNTED = (("referrer", "month"), ("budget", "month"))
 
 
 def period_key(*, period: str | None, now: datetime) -> str:
     """The bucket a moment falls in: "2026-11" for a month, "2026-W47" for a week, …"""
-    match (period or "").lower().rstrip("s"):
-        case "day":
-            return now.strftime("%Y-%m-%d")
-        case "week":
-            year, week, _ = now.isocalendar()
-            return f"{year}-W{week:02d}"
-        case "month":
-            return now.strftime("%Y-%m")
-        case "year":
-            return now.strftime("%Y")
-        case _:
-            return "all"
+    return rules_period_key(period, now)
 
 
 def usage_lock(*, installation, scope: str, period: str) -> UsageCounter:
@@ -45,52 +43,12 @@ def usage_lock(*, installation, scope: str, period: str) -> UsageCounter:
 
 
 @dataclass(frozen=True)
-class Limit:
-    """One cap the database enforces: at most `count` rewards or `amount` money per period."""
-
-    scope: str  # "budget", "referrer:<email>", "customer:<email>", …
-    period: str | None
-    count: int | None = None
-    amount: Decimal | None = None
-    label: str = ""
-
-
-@dataclass(frozen=True)
 class Usage:
-    """What `usage_take` did: the limit it would break (nothing counted), or what it counted."""
+    """What `usage_take_reward` did: the limit it would break (nothing counted), or what it
+    counted."""
 
     broken: str | None = None
     counted: tuple[tuple[str, str], ...] = ()  # (scope, period) pairs raised
-
-
-def usage_take(*, installation, limits: list[Limit], amount: Decimal, now: datetime) -> Usage:
-    """Count one reward of `amount` against every limit, all or nothing, in the caller's
-    transaction; `Usage.broken` names the first limit it would break (then nothing counts)."""
-    with transaction.atomic():
-        rows = []
-        # Lock in a stable order so two orders touching the same counters cannot deadlock.
-        for limit in sorted(
-            limits, key=lambda item: (item.scope, period_key(period=item.period, now=now))
-        ):
-            row = usage_lock(
-                installation=installation,
-                scope=limit.scope,
-                period=period_key(period=limit.period, now=now),
-            )
-            if limit.count is not None and row.count + 1 > limit.count:
-                return Usage(
-                    broken=limit.label or f"at most {limit.count} rewards per {limit.period}"
-                )
-            if limit.amount is not None and row.amount + amount > limit.amount:
-                return Usage(
-                    broken=limit.label or f"budget of {limit.amount} per {limit.period} reached"
-                )
-            rows.append(row)
-        for row in rows:
-            UsageCounter.objects.filter(pk=row.pk).update(
-                count=F("count") + 1, amount=F("amount") + amount
-            )
-    return Usage(counted=tuple((row.scope, row.period) for row in rows))
 
 
 def usage_release(*, installation, counted: list, amount: Decimal) -> None:
@@ -101,54 +59,71 @@ def usage_release(*, installation, counted: list, amount: Decimal) -> None:
         )
 
 
-def _get(item: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value is not None:
-            return value
-    return default
-
-
-def _amount(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if hasattr(value, "amount"):
-        return Decimal(value.amount)
-    return Decimal(str(value))
-
-
-def program_limits(*, program: Any, recipient_role: str, recipient_email: str) -> list[Limit]:
-    """The per-person caps and budgets of a program that apply to one reward's recipient.
-
-    Reads `program.limits` (who, count, per) and `program.budgets` (amount, per); per-order caps
-    (`limit reward <= 10% of order_total`) are applied by evaluation, not here.
-    """
-    found: list[Limit] = []
+def _counters(*, program: Any, people: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(scope, usage key, period) of every counter the program's limits and budgets read for
+    these people (role → normalised e-mail); "budget" is the program's own spend."""
+    wanted = {(role, period) for role, period in ALWAYS_COUNTED}
     for limit in getattr(program, "limits", None) or ():
-        count = _get(limit, "count")
-        who = _get(limit, "recipient", "who", default="")
-        if count is None or (who and who != recipient_role):
-            continue  # a per-order cap, or a cap on someone else
-        period = _get(limit, "period", "per")
-        found.append(
-            Limit(
-                scope=f"{who or recipient_role}:{recipient_email}",
-                period=str(period) if period else None,
-                count=int(count),
-                label=f"limit {who or recipient_role} {count} rewards per {period or 'ever'}",
-            )
-        )
+        if limit.kind == "per_person" and limit.count is not None:
+            wanted.add((limit.recipient, period_of(limit.period)))
     for budget in getattr(program, "budgets", None) or ():
-        amount = _amount(_get(budget, "amount", "amount_value"))
-        if amount is None:
-            continue
-        period = _get(budget, "period", "per")
-        found.append(
-            Limit(
-                scope="budget",
-                period=str(period) if period else None,
-                amount=amount,
-                label=f"budget {amount} per {period or 'ever'} reached",
-            )
-        )
+        wanted.add(("budget", period_of(budget.period)))
+    found = []
+    for role, period in sorted(wanted):
+        if role == "budget":
+            found.append(("budget", role, period))
+        elif people.get(role):
+            found.append((f"{role}:{people[role]}", role, period))
     return found
+
+
+def usage_read_locked(*, installation, program: Any, people: dict[str, str], now: datetime,
+                      currency: str) -> UsageFacts:
+    """What the program's limits and budgets already counted for these people in the periods
+    holding `now`, as facts; the rows stay locked until the caller's transaction ends."""
+    rewards: list[tuple[str, str, int]] = []
+    spent: list[tuple[str, Money]] = []
+    counters = _counters(program=program, people=people)
+    # Lock in a stable order so two orders touching the same counters cannot deadlock.
+    for scope, role, period in sorted(counters, key=lambda c: (c[0], period_key(
+            period=c[2], now=now))):
+        row = usage_lock(installation=installation, scope=scope,
+                         period=period_key(period=period, now=now))
+        if role == "budget":
+            spent.append((period, Money.of(row.amount, currency)))
+        else:
+            rewards.append((role, period, row.count))
+    return UsageFacts(tuple(rewards), tuple(spent))
+
+
+def usage_count(*, installation, program: Any, role: str, email: str, amount: Decimal,
+                now: datetime) -> tuple[tuple[str, str], ...]:
+    """Count one recorded reward on every counter it belongs to; returns the (scope, period)
+    pairs raised, for `usage_release`."""
+    raised = []
+    for scope, counter_role, period in _counters(program=program, people={role: email}):
+        if counter_role not in (role, "budget"):
+            continue
+        key = period_key(period=period, now=now)
+        # every row counts both, as `usage_release` gives both back
+        UsageCounter.objects.filter(installation=installation, scope=scope, period=key).update(
+            count=F("count") + 1, amount=F("amount") + amount)
+        raised.append((scope, key))
+    return tuple(raised)
+
+
+def usage_take_reward(*, installation, program: Any, reward: Any, email: str, now: datetime,
+                      currency: str) -> Usage:
+    """Check one reward against the program's limits and budgets (the rows locked), then count
+    it: `Usage.broken` is the reason it is cut (nothing counted)."""
+    with transaction.atomic():
+        usage = usage_read_locked(installation=installation, program=program,
+                                  people={reward.recipient: email}, now=now, currency=currency)
+        outcome = limits_cut(limits=getattr(program, "limits", ()),
+                             budgets=getattr(program, "budgets", ()), rewards=[reward],
+                             review=(), usage=usage, currency=currency)
+        if outcome.cut:
+            return Usage(broken=outcome.cut[0].reason)
+        return Usage(counted=usage_count(installation=installation, program=program,
+                                         role=reward.recipient, email=email,
+                                         amount=counted_money(reward), now=now))

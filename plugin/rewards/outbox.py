@@ -20,10 +20,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plugin.periodic import LONGEST_ATTEMPT, background_wait
+from plugin.rewards.clawback import debt_record
 from plugin.rewards.codes import redemption_code_issued, redemption_code_replace
 from plugin.rewards.gift_card_clawback import gift_card_clawback
 from plugin.rewards.gift_card_issue import GiftCardUnverified, gift_card_issue
+from plugin.rewards.lifecycle import order_rewards_reconcile
 from plugin.rewards.models import EntryAction, OutboxItem, OutboxStatus, RewardState
+from plugin.rewards.notices import reward_message_send
+from plugin.rewards.services import reward_transition
 from plugin.rewards.voucher_issue import VoucherCodeTaken, voucher_issue
 from plugin.rewards.voucher_products import RewardUndeliverable, outbox_give_up
 
@@ -49,7 +54,8 @@ def outbox_claim(*, item: OutboxItem, now: datetime) -> bool:
         Q(lease_until__isnull=True) | Q(lease_until__lt=now),
         pk=item.pk,
         status=OutboxStatus.PENDING,
-    ).update(lease_until=now + LEASE, attempts=item.attempts + 1)
+    ).update(lease_until=now + background_wait(LEASE, floor=LONGEST_ATTEMPT),
+             attempts=item.attempts + 1)
     return claimed == 1
 
 
@@ -92,12 +98,15 @@ def outbox_process(
     return run
 
 
-def outbox_requeue_dead(*, installation=None) -> int:
+def outbox_requeue_dead(*, installation=None, item_ids: list[int] | None = None) -> int:
     """Items that ran out of attempts get a fresh start (after Saleor is fixed, say)."""
     items = OutboxItem.objects.filter(status=OutboxStatus.DEAD)
     if installation is not None:
         items = items.filter(installation=installation)
-    return items.update(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None)
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
+    return items.update(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None,
+                        lease_until=None)
 
 
 def _failed(*, item: OutboxItem, error: Exception, now: datetime) -> None:
@@ -106,7 +115,7 @@ def _failed(*, item: OutboxItem, error: Exception, now: datetime) -> None:
     OutboxItem.objects.filter(pk=item.pk).update(
         lease_until=None,
         last_error=f"{type(error).__name__}: {error}"[:2000],
-        next_attempt_at=now + timedelta(seconds=30 * 2 ** min(item.attempts, 10)),
+        next_attempt_at=now + background_wait(timedelta(seconds=30 * 2 ** min(item.attempts, 10))),
         status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
     )
     log.warning("outbox item %s (%s) failed: %s", item.pk, item.key, error)
@@ -148,8 +157,6 @@ def _perform(
 
 def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
     """Mark the item done and record what it did in the ledger, in one transaction."""
-    from plugin.rewards.clawback import debt_record
-    from plugin.rewards.services import reward_transition
 
     reward = item.reward
     with transaction.atomic():
@@ -182,8 +189,6 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                 details=shown,
             )
             if entry is not None:
-                from plugin.messages.services import reward_message_send
-
                 transaction.on_commit(
                     lambda: reward_message_send(reward=reward, template="reward_issued")
                 )
@@ -209,8 +214,6 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                 },
             )
             if entry is not None and entry.state == RewardState.VOIDED:
-                from plugin.messages.services import reward_message_send
-
                 transaction.on_commit(
                     lambda: reward_message_send(
                         reward=reward, template="reward_voided", reason=item.payload.get("why", "")
@@ -225,7 +228,6 @@ def _complete(*, item: OutboxItem, result: dict, now: datetime) -> None:
                     now=now,
                 )
     # The order may have moved on while Saleor was being called (a refund after release).
-    from plugin.rewards.lifecycle import order_rewards_reconcile
 
     order_rewards_reconcile(
         installation=reward.installation,

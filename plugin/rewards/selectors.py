@@ -10,15 +10,9 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from plugin.referrals.identity import email_normalise
 from plugin.rewards.models import DebtEntry, PointsEntry, Reward, RewardEntry, RewardState
 from rules.money import Money
-
-
-def email_normalise(email: str | None) -> str:
-    """The mailbox key of an address, spelled as the referrals app spells it (one per inbox)."""
-    from plugin.referrals.identity import email_normalise as mailbox_key
-
-    return mailbox_key(email)
 
 
 def reward_recipient_key(reward: Reward) -> str:

@@ -15,6 +15,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from plugin.referrals.identity import email_normalise
+from plugin.rewards.codes import POINTS_PREFIX, redemption_code_new
+from plugin.rewards.limits import usage_lock, usage_release
 from plugin.rewards.models import (
     EntryAction,
     OutboxItem,
@@ -23,7 +26,8 @@ from plugin.rewards.models import (
     RewardEntry,
     RewardState,
 )
-from plugin.rewards.selectors import email_normalise, points_balance, reward_recipient_key
+from plugin.rewards.selectors import points_balance, reward_recipient_key
+from plugin.rewards.signals import outbox_work_announce
 
 
 class RewardError(ValueError):
@@ -125,7 +129,6 @@ def reward_transition(
 
 def reward_usage_release(*, reward: Reward) -> None:
     """A reward voided before payout gives back its place under the caps and budgets."""
-    from plugin.rewards.limits import usage_release
 
     first = reward.entries.order_by("seq").first()
     counted = (first.details or {}).get("counted") if first is not None else None
@@ -135,7 +138,7 @@ def reward_usage_release(*, reward: Reward) -> None:
         )
 
 
-def _reward_of(entry: RewardEntry | Reward | int) -> Reward:
+def reward_resolve(entry: RewardEntry | Reward | int) -> Reward:
     if isinstance(entry, Reward):
         return entry
     if isinstance(entry, RewardEntry):
@@ -146,36 +149,11 @@ def _reward_of(entry: RewardEntry | Reward | int) -> Reward:
     return reward
 
 
-def reward_review_approve(
-    *, entry: RewardEntry | Reward | int, actor: str, reason: str = ""
-) -> RewardEntry:
-    """A merchant lets a reward under review go ahead; its hold then runs as usual."""
-    from plugin.rewards.lifecycle import order_rewards_reconcile
-
-    reward = _reward_of(entry)
-    appended = reward_transition(
-        reward=reward,
-        from_states=[RewardState.REVIEW],
-        action=EntryAction.APPROVED,
-        state=RewardState.PENDING,
-        now=timezone.now(),
-        actor=actor,
-        reason=reason or "approved in review",
-        cause_event="REVIEW",
-    )
-    if appended is None:
-        raise RewardError(f"reward {reward.pk} is not waiting for review")
-    order_rewards_reconcile(
-        installation=reward.installation, order_id=reward.order_id, now=timezone.now()
-    )
-    return appended
-
-
 def reward_review_reject(
     *, entry: RewardEntry | Reward | int, actor: str, reason: str
 ) -> RewardEntry:
     """A merchant refuses a reward under review: it is voided, with the reason kept."""
-    reward = _reward_of(entry)
+    reward = reward_resolve(entry)
     with transaction.atomic():
         appended = reward_transition(
             reward=reward,
@@ -270,7 +248,6 @@ def points_redeem(
     is created in Saleor by the outbox right after (and retried by it with the same stored
     code), so the code works once Saleor has it.
     """
-    from plugin.rewards.codes import POINTS_PREFIX, redemption_code_new
 
     if not isinstance(points, int) or isinstance(points, bool) or points <= 0:
         raise RewardError("points to redeem must be a positive whole number")
@@ -284,7 +261,6 @@ def points_redeem(
         raise RewardError("that many points are worth nothing yet")
     with transaction.atomic():
         # Serialise one customer's redemptions: balance check and debit must not interleave.
-        from plugin.rewards.limits import usage_lock
 
         usage_lock(installation=installation, scope=f"points:{customer_id or email}", period="all")
         balance = points_balance(
@@ -321,7 +297,5 @@ def points_redeem(
             },
             created_at=now,
         )
-    from plugin.rewards.tasks import outbox_kick
-
-    transaction.on_commit(outbox_kick)
+    outbox_work_announce()
     return code

@@ -13,14 +13,20 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from plugin.install.http import saleor_transport
+from plugin.rewards.code_rotation import redemption_codes_rotate
+from plugin.rewards.lifecycle import rewards_release
+from plugin.rewards.models import OutboxItem, OutboxStatus
+from plugin.rewards.outbox import outbox_process
+from plugin.saleor.client import SaleorClient
+from plugin.tasks import task_enqueue
+
 log = logging.getLogger("plugin.rewards")
 
 
 def saleor_client_for(installation):
     """The app's GraphQL client for one installation, without blind retries: a mutation whose
     answer was lost is retried by the outbox, which first looks for what it may have made."""
-    from plugin.install.http import saleor_transport
-    from plugin.saleor.client import SaleorClient
 
     return SaleorClient(
         installation.saleor_api_url,
@@ -32,9 +38,6 @@ def saleor_client_for(installation):
 
 def rewards_tick_run(*, now: datetime | None = None, installation=None, client_for=None) -> dict:
     """Release every due reward, then work the outbox; returns counts for the caller to print."""
-    from plugin.rewards.lifecycle import rewards_release
-    from plugin.rewards.models import OutboxItem, OutboxStatus
-    from plugin.rewards.outbox import outbox_process
 
     now = now or timezone.now()
     released = rewards_release(installation=installation, now=now)
@@ -60,7 +63,6 @@ def rewards_tick() -> dict:
 
 def codes_rotate_run(*, now: datetime | None = None, installation=None, client_for=None) -> dict:
     """Replace every voucher code flagged for rotation; counts by outcome for the caller."""
-    from plugin.rewards.code_rotation import redemption_codes_rotate
 
     run = redemption_codes_rotate(
         client_for=client_for or saleor_client_for,
@@ -77,13 +79,14 @@ def rewards_rotate_codes() -> dict:
 
 @shared_task(name="rewards.outbox")
 def outbox_run() -> int:
-    from plugin.rewards.outbox import outbox_process
-
     return len(outbox_process(client_for=saleor_client_for).done)
 
 
 def outbox_kick() -> None:
     """Work the outbox soon: on Celery when configured, else inline (errors only logged)."""
-    from plugin.tasks import task_enqueue
-
     task_enqueue(outbox_run)
+
+
+def outbox_kick_on_signal(**_signal) -> None:
+    """`outbox_has_work` (sent after the commit that added the work) → `outbox_kick`."""
+    outbox_kick()

@@ -14,6 +14,7 @@ from typing import Any
 
 from plugin.rewards.voucher_products import free_product_voucher_input, product_id_for_slug
 from plugin.saleor.errors import SaleorMutationError
+from plugin.saleor.money import to_decimal
 from plugin.saleor.vouchers import voucher_by_code
 
 
@@ -61,7 +62,7 @@ def voucher_is_ours(voucher: dict[str, Any], payload: dict) -> bool:
         return False
     for listing in voucher.get("channelListings") or []:
         if (listing.get("channel") or {}).get("slug") == payload["channel"]:
-            listed = Decimal(str(listing.get("discountValue")))
+            listed = to_decimal(listing.get("discountValue"))
             return listed == Decimal(_listing_value(payload))
     return True  # an attempt that died before listing it
 
@@ -100,7 +101,14 @@ def voucher_issue(*, client, payload: dict, checkpoint: Callable[[str], None]) -
     if voucher is not None and not voucher_is_ours(voucher, payload):
         raise VoucherCodeTaken(code)
     if voucher is None:
-        voucher = _voucher_create(client=client, payload=payload, code=code)
+        try:
+            voucher = _voucher_create(client=client, payload=payload, code=code)
+        except VoucherCodeTaken:
+            # An earlier attempt's create, answered too late for it, may have landed after the
+            # lookup: that voucher is this item's, and a fresh code would orphan it in Saleor.
+            voucher = voucher_by_code(client=client, code=code)
+            if voucher is None or not voucher_is_ours(voucher, payload):
+                raise
     checkpoint("after_create")
     client.execute_mutation(
         "voucher_channel_listing_update",

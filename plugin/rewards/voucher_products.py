@@ -14,6 +14,8 @@ from typing import Any
 from django.db import transaction
 
 from plugin.rewards.models import EntryAction, OutboxItem, OutboxStatus, RewardState
+from plugin.rewards.notices import reward_message_send
+from plugin.rewards.services import reward_transition, reward_usage_release
 
 log = logging.getLogger("plugin.rewards.outbox")
 
@@ -54,7 +56,6 @@ def shopper_reason(reward: Any) -> str:
 
 def outbox_give_up(*, item: OutboxItem, reason: str, now: datetime) -> None:
     """Close the item for good and void its reward with `reason` (one transaction, once)."""
-    from plugin.rewards.services import reward_transition, reward_usage_release
 
     reward = item.reward
     with transaction.atomic():
@@ -78,7 +79,6 @@ def outbox_give_up(*, item: OutboxItem, reason: str, now: datetime) -> None:
             )
             if voided is not None:
                 reward_usage_release(reward=reward)
-                from plugin.messages.services import reward_message_send
 
                 transaction.on_commit(
                     lambda: reward_message_send(

@@ -1,4 +1,5 @@
-"""Saleor money in payloads (JSON numbers in major units) → `rules.money.Money`, exactly."""
+"""Saleor money in payloads (JSON numbers in major units) → exact Decimals and `rules.money.Money`;
+the one place money is read from Saleor."""
 
 from __future__ import annotations
 
@@ -28,6 +29,22 @@ def to_decimal(amount: Any) -> Decimal:
             raise PayloadError(f"not an amount: {amount!r}")
         return value
     raise PayloadError(f"not an amount: {amount!r}")
+
+
+def amount_or_none(value: Any) -> Decimal | None:
+    """The amount of a JSON money number, a Money or a TaxedMoney (its gross); None when absent.
+
+    For the ledger's own figures, which keep what Saleor said even where it breaks the facts'
+    rules (those go through `money_from`)."""
+    if isinstance(value, dict):
+        value = (value.get("gross") or value).get("amount")
+    return None if value is None else to_decimal(value)
+
+
+def amount_of(value: Any) -> Decimal:
+    """As `amount_or_none`, with an absent amount read as zero."""
+    amount = amount_or_none(value)
+    return Decimal(0) if amount is None else amount
 
 
 def money_from(value: Any, currency: str | None = None, fact: str = "amount") -> Money:

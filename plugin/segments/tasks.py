@@ -8,11 +8,11 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from plugin.install.models import Installation
+from plugin.segments.services import segments_recompute
+
 
 def segments_recompute_all(*, now: datetime, installation_id: int | None = None) -> dict[str, int]:
-    from plugin.install.models import Installation
-    from plugin.segments.services import segments_recompute
-
     shops = Installation.objects.filter(is_active=True).order_by("pk")
     if installation_id is not None:
         shops = shops.filter(pk=installation_id)

@@ -6,13 +6,14 @@ import logging
 from typing import Any
 
 from plugin.referrals.codes import code_is_well_formed, code_normalise
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import Referral
-from plugin.referrals.payloads import customer_of, metadata_of, subject_of
 from plugin.referrals.services import (
     ReferralCodeError,
     referral_attribute,
     referral_code_create,
 )
+from plugin.saleor.mappers.subjects import customer_of, metadata_of, subject_of
 from plugin.use_cases.ab_variants import referral_variant_record
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
     if not user.get("id"):
         return None
     customer_id, email = customer_of(user)
+    email = email_normalise(email)
     own = code_normalise(metadata_of(user).get(OWN_CODE_KEY, ""))
     if own and email and code_is_well_formed(own):
         try:
@@ -46,7 +48,3 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
     referral = referral_attribute(installation=installation, payload=user, kind="customer")
     referral_variant_record(installation=installation, referral=referral)
     return referral
-
-
-def handle_customer_delivery(delivery: Any) -> None:
-    customer_referral_sync(installation=delivery.installation, payload=delivery.payload)

@@ -23,18 +23,20 @@ from plugin.referrals.discounts import (
     desired_discount,
     undiscounted_subtotal,
 )
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.locks import checkout_lock
 from plugin.referrals.models import CheckoutDiscount, Referral
-from plugin.referrals.payloads import currency_of, customer_of, subject_of
 from plugin.referrals.selectors import (
     checkout_discount_get,
     customer_facts,
     referral_code_get,
     referral_facts,
+    referral_settings_get,
 )
 from plugin.referrals.services import referral_attribute
 from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkout
 from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
+from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
 from plugin.saleor.vouchers import voucher_by_code
 from plugin.segments.selectors import facts_with_segments
 from plugin.use_cases.ab_variants import referral_variant_record
@@ -149,7 +151,6 @@ def _promo_code_remove(*, client: Any, checkout_id: str, code: str) -> None:
 
 def _typed_code_drop(*, installation: Any, client: Any, checkout: dict) -> None:
     """A typed referral code worth something in Saleor comes off when the program gives nothing."""
-    from plugin.referrals.selectors import referral_settings_get
 
     if referral_settings_get(installation=installation).code_voucher_percent > 0:
         _promo_code_remove(client=client, checkout_id=checkout["id"], code=checkout["voucherCode"])
@@ -284,6 +285,7 @@ def _facts(
 ) -> Facts:
     order = checkout_order_facts(checkout=checkout, own=own)
     customer_id, email = customer_of(checkout)
+    email = email_normalise(email)
     return facts_with_segments(installation=installation, facts=Facts(
         trigger=Trigger.CHECKOUT,
         now=now,
@@ -310,27 +312,3 @@ def checkout_reread(*, client: Any, payload: dict) -> dict | None:
         return payload
     fresh = (client.execute("checkout_get", {"id": checkout_id}) or {}).get("checkout")
     return {**payload, "checkout": fresh} if fresh else None
-
-
-def handle_checkout_delivery(delivery: Any) -> Outcome:
-    """Webhook handler: the installation's client and published program, then reconcile.
-
-    A retried delivery's payload is older than what the failed attempt did in Saleor, so the
-    checkout is read again first and the reconcile works from that.
-    """
-    from plugin.install.selectors import installation_client
-    from plugin.programs.selectors import program_published
-
-    published = program_published(installation=delivery.installation)
-    client = installation_client(installation=delivery.installation)
-    payload = delivery.payload
-    if getattr(delivery, "attempts", 1) > 1 or getattr(delivery, "last_error", ""):
-        payload = checkout_reread(client=client, payload=payload)
-        if payload is None:
-            return Outcome.NOTHING
-    return checkout_discount_reconcile(
-        installation=delivery.installation,
-        payload=payload,
-        client=client,
-        program=published[1] if published else None,
-    )

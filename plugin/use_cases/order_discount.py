@@ -7,7 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
+from plugin.referrals.models import CheckoutDiscount
 from plugin.rewards.models import RewardState
+from plugin.saleor.money import amount_of
 from plugin.use_cases.order_reward_record import reward_recipient, reward_record
 from rules.facts import Facts, Trigger
 from rules.money import Money
@@ -16,7 +18,7 @@ from rules.money import Money
 def _voucher_discount(order: dict) -> Decimal:
     return sum(
         (
-            Decimal(str((d.get("amount") or {}).get("amount") or 0))
+            amount_of(d.get("amount"))
             for d in order.get("discounts") or []
             if d.get("type") == "VOUCHER"
         ),
@@ -31,7 +33,6 @@ def discount_gap(*, installation, order: dict, referral, promised: Decimal) -> D
     an order with a voucher of the shopper's own owes nothing (no stacking); otherwise the gap
     is the promise less the discount the app's code (or the referrer's code) gave.
     """
-    from plugin.referrals.models import CheckoutDiscount
 
     ours = {referral.code.code} if getattr(referral, "code", None) is not None else set()
     if order.get("checkoutId"):

@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from plugin.rewards.limits import program_limits, usage_take
+from plugin.referrals.identity import email_normalise
+from plugin.rewards.limits import usage_take_reward
 from plugin.rewards.models import MONEY, EntryAction, RewardState
-from plugin.rewards.selectors import email_normalise
 from plugin.rewards.services import reward_create
 from rules.facts import Trigger
 
@@ -23,11 +23,16 @@ def reward_recipient(reward, *, order: dict, referral) -> tuple[str, str] | None
     The referrer is known by the referral's (mailbox-key) address; a customer on the order by
     the address they ordered with, so the gift card reaches the inbox they really use.
     """
-    if reward.recipient == "referrer":
+    return recipient_of(reward.recipient, order=order, referral=referral)
+
+
+def recipient_of(role: str, *, order: dict, referral) -> tuple[str, str] | None:
+    """`reward_recipient` for a role: referrer, referee or customer."""
+    if role == "referrer":
         if referral is None:
             return None
         return referral.referrer_email.strip().lower(), referral.referrer_id or ""
-    if reward.recipient in ("referee", "customer"):
+    if role in ("referee", "customer"):
         user = order.get("user") or {}
         address = (order.get("userEmail") or user.get("email") or "").strip().lower()
         return address, user.get("id") or ""
@@ -109,15 +114,12 @@ def reward_record(
         with transaction.atomic():
             usage = None
             if state != RewardState.REFUSED:
-                usage = usage_take(
-                    installation=installation,
-                    limits=program_limits(
-                        program=program,
-                        recipient_role=reward.recipient,
-                        recipient_email=email_normalise(recipient[0]),
-                    ),
-                    amount=amount or Decimal(0),
-                    now=at,
+                # the language's limits procedure again, on the rows locked now: a concurrent
+                # order may have taken the last place since the program decided
+                usage = usage_take_reward(
+                    installation=installation, program=program, reward=reward,
+                    email=email_normalise(recipient[0]), now=at,
+                    currency=currency or getattr(program, "currency", None) or "USD",
                 )
                 if usage.broken:
                     state, reason = RewardState.REFUSED, f"refused: {usage.broken}"

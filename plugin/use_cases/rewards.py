@@ -11,19 +11,38 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from plugin.messages.services import friend_joined_send
+from plugin.programs import selectors as program_selectors
+from plugin.referrals import fraud
+from plugin.referrals import selectors as referral_selectors
+from plugin.referrals import services as referral_services
+from plugin.referrals.identity import email_normalise
 from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, reward_release
-from plugin.rewards.models import RewardState
+from plugin.rewards.limits import usage_read_locked
+from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.selectors import rewards_due
+from plugin.saleor.mappers import orders as order_mappers
+from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_paid
+from plugin.saleor.money import amount_or_none
+from plugin.segments import selectors as segment_selectors
+from plugin.use_cases import order_discount
 from plugin.use_cases.ab_variants import referral_variant_record
 from plugin.use_cases.order_discount import late_discount_make_good
-from plugin.use_cases.order_reward_record import bound_state, reward_recipient, reward_record
+from plugin.use_cases.order_reward_record import (
+    bound_state,
+    recipient_of,
+    reward_recipient,
+    reward_record,
+)
+from rules.decision import Decision
 from rules.facts import Facts, Trigger
+from rules.facts_usage import with_usage
 
 log = logging.getLogger("plugin.use_cases.rewards")
 
@@ -45,64 +64,33 @@ CUSTOMER_ORDER_STATUS = {
     "ORDER_REFUNDED": "paid",
     "ORDER_FULLY_REFUNDED": "refunded",
 }
-PAID_CHARGE = {"FULL", "OVERCHARGED"}
-
-
-def _default(module: str, name: str) -> Callable[..., Any]:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-    return call
 
 
 @dataclass(frozen=True)
 class RewardDeps:
-    """The collaborators of the use case; defaults are the app's own."""
+    """The collaborators of the use case, as plain functions. The defaults are the app's own,
+    read from their modules when the deps are made, so a test may swap one module-wide."""
 
     program_published: Callable[..., Any] = field(
-        default=_default("plugin.programs.selectors", "program_published")
-    )
+        default_factory=lambda: program_selectors.program_published)
     referral_attribute: Callable[..., Any] = field(
-        default=_default("plugin.referrals.services", "referral_attribute")
-    )
+        default_factory=lambda: referral_services.referral_attribute)
     customer_order_record: Callable[..., Any] = field(
-        default=_default("plugin.referrals.services", "customer_order_record")
-    )
+        default_factory=lambda: referral_services.customer_order_record)
     customer_facts: Callable[..., Any] = field(
-        default=_default("plugin.referrals.selectors", "customer_facts")
-    )
+        default_factory=lambda: referral_selectors.customer_facts)
     referral_facts: Callable[..., Any] = field(
-        default=_default("plugin.referrals.selectors", "referral_facts")
-    )
+        default_factory=lambda: referral_selectors.referral_facts)
     facts_with_segments: Callable[..., Any] = field(
-        default=_default("plugin.segments.selectors", "facts_with_segments")
-    )
-    fraud_check: Callable[..., Any] = field(
-        default=_default("plugin.referrals.fraud", "fraud_check")
-    )
-    order_facts: Callable[..., Any] = field(
-        default=_default("plugin.saleor.mappers", "order_facts")
-    )
-    discount_gap: Callable[..., Any] = field(
-        default=_default("plugin.use_cases.order_discount", "discount_gap")
-    )
+        default_factory=lambda: segment_selectors.facts_with_segments)
+    fraud_check: Callable[..., Any] = field(default_factory=lambda: fraud.fraud_check)
+    order_facts: Callable[..., Any] = field(default_factory=lambda: order_mappers.order_facts)
+    discount_gap: Callable[..., Any] = field(default_factory=lambda: order_discount.discount_gap)
     clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
-
-
-def _money_amount(value: Any) -> Decimal | None:
-    if isinstance(value, dict):
-        value = value.get("gross", value).get("amount") if "gross" in value else value.get("amount")
-    return Decimal(str(value)) if value is not None else None
 
 
 def _event_time(payload: dict, fallback: datetime) -> datetime:
     return parse_datetime(str(payload.get("issuedAt") or "")) or fallback
-
-
-def _is_paid(order: dict) -> bool:
-    return bool(order.get("isPaid")) or order.get("chargeStatus") in PAID_CHARGE
 
 
 def order_event_process(
@@ -131,11 +119,13 @@ def order_event_process(
         installation=installation,
         order_id=order["id"],
         number=str(order.get("number") or ""),
-        currency=((order.get("total") or {}).get("currency") or ""),
-        total=_money_amount(order.get("total")),
-        paid_at=at if event in ("ORDER_PAID", "ORDER_FULLY_PAID") and _is_paid(order) else None,
+        currency=currency_of(order),
+        total=amount_or_none(order.get("total")),
+        paid_at=at
+        if event in ("ORDER_PAID", "ORDER_FULLY_PAID") and order_is_paid(order)
+        else None,
         fulfilled_at=at if event == "ORDER_FULFILLED" else None,
-        refunded=_money_amount(order.get("totalRefunded")),
+        refunded=amount_or_none(order.get("totalRefunded")),
         voided_at=at
         if event in ("ORDER_CANCELLED", "ORDER_FULLY_REFUNDED") or order.get("status") == "CANCELED"
         else None,
@@ -144,7 +134,7 @@ def order_event_process(
         else "fully refunded",
     )
     trigger = EVENT_TRIGGERS[event]
-    paid = trigger == Trigger.ORDER_PAID and _is_paid(order)
+    paid = trigger == Trigger.ORDER_PAID and order_is_paid(order)
     if paid:  # a paid order is also the moment of `first order in channel`, when it is the first
         fired_triggers = [trigger, Trigger.FIRST_ORDER_IN_CHANNEL]
     elif trigger == Trigger.ORDER_PAID:
@@ -195,12 +185,12 @@ def _facts(
     *, installation, order: dict, trigger: Trigger, referral, at: datetime, deps: RewardDeps
 ) -> Facts:
     order_facts = deps.order_facts(order)
-    user = order.get("user") or {}
+    customer_id, email = customer_of(order)
     created = parse_datetime(str(order.get("created") or "")) or at
     customer = deps.customer_facts(
         installation=installation,
-        customer_id=user.get("id") or None,
-        email=order.get("userEmail") or user.get("email") or "",
+        customer_id=customer_id or None,
+        email=email,
         before=created,
         channel=order_facts.channel,
     )
@@ -222,6 +212,12 @@ def _program(installation, deps: RewardDeps):
     return published
 
 
+def _variant(program, facts: Facts) -> str:
+    """The A/B test variant that decided these facts ("" when no test runs)."""
+    test = getattr(program, "ab_test", None)
+    return test.variant_for(facts) if test is not None else ""
+
+
 def order_rewards_decide(
     *,
     installation,
@@ -240,13 +236,33 @@ def order_rewards_decide(
     facts = _facts(
         installation=installation, order=order, trigger=trigger, referral=referral, at=at, deps=deps
     )
-    # The program alone decides (`first order in channel` included), as `referrals eval` does
-    # from the same facts: no gate here may answer otherwise (tests/rules/test_decision_paths.py).
-    decision = program.evaluate(facts)
-    if not decision.rewards and not decision.refused:
+    with transaction.atomic():  # the counters stay locked from reading to recording
+        if Reward.objects.filter(installation=installation,
+                                 key__startswith=f"order:{order['id']}:{trigger.value}:").exists():
+            return  # decided once: a redelivery would count this order's own rewards as used
+        people = {role: email_normalise(to[0]) for role in ("referrer", "referee", "customer")
+                  if (to := recipient_of(role, order=order, referral=referral)) and to[0]}
+        usage = usage_read_locked(installation=installation, program=program, people=people,
+                                  now=at, currency=facts.currency)
+        # The program alone decides (`first order in channel`, limits and budgets included), as
+        # `referrals eval` does from the same facts: no gate here may answer otherwise
+        # (tests/rules/test_decision_paths.py).
+        decision = program.evaluate(with_usage(facts, usage))
+        _decision_record(installation=installation, order=order, trigger=trigger,
+                         referral=referral, payload=payload, at=at, deps=deps, cause=cause,
+                         version=version, program=program, decision=decision,
+                         variant=_variant(program, facts))
+
+
+def _decision_record(*, installation, order: dict, trigger: Trigger, referral, payload: dict,
+                     at: datetime, deps: RewardDeps, cause: dict, version, program,
+                     decision: Decision, variant: str = "") -> None:
+    """Each reward of the decision into the ledger once: given, to review, or refused; each
+    records the A/B test `variant` that decided it."""
+    if not decision.rewards and not decision.refused and not decision.cut:
         return
     verdict = None
-    if referral is not None:
+    if referral is not None and (decision.rewards or decision.refused):
         verdict = deps.fraud_check(
             installation=installation, referral=referral, order_payload=payload, now=at
         )
@@ -286,13 +302,25 @@ def order_rewards_decide(
             program=program,
             at=at,
             cause=cause,
-            variant=decision.variant,
+            variant=variant,
+        )
+    # Cut by a per-person limit or a budget: shown to the merchant as refused, with the reason.
+    for index, cut in enumerate(decision.cut):
+        to = reward_recipient(cut.reward, order=order, referral=referral)
+        if cut.reward.kind == "discount" or to is None or not to[0]:
+            continue
+        reward_record(
+            installation=installation,
+            key=f"order:{order['id']}:{trigger.value}:{cut.reward.rule_line}:"
+                f"{cut.reward.recipient}:cut{index}",
+            reward=cut.reward, recipient=to, state=RewardState.REFUSED,
+            reason=f"refused: {cut.reason}", order=order, trigger=trigger, referral=referral,
+            version=version, program=program, at=at, cause=cause,
+            variant=variant,
         )
 
 
 def _friend_joined(*, installation, referral, order: dict) -> None:
-    from plugin.messages.services import friend_joined_send
-
     if getattr(referral, "status", "") in ("refused",):
         return
     friend = (order.get("user") or {}).get("firstName") or "A friend"

@@ -16,8 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from plugin.install.models import Installation
-from plugin.webhooks.handlers import commits_its_own_steps, handlers_for
+from plugin.periodic import LONGEST_ATTEMPT, background_wait
 from plugin.webhooks.models import DeliveryStatus, WebhookDelivery
+from plugin.webhooks.registry import commits_its_own_steps, handlers_for
 
 logger = logging.getLogger(__name__)
 _RETRY_BASE_SECONDS = 30
@@ -31,9 +32,9 @@ def delivery_dedup_key(*, event: str, body: bytes) -> str:
 
 
 def retry_delay(*, attempts: int) -> timedelta:
-    """Backoff after the n-th failed attempt: 30 s, 60 s, 120 s, … capped at 6 h."""
-    return timedelta(seconds=min(_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
-                                 _RETRY_MAX_SECONDS))
+    """Backoff after the n-th failed attempt: 30 s, 60 s, 120 s, … capped at 6 h (scaled)."""
+    return background_wait(timedelta(seconds=min(
+        _RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), _RETRY_MAX_SECONDS)))
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,10 @@ def deliveries_due_ids(*, now=None, received_before=None) -> list[int]:
     )
 
 
-def deliveries_release_stuck(*, older_than: timedelta = timedelta(minutes=15)) -> int:
-    """Deliveries left in `processing` by a worker that died go back to `failed` to be retried."""
+def deliveries_release_stuck(*, older_than: timedelta | None = None) -> int:
+    """Deliveries left in `processing` by a worker that died go back to `failed` to be retried
+    (by default after 15 minutes, scaled, never while a live worker could still be on it)."""
+    older_than = older_than or background_wait(timedelta(minutes=15), floor=LONGEST_ATTEMPT)
     cutoff = timezone.now() - older_than
     return WebhookDelivery.objects.filter(
         status=DeliveryStatus.PROCESSING, updated_at__lt=cutoff

@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from plugin.periodic import background_wait
 from plugin.webhooks.models import DeliveryStatus
 from plugin.webhooks.services import (
     deliveries_due_ids,
@@ -38,7 +39,7 @@ def sweep_deliveries() -> int:
     """Celery beat's periodic pass: queue failed deliveries whose backoff has passed, ones a
     dead worker left behind, and new ones whose task was lost."""
     deliveries_release_stuck()
-    due = deliveries_due_ids(received_before=timezone.now() - STRANDED_AFTER)
+    due = deliveries_due_ids(received_before=timezone.now() - background_wait(STRANDED_AFTER))
     for delivery_id in due:
         process_delivery.apply_async(kwargs={"delivery_id": delivery_id})
     return len(due)

@@ -15,7 +15,7 @@ class _DeclarationsToAst:
         limit, recipient, count, _rewards, period = c
         return ast.LimitDecl(
             "per_person", _cover(limit, period), recipient=str(recipient), count=_int(count),
-            period=str(period), period_span=_span(period),
+            period=str(period), period_span=_span(period), count_span=_span(count),
         )
 
     def limit_cap(self, c):

@@ -108,7 +108,8 @@ class _DashboardServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                body = pages.get(self.path)
+                # `/extensions/app/<n>/<the app's route>` is page n, as in Saleor's dashboard
+                body = pages.get("/".join(self.path.split("?")[0].split("/")[:4]))
                 self.send_response(200 if body else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.end_headers()

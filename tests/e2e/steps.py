@@ -14,9 +14,10 @@ SECTIONS = {
     "Rewards": ("Results", "Rewards"), "Review queue": ("Results", "Review queue"),
     "Best customers": ("Growth", "Best customers"), "Contests": ("Growth", "Contests"),
     "A/B tests": ("Growth", "A/B tests"),
-    "Sleeping customers": ("Growth", "Sleeping customers"),
+    "Sleeping customers": ("Growth", "Sleeping customers"), "Partners": ("Growth", "Partners"),
     "Codes": ("Growth", "Codes"), "Messages": ("Growth", "Messages"),
     "Settings": ("Settings", "General"), "Audit log": ("Settings", "Audit log"),
+    "Dead letters": ("Settings", "Dead letters"),
 }
 
 

@@ -6,6 +6,7 @@ finished backtest, and a partial answer from Saleor keeps the orders it could gi
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -24,9 +25,10 @@ READY = {
     "Rewards": "#section table, #section .empty", "Review queue": "#section .empty, #section table",
     "Best customers": "#segment-cards", "Contests": "#section .empty, [data-contest]",
     "A/B tests": "#abtest-variants, #section .empty",
-    "Sleeping customers": "#sleeping-cards",
+    "Sleeping customers": "#sleeping-cards", "Partners": "#partner-new",
     "Codes": "#code-search", "Messages": "#preview-subject:not(:empty)",
     "Settings": "#settings-form", "Audit log": "#audit, #section .empty",
+    "Dead letters": "#dead-letters .empty, #dead-deliveries, #dead-outbox",
 }
 # The dashboard's content area in dark mode, measured in the real dashboard (3.23).
 DASHBOARD_DARK_CONTENT = "rgb(38, 40, 54)"
@@ -161,6 +163,25 @@ def test_the_url_keeps_the_section_and_a_finished_backtest_survives_switching(
     expect(app.locator("#areas").get_by_role("tab", name="Settings")).to_have_attribute(
         "aria-selected", "true")
     expect(app.locator("#audit")).to_be_visible()
+
+
+def test_a_reload_of_the_dashboard_or_a_link_to_it_opens_the_section(open_dashboard):
+    # Saleor's dashboard builds the frame anew on a reload: only its own URL says the section.
+    page, app = open_dashboard()
+    expect(app.locator(".cm-content")).to_be_visible()
+    open_section(app, "Rewards")
+    expect(page).to_have_url(re.compile(r"/extensions/app/\d+/results/rewards$"))
+    page.reload()
+    expect(app.locator("#subnav").get_by_role("tab", name="Rewards")).to_have_attribute(
+        "aria-selected", "true", timeout=15_000)
+    assert "/dashboard/results/rewards?" in app_frame(page).url
+
+    link = page.url.replace("/results/rewards", "/settings/audit")
+    page.goto(link)
+    expect(app.locator("#subnav").get_by_role("tab", name="Audit log")).to_have_attribute(
+        "aria-selected", "true", timeout=15_000)
+    expect(app.locator("#audit, #section .empty").first).to_be_visible()
+    assert page.errors == []
 
 
 def test_recent_orders_keep_what_saleor_could_give_and_name_the_rest(at_capture_time,

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from rules_strategies import CATEGORIES, CHANNELS, CURRENCIES, SKUS, decimal_text
 
 from rules.facts import (
+    USAGE_PERIODS,
+    USAGE_RECIPIENTS,
     CustomerFacts,
     Facts,
     LineFacts,
@@ -15,6 +17,7 @@ from rules.facts import (
     ReferralFacts,
     ReferrerFacts,
     Trigger,
+    UsageFacts,
 )
 from rules.money import Money
 from rules.schema import ORDER_TRIGGERS
@@ -72,17 +75,29 @@ def facts_for(draw, currency: str, triggers: list[Trigger], max_lines: int = 6) 
             last_order=last, usual_interval=draw(USUAL_INTERVAL),
             periods_missed=draw(st.integers(0, 4)), segment=draw(SEGMENT),
         )
+    usage = draw(usage_in(currency)) if draw(st.integers(0, 2)) else UsageFacts()
     referrer = ReferrerFacts(
         orders=draw(st.integers(0, 12)), referrals=draw(st.integers(0, 20)),
         paid_referrals=draw(st.integers(0, 10)),
         total_spent=maybe_money(draw, currency, 9000), segment=draw(SEGMENT),
+        rewards_this_month=usage.rewards_in("referrer", "month"),
     )
     referral = ReferralFacts(
         is_referred=draw(st.booleans()), code=draw(REFERRAL_CODE),
         days_since=draw(DAYS_SINCE), referrer=referrer,
     )
     return Facts(trigger=trigger, now=now, channel=channel, currency=currency, order=order,
-                 customer=customer, referral=referral)
+                 customer=customer, referral=referral, usage=usage)
+
+
+@st.composite
+def usage_in(draw, currency: str) -> UsageFacts:
+    """What limits and budgets already counted: a few people and periods, some spend."""
+    rewards = draw(st.lists(st.tuples(st.sampled_from(USAGE_RECIPIENTS),
+                                      st.sampled_from(USAGE_PERIODS), st.integers(0, 4)),
+                            max_size=8, unique_by=lambda u: u[:2]))
+    periods = draw(st.lists(st.sampled_from(USAGE_PERIODS), max_size=3, unique=True))
+    return UsageFacts(tuple(rewards), tuple((p, money(draw, currency, 1200)) for p in periods))
 
 
 @st.composite

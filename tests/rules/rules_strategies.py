@@ -324,8 +324,14 @@ class ProgramWriter:
             who = self.pick(["", "referrer ", "referee "])
             cap = self.pick([self.money(1), self.percent(0), f"{self.percent(0)} of order_total"])
             lines.append(f"limit {who}rewards {self.pick(['<=', 'at most'])} {cap}")
-        if self.chance(0.2):
-            lines.append(f"budget 1000 {self.currency} per month")
+        if self.chance(0.3):  # per-person limits, cut against the facts' usage
+            who = self.pick(["referrer", "referee", "customer"])
+            period = self.pick(["day", "week", "month", "quarter", "year"])
+            lines.append(f"limit {who} {self.draw(st.integers(1, 3))} rewards per {period}")
+        if self.chance(0.3):
+            period = self.pick([" per month", " per week", " per year", ""])
+            amount = self.pick(["1000", "60", "5"])
+            lines.append(f"budget {amount} {self.currency}{period}")
         if self.chance(0.3):  # low enough that random rewards go over it
             lines.append(f"ceiling {self.pick(['5', '50', '400'])} {self.currency}")
         return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from rules.compiler import CompiledEvaluator
 from rules.examples import example_facts
 from rules.facts import Facts, Trigger
 from rules.interpreter import Interpreter
+from rules.limits import decision_limited
 from rules.program import Program
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.rules"))
@@ -43,10 +44,8 @@ def assert_agree(program: Program, facts: Facts) -> None:
     if program.ab_test is not None:  # an A/B test: both evaluators of the facts' own variant
         name = program.ab_test.variant_for(facts)
         variant = program.variant_program(name)
-        outer = _outcome(program.evaluate, facts)
-        assert outer == _outcome(variant.evaluate, facts), (program.source, facts)
-        if outer[0] == "rewards":
-            assert program.evaluate(facts).variant == name
+        assert _outcome(program.evaluate, facts) == _outcome(variant.evaluate, facts), (
+            program.source, facts)
         program = variant
     reference = Interpreter(program.node, program.currency, list(program.rules),
                             guard=program._interpreter.guard)
@@ -54,8 +53,10 @@ def assert_agree(program: Program, facts: Facts) -> None:
                                                 program_hash=program.source_hash), facts)
     actual = _outcome(lambda f: program._compiled.run(f, program.source_hash), facts)
     assert actual == expected, f"{program.source}\n{facts}"
-    if expected[0] == "rewards":  # the public path is the compiled one
-        assert program.evaluate(facts).rewards == expected[1]
+    if expected[0] == "rewards":  # the public path is the compiled one, then limits and budgets
+        limited = decision_limited(reference.run(facts, record=False), limits=program.limits,
+                                   budgets=program.budgets, facts=facts)
+        assert program.evaluate(facts).rewards == limited.rewards
         # The checker's worst case of each rule is sound: no reward is ever over it.
         assert not [r for r in expected[2] if "worst case" in r.reason], (program.source, facts)
 

@@ -161,3 +161,38 @@ def test_console_script_reports_errors_and_their_status_before_it_ends(tmp_path)
     assert done.returncode == 1
     assert done.stderr.count("bad.rules:1:21: error: unexpected 'USD'") == 2
     assert done.stderr.rstrip().endswith("bad.rules: 1 error(s)")
+
+
+LIMITED = """program "Five a month" currency USD
+limit referrer 5 rewards per month
+budget 1000 USD per month
+
+on order paid when referred:
+    give referrer 50 USD
+"""
+
+
+def test_eval_and_explain_cut_by_the_limit_the_facts_have_used(tmp_path):
+    program = write(tmp_path, "limited.rules", LIMITED)
+    fifth = {**FACTS, "referral": {"is_referred": True, "referrer": {"rewards_this_month": 4}}}
+    sixth = {**FACTS, "referral": {"is_referred": True},
+             "usage": {"rewards": {"referrer": {"month": 5}}}}
+    code, out, _ = run("eval", program, "--facts", write(tmp_path, "5.json", json.dumps(fifth)))
+    assert code == 0 and len(json.loads(out)["rewards"]) == 1
+    code, out, _ = run("eval", program, "--facts", write(tmp_path, "6.json", json.dumps(sixth)))
+    decision = json.loads(out)
+    assert (code, decision["rewards"]) == (0, [])
+    assert [c["reason"] for c in decision["cut"]] == [
+        "limit referrer 5 rewards per month (line 2): 5 this month"]
+    code, out, _ = run("explain", program, "--facts", str(tmp_path / "6.json"))
+    assert "referrer gets 50.00 USD as gift card: cut, limit referrer 5 rewards per month" in out
+    assert "   2:1   limit     no" in out  # the trace points at the limit's line
+
+
+def test_eval_names_a_usage_count_that_disagrees(tmp_path):
+    program = write(tmp_path, "limited.rules", LIMITED)
+    facts = {**FACTS, "referral": {"is_referred": True, "referrer": {"rewards_this_month": 2}},
+             "usage": {"rewards": {"referrer": {"month": 3}}}}
+    code, _, err = run("eval", program, "--facts", write(tmp_path, "f.json", json.dumps(facts)))
+    assert code != 0
+    assert "referrer.rewards_this_month: 2 but usage.rewards.referrer.month says 3" in err

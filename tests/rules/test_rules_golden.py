@@ -6,7 +6,8 @@ message and its hint as `message; hint` (warnings are compared only when the fil
 block; `# examples: pass` — the file's own examples all pass;
 `# worst-case: <trigger> = <text>` — the static report's worst-case cost; `# no warnings`;
 `# refused: <text>` after a `# facts:` line — a reward of that scenario refused (guard.py),
-its description containing the text.
+its description containing the text; `# cut: <text>` likewise, a reward cut by a per-person
+limit or a budget (limits.py), as `referrer gets 50.00 USD as gift card: cut, limit …`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _DIAG = re.compile(r"#\s*(error|warning):\s*(\d+):(\d+)\s+(.*)$")
 _FACTS = re.compile(r"#\s*facts(?: on ([a-z ]+?))?:\s*(.*)$")
 _EXPECT = re.compile(r"#\s*expect:\s*(.*)$")
 _REFUSED = re.compile(r"#\s*refused:\s*(.*)$")
+_CUT = re.compile(r"#\s*cut:\s*(.*)$")
 _WORST = re.compile(r"#\s*worst-case:\s*([a-z ]+?)\s*=\s*(.*)$")
 
 
@@ -34,13 +36,16 @@ def _expectations(source: str):
         if m := _DIAG.search(line):
             diagnostics.append((m[1], int(m[2]), int(m[3]), m[4].strip()))
         elif m := _FACTS.search(line):
-            scenarios.append((m[1], m[2].strip(), [], []))
+            scenarios.append((m[1], m[2].strip(), [], [], []))
         elif m := _EXPECT.search(line):
             assert scenarios, "`# expect:` needs a `# facts:` line before it"
             scenarios[-1][2].append(m[1].strip())
         elif m := _REFUSED.search(line):
             assert scenarios, "`# refused:` needs a `# facts:` line before it"
             scenarios[-1][3].append(m[1].strip())
+        elif m := _CUT.search(line):
+            assert scenarios, "`# cut:` needs a `# facts:` line before it"
+            scenarios[-1][4].append(m[1].strip())
         elif m := _WORST.search(line):
             worst[m[1]] = m[2].strip()
         elif re.search(r"#\s*examples:\s*pass", line):
@@ -89,8 +94,9 @@ def test_case(path: Path):
         assert result.program is None
         return
     assert result.program is not None
-    for trigger, facts, expects, refused in scenarios:
-        problems = run_scenario(result.program, facts, expects, trigger, tuple(refused))
+    for trigger, facts, expects, refused, cut in scenarios:
+        problems = run_scenario(result.program, facts, expects, trigger, tuple(refused),
+                                tuple(cut))
         assert not problems, f"facts: {facts}\n" + "\n".join(problems)
     if examples:
         failed = [r for r in result.program.run_examples() if not r.passed]

@@ -12,9 +12,9 @@ from types import TracebackType
 import httpx
 
 from plugin.install.manifest import manifest_template
-from plugin.rewards.demo_saleor import RewardsSaleorState
 from plugin.saleor import canned
 from plugin.saleor.fake import FakeSaleor
+from plugin.saleor.fake_rewards import RewardsSaleorState
 from plugin.saleor.testing import TestSigner
 
 

@@ -39,7 +39,7 @@ from stack_harness import (
 )
 from standin_saleor import StandInSaleor
 
-from plugin.webhooks.handlers import handlers_for
+from plugin.webhooks.registry import handlers_for
 from tests.plugin.flows.flows_testing import deliveries_until
 
 REDIS_SERVER = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")

@@ -1,49 +1,26 @@
-"""Saleor payloads → the rules package's facts and the app's small reference values."""
+"""Saleor payloads → the rules package's facts and the few plain values the use cases need.
 
-from plugin.saleor.mappers.customers import (
-    CustomerRef,
-    customer_ref,
-    referral_code_from_metadata,
-    user_ref,
-)
-from plugin.saleor.mappers.events import (
-    EventMeta,
-    GiftCardEvent,
-    VoucherChannelValue,
-    VoucherCodeRef,
-    VoucherEvent,
-    event_meta,
-    gift_card_event,
-    voucher_event,
-)
-from plugin.saleor.mappers.orders import (
-    CheckoutRef,
-    OrderRef,
-    checkout_facts,
-    checkout_ref,
-    order_facts,
-    order_ref,
+`orders` maps orders and checkouts to `OrderFacts` (strict: money through the rules' one door);
+`subjects` reads who and what a delivery is about (lenient). Money is read in `plugin.saleor.money`.
+"""
+
+from plugin.saleor.mappers.orders import checkout_facts, order_facts
+from plugin.saleor.mappers.subjects import (
+    currency_of,
+    customer_of,
+    metadata_of,
+    order_is_paid,
+    subject_of,
 )
 from plugin.saleor.money import PayloadError
 
 __all__ = [
-    "CheckoutRef",
-    "CustomerRef",
-    "EventMeta",
-    "GiftCardEvent",
-    "OrderRef",
     "PayloadError",
-    "VoucherChannelValue",
-    "VoucherCodeRef",
-    "VoucherEvent",
     "checkout_facts",
-    "checkout_ref",
-    "customer_ref",
-    "event_meta",
-    "gift_card_event",
+    "currency_of",
+    "customer_of",
+    "metadata_of",
     "order_facts",
-    "order_ref",
-    "referral_code_from_metadata",
-    "user_ref",
-    "voucher_event",
+    "order_is_paid",
+    "subject_of",
 ]

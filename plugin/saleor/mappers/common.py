@@ -1,4 +1,4 @@
-"""Small readers shared by the payload mappers: metadata, dates, e-mails, unwrapping."""
+"""Small readers shared by the payload mappers: unwrapping, dates, slugs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from plugin.saleor.money import PayloadError
-
-MAX_CODE_LENGTH = 64
 
 
 def unwrap(payload: Any, key: str) -> dict[str, Any]:
@@ -22,40 +20,6 @@ def unwrap(payload: Any, key: str) -> dict[str, Any]:
     if "id" not in payload:
         raise PayloadError(f"payload has no {key}")
     return payload
-
-
-def metadata_dict(items: Any) -> dict[str, str]:
-    """`[{"key": k, "value": v}, …]` (or already a dict) → `{k: v}`; None → `{}`."""
-    if items is None:
-        return {}
-    if isinstance(items, dict):
-        return {str(k): str(v) for k, v in items.items()}
-    if not isinstance(items, list):
-        raise PayloadError("metadata is not a list")
-    result: dict[str, str] = {}
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
-            raise PayloadError("metadata item without a key")
-        result[item["key"]] = str(item.get("value") or "")
-    return result
-
-
-def clean_code(value: str | None) -> str | None:
-    """A referral code as typed, trimmed; None when empty, too long or not printable."""
-    if value is None:
-        return None
-    code = value.strip()
-    if not code or len(code) > MAX_CODE_LENGTH or not code.isprintable():
-        return None
-    return code
-
-
-def normalise_email(value: Any) -> str | None:
-    """Trimmed and lower-cased, so `Bob@Example.com ` and `bob@example.com` are one person."""
-    if not isinstance(value, str):
-        return None
-    email = value.strip().lower()
-    return email if "@" in email else None
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -1,5 +1,4 @@
-"""Orders and checkouts from Saleor payloads → the rules package's `OrderFacts`, plus the
-identifying details (status, customer, referral code) the use cases need beside the facts.
+"""Orders and checkouts from Saleor payloads → the rules package's `OrderFacts`.
 
 The same functions read webhook payloads and `order_get` / `checkout_get` results, whose
 fragments are subsets of the captured subscriptions.
@@ -7,18 +6,9 @@ fragments are subsets of the captured subscriptions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from plugin.saleor.mappers.common import (
-    metadata_dict,
-    normalise_email,
-    parse_datetime,
-    slug_of,
-    unwrap,
-)
-from plugin.saleor.mappers.customers import CustomerRef, referral_code_from_metadata, user_ref
+from plugin.saleor.mappers.common import parse_datetime, slug_of, unwrap
 from plugin.saleor.money import PayloadError, money_from, optional_money
 from rules.facts import LineFacts, OrderFacts
 from rules.money import Money
@@ -125,95 +115,4 @@ def checkout_facts(checkout_payload: Any) -> OrderFacts:
         voucher_code=checkout.get("voucherCode"),
         refunded=None,
         is_paid=checkout.get("chargeStatus") in _PAID_CHARGE_STATUSES,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class OrderRef:
-    """Who and what an order is about, beside its facts."""
-
-    id: str
-    number: str | None
-    status: str  # UNCONFIRMED, UNFULFILLED, FULFILLED, CANCELED, …
-    charge_status: str | None
-    is_paid: bool
-    channel: str
-    email: str | None  # normalised; a guest's too
-    customer: CustomerRef | None  # None for guests
-    checkout_id: str | None  # links the order to the CHECKOUT_* deliveries before it
-    referral_code: str | None
-    voucher_code: str | None
-    total: Money
-    refunded: Money
-    created: datetime | None
-    updated_at: datetime | None
-    metadata: dict[str, str] = field(default_factory=dict)
-    private_metadata: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_canceled(self) -> bool:
-        return self.status == "CANCELED"
-
-    @property
-    def is_fully_refunded(self) -> bool:
-        return self.refunded.amount > 0 and self.refunded >= self.total
-
-
-def order_ref(order_payload: Any) -> OrderRef:
-    order = unwrap(order_payload, "order")
-    currency = _currency(order, "total")
-    metadata = metadata_dict(order.get("metadata"))
-    customer = user_ref(order.get("user"))
-    return OrderRef(
-        id=order["id"],
-        number=str(order["number"]) if order.get("number") is not None else None,
-        status=str(order.get("status") or ""),
-        charge_status=order.get("chargeStatus"),
-        is_paid=order.get("isPaid") is True,
-        channel=_channel_slug(order),
-        email=normalise_email(order.get("userEmail")) or (customer.email if customer else None),
-        customer=customer,
-        checkout_id=order.get("checkoutId"),
-        referral_code=referral_code_from_metadata(metadata),
-        voucher_code=order.get("voucherCode"),
-        total=money_from(order.get("total"), currency),
-        refunded=optional_money(order.get("totalRefunded"), currency) or Money.zero(currency),
-        created=parse_datetime(order.get("created")),
-        updated_at=parse_datetime(order.get("updatedAt")),
-        metadata=metadata,
-        private_metadata=metadata_dict(order.get("privateMetadata")),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class CheckoutRef:
-    """Who a checkout belongs to and which codes sit on it."""
-
-    id: str
-    token: str | None
-    channel: str
-    email: str | None  # normalised; None until the shopper gives one
-    customer: CustomerRef | None
-    referral_code: str | None
-    voucher_code: str | None
-    updated_at: datetime | None
-    metadata: dict[str, str] = field(default_factory=dict)
-    private_metadata: dict[str, str] = field(default_factory=dict)
-
-
-def checkout_ref(checkout_payload: Any) -> CheckoutRef:
-    checkout = unwrap(checkout_payload, "checkout")
-    metadata = metadata_dict(checkout.get("metadata"))
-    customer = user_ref(checkout.get("user"))
-    return CheckoutRef(
-        id=checkout["id"],
-        token=checkout.get("token"),
-        channel=_channel_slug(checkout),
-        email=normalise_email(checkout.get("email")) or (customer.email if customer else None),
-        customer=customer,
-        referral_code=referral_code_from_metadata(metadata),
-        voucher_code=checkout.get("voucherCode"),
-        updated_at=parse_datetime(checkout.get("updatedAt")),
-        metadata=metadata,
-        private_metadata=metadata_dict(checkout.get("privateMetadata")),
     )

@@ -9,16 +9,16 @@ import pytest
 from contests_testing import at, publish, referred_order
 from django.core import mail
 
-from plugin.contests.finalize import NO_CHANNEL, contest_finalize
 from plugin.contests.services import contests_sync_published
 from plugin.dashboard.selectors import dashboard_contests
 from plugin.referrals.models import CustomerOrder
-from plugin.rewards.demo_saleor import RewardsSaleorState
 from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.models import OutboxItem, Reward, RewardState
 from plugin.rewards.outbox import outbox_process
 from plugin.rewards.selectors import reward_view
 from plugin.saleor.captures import captured_products
+from plugin.saleor.fake_rewards import RewardsSaleorState
+from plugin.use_cases.contest_finalize import NO_CHANNEL, contest_finalize
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from contests_testing import at, publish, referred_order
 
-from plugin.contests.finalize import contest_finalize
 from plugin.contests.models import Contest, ContestEntry
 from plugin.contests.selectors import contest_rank, contest_standings
 from plugin.contests.services import contests_refresh_for_referrer, contests_sync_published
 from plugin.referrals.services import customer_order_record
 from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.models import OutboxItem, PointsEntry, Reward
+from plugin.use_cases.contest_finalize import contest_finalize
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +183,8 @@ def test_contest_end_rules_reward_by_rank_and_score_exactly_once(captured_instal
 def test_a_referrers_own_order_webhook_lets_them_in_live(captured_installation):
     from types import SimpleNamespace
 
-    from plugin.contests.webhook_handlers import leaderboard_update
     from plugin.referrals.models import CustomerOrder
+    from plugin.webhooks.handlers.contests import leaderboard_update
 
     shop = captured_installation
     contest = contest_of(shop, ENTRANTS.format(condition="referrer.orders >= 1"))

@@ -9,13 +9,13 @@ import pytest
 from contests_testing import at, code_of, publish, referred_order
 from django.core import mail
 
-from plugin.contests.finalize import contest_finalize, contests_finalize_due
 from plugin.contests.models import Contest, ContestWinner
 from plugin.contests.selectors import contest_rank, contest_standings
 from plugin.contests.services import contests_refresh_for_referrer, contests_sync_published
 from plugin.referrals.models import Referral
 from plugin.rewards.models import Reward
 from plugin.rewards.selectors import reward_view
+from plugin.use_cases.contest_finalize import contest_finalize, contests_finalize_due
 
 pytestmark = pytest.mark.django_db
 
@@ -201,8 +201,8 @@ def test_net_revenue_subtracts_partial_refunds(captured_installation):
 def test_an_order_webhook_rescores_its_referrer_live(captured_installation):
     from types import SimpleNamespace
 
-    from plugin.contests.webhook_handlers import leaderboard_update
-    from plugin.webhooks.handlers import handlers_for
+    from plugin.webhooks.handlers.contests import leaderboard_update
+    from plugin.webhooks.registry import handlers_for
 
     shop = captured_installation
     contest = contest_for(shop)

@@ -68,7 +68,7 @@ def test_backtest_over_stored_orders_sees_the_lines(shop):
 
 
 def test_history_import_stores_the_lines_of_orders_from_the_api(shop, fake_saleor):
-    from plugin.playbook.history import history_import_run
+    from plugin.use_cases.history_import import history_import_run
 
     history_import_run(installation=shop, client=fake_saleor.client(), kind="orders")
     stored = {row.number: row for row in CustomerOrder.objects.filter(installation=shop)}

@@ -111,6 +111,18 @@ def test_backtest_treating_every_order_as_referred_against_the_live_version(
     assert job["processed"] == job["total"] == 5
 
 
+def test_a_backtest_counts_its_budget_over_the_orders_it_replays(
+        dash, history, django_capture_on_commit_callbacks):
+    """Oldest first, as the app would have met them: 50 (600) and 10 (100) fit the 60 USD budget;
+    25 (250) and 4 (40) are cut by it, as the live app's ledger would have cut them."""
+    budgeted = TIERED.replace('currency USD\n', 'currency USD\nbudget 60 USD\n', 1)
+    response = start(dash, django_capture_on_commit_callbacks, draft=budgeted, count=100,
+                     assume_referred=True)
+    result = run_to_end(dash, response)["result"]
+    assert result["draft"]["cost"]["amount"] == "60.00"
+    assert result["draft"]["rewarded_orders"] == 2
+
+
 def test_backtest_count_takes_the_latest_orders(dash, history, django_capture_on_commit_callbacks):
     job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED, count=2,
                                  assume_referred=True))
@@ -138,6 +150,19 @@ def test_backtest_over_saleor_keeps_the_orders_of_a_partial_answer(
     assert (result["orders"], result["skipped"], result["saleor_error_count"]) == (2, 1, 1)
     (error,) = result["saleor_errors"]
     assert error["reason"] == f"Saleor answered with an error: {saleor_answers.ORIGIN_ERROR}"
+    assert Decimal(result["draft"]["cost"]["amount"]) > 0
+
+
+def test_backtest_over_a_shop_with_two_currencies_counts_in_the_programs_currency(
+        dash, no_real_saleor, django_capture_on_commit_callbacks):
+    # Saleor's sample shop: its oldest order is in PLN, 8 of its 20 orders are in USD.
+    no_real_saleor.on("orders_facts", saleor_answers.captured_answer("orders-facts"))
+    job = run_to_end(dash, start(dash, django_capture_on_commit_callbacks, draft=TIERED,
+                                 count=200, source="saleor", assume_referred=True))
+    assert job["status"] == "done", job["error"]
+    result = job["result"]
+    assert (result["currency"], result["orders"], result["skipped"]) == ("USD", 8, 12)
+    assert result["draft"]["cost"]["currency"] == "USD"
     assert Decimal(result["draft"]["cost"]["amount"]) > 0
 
 

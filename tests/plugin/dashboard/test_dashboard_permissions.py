@@ -16,7 +16,7 @@ USERS, ORDERS, DISCOUNTS = "MANAGE_USERS", "MANAGE_ORDERS", "MANAGE_DISCOUNTS"
 # url name -> permissions a staff member needs (besides having the app). None: not a token
 # endpoint at all (the page shell and its assets hold no shop data; dev is loopback-only).
 MATRIX: dict[str, frozenset[str] | None] = {
-    "page": None, "asset": None, "dev": None, "dev-token": None,
+    "page": None, "page-section": None, "asset": None, "dev": None, "dev-token": None,
     # the program: reading it names only staff; changing it, draft included, is publishing
     "api-root": frozenset(), "program": frozenset(), "program-version": frozenset(),
     "program-diff": frozenset(),
@@ -40,11 +40,21 @@ MATRIX: dict[str, frozenset[str] | None] = {
     "segments-recompute": frozenset({USERS}),
     "review-reward": frozenset({DISCOUNTS}), "review-referral": frozenset({DISCOUNTS}),
     "code-deactivate": frozenset({DISCOUNTS, USERS}), "code-rotate": frozenset({DISCOUNTS, USERS}),
+    # dead letters name customers; retrying one gives away what it failed to give
+    "dead-letters": frozenset({USERS}), "dead-letter-delivery-retry": frozenset({DISCOUNTS}),
+    "dead-letter-outbox-retry": frozenset({DISCOUNTS}),
     # what the shop gives away and says
     "settings": frozenset(), "settings-save": frozenset({DISCOUNTS}),
     "messages": frozenset(), "message-preview": frozenset(),
     "message": frozenset({DISCOUNTS}), "message-reset": frozenset({DISCOUNTS}),
     "sleeping-rate": frozenset({DISCOUNTS}),
+    # affiliate partners: their figures and statements read orders; changes give money away
+    "partners": frozenset({ORDERS}), "partner-statement": frozenset({ORDERS}),
+    "partner-statement-csv": frozenset({ORDERS}),
+    "partner-new": frozenset({DISCOUNTS}), "partner-check": frozenset({DISCOUNTS}),
+    "partner-save": frozenset({DISCOUNTS}), "partner-code-new": frozenset({DISCOUNTS}),
+    "partner-code-off": frozenset({DISCOUNTS}),
+    "partner-payout": frozenset({DISCOUNTS, ORDERS}),
     # the cards on Saleor's customer and order pages (the card's shell holds no shop data)
     "widget": None, "widget-customer": frozenset({USERS}),
     "widget-order": frozenset({ORDERS, USERS}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flows_testing import Clock, alice_code_create, clock_install, story_program_publish
 
-from plugin.rewards.demo_saleor import RewardsSaleorState
+from plugin.saleor.fake_rewards import RewardsSaleorState
 
 
 @pytest.fixture

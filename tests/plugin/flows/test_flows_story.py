@@ -26,7 +26,7 @@ from plugin.referrals.models import Referral
 from plugin.rewards.models import Reward, RewardEntry, RewardState
 from plugin.rewards.selectors import points_balance, reward_latest_entry
 from plugin.saleor.captures import captured_delivery
-from plugin.webhooks.handlers import handlers_for
+from plugin.webhooks.registry import handlers_for
 
 pytestmark = pytest.mark.django_db
 ALICE_EMAIL = "alice.referrer@example.com"
@@ -219,7 +219,7 @@ def test_review_verdict_holds_the_reward_until_a_person_approves(
     story, alice_code, send, shop, clock, monkeypatch
 ):
     from plugin.referrals import fraud
-    from plugin.rewards.services import reward_review_approve
+    from plugin.rewards.lifecycle import reward_review_approve
 
     monkeypatch.setattr(
         fraud,

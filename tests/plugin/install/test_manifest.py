@@ -22,7 +22,7 @@ from plugin.install.manifest_checks import (
 )
 from plugin.saleor.captures import subscription_query
 from plugin.saleor.subscriptions import subscription_fields_within
-from plugin.webhooks.handlers import handled_events, handlers_for
+from plugin.webhooks.registry import handled_events, handlers_for
 from tests.captured_saleor import TEST_CAPTURES, load_json, schema_sdl
 
 MANIFEST = manifest_template()
@@ -84,11 +84,14 @@ def test_identity_and_permissions():
     assert MANIFEST["tokenTargetUrl"] == "/api/register"
     page, customer, order = MANIFEST["extensions"]
     assert page["mount"] == "NAVIGATION_DISCOUNTS" and page["target"] == "APP_PAGE"
-    # Cards on Saleor's own customer and order pages, posted the page's id by the dashboard.
+    # Cards on Saleor's own customer and order pages. Loaded (GET) like the app page, they get
+    # the page's id in their URL, the token by handshake and the dashboard's theme and its
+    # changes; a posted (POST) card is told no theme by the dashboard (3.23), so it could not
+    # follow a dark dashboard.
     assert (customer["mount"], customer["target"]) == ("CUSTOMER_DETAILS_WIDGETS", "WIDGET")
     assert (order["mount"], order["target"]) == ("ORDER_DETAILS_WIDGETS", "WIDGET")
     for widget in (customer, order):
-        assert widget["options"] == {"widgetTarget": {"method": "POST"}}
+        assert widget["options"] == {"widgetTarget": {"method": "GET"}}
 
 
 # What saleor-dashboard 3.23.27 renders, as read from its source: the sidebar's app pages, the
@@ -160,9 +163,9 @@ def test_every_declared_webhook_has_a_handler_entry_and_every_handler_is_declare
     assert handled_events() == declared_events()
     assert handlers_for("APP_DELETED"), "APP_DELETED must deactivate the installation"
     with pytest.raises(ValueError, match="not a webhook declared"):
-        from plugin.webhooks.handlers import register_handler
+        from plugin.webhooks.registry import HANDLERS, registry_check
 
-        register_handler("VOUCHER_CREATED", lambda delivery: None)
+        registry_check({**HANDLERS, "VOUCHER_CREATED": (lambda delivery: None,)})
 
 
 @override_settings(APP_URL="https://referrals.example.com")

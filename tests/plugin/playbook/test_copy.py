@@ -10,7 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from plugin.playbook.copy import CopyError, message_copy_reset, message_copy_set
-from plugin.playbook.invites import planned_message_add, planned_messages_send
+from plugin.playbook.invites import planned_messages_send
+from plugin.playbook.services import planned_message_add
 
 pytestmark = pytest.mark.django_db
 

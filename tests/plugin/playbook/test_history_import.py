@@ -9,11 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from plugin.playbook.history import history_import_run
 from plugin.playbook.models import HistoryImport
 from plugin.referrals.models import CustomerOrder
 from plugin.saleor.canned import answer
 from plugin.saleor.errors import SaleorUnavailable
+from plugin.use_cases.history_import import history_import_run
 
 pytestmark = pytest.mark.django_db
 

@@ -118,7 +118,7 @@ def test_invites_send_command_sends_what_is_due(shop, django_capture_on_commit_c
     from django.core.management import call_command
     from django.utils import timezone
 
-    from plugin.playbook.invites import planned_message_add
+    from plugin.playbook.services import planned_message_add
 
     planned_message_add(installation=shop, key="invite_paid:due", kind="invite_paid",
                         email="Due@Example.com", due_at=timezone.now() - timedelta(minutes=1),

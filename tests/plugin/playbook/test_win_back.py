@@ -112,6 +112,23 @@ def test_an_expired_offer_is_not_repeated_in_the_same_sleep(shop):
     assert WinBackOffer.objects.get().status == WinBackOffer.Status.EXPIRED
 
 
+def test_a_win_back_offer_counts_under_the_customers_limit(shop):
+    """`limit customer 1 rewards per year`: a second sleep the same year earns no second offer,
+    as `referrals eval` decides from the same count (tests/rules/test_decision_paths.py)."""
+    publish(shop, PROGRAM.format(k=2) + "limit customer 1 rewards per year\n")
+    now = START + timedelta(days=35 + 15)
+    assert win_back_run(installation=shop, now=now)["offers"] == 1
+    back = now + timedelta(days=20)
+    customer_order_record(installation=shop, status="paid", at=back, order_payload={
+        "id": "T3JkZXI6YmFjaw==", "userEmail": "weekly@x.com", "isPaid": True,
+        "channel": {"slug": "default-channel", "currencyCode": "USD"},
+        "total": {"gross": {"amount": 25, "currency": "USD"}}})
+    assert win_back_run(installation=shop, now=back + timedelta(days=60))["offers"] == 0
+    win_back_run(installation=shop, now=datetime(2027, 3, 1, tzinfo=UTC))  # a new year
+    assert [email for email, in WinBackOffer.objects.order_by("id").values_list("email")] == [
+        "weekly@x.com", "weekly@x.com", "quarterly@x.com"]
+
+
 def test_k_comes_from_the_program(shop):
     publish(shop, PROGRAM.format(k=5))
     now = START + timedelta(days=35 + 15)  # two weekly periods missed, not five

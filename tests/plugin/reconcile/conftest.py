@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.rewards.demo_saleor import RewardsSaleorState
+from plugin.saleor.fake_rewards import RewardsSaleorState
 from tests.plugin.flows.flows_testing import (
     Clock,
     alice_code_create,

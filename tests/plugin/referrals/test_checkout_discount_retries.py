@@ -15,8 +15,8 @@ import pytest
 from plugin.programs.actors import SystemActor
 from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
 from plugin.referrals.models import CheckoutDiscount
-from plugin.rewards.demo_saleor import RewardsSaleorState
 from plugin.saleor.captures import captured_delivery
+from plugin.saleor.fake_rewards import RewardsSaleorState
 from plugin.use_cases.attribution import customer_referral_sync
 from plugin.use_cases.checkout_discount import VOUCHER_NAME
 from plugin.webhooks.models import DeliveryStatus

@@ -42,7 +42,7 @@ def fake():
 def tasks_reach_fake(fake, monkeypatch):
     """Background tasks talk to the fake Saleor."""
     monkeypatch.setattr(
-        "plugin.install.services.installation_client",
+        "plugin.referrals.tasks.installation_client",
         lambda *, installation: fake.client(retries=0),
     )
 
@@ -154,7 +154,7 @@ def test_a_new_typed_value_reprices_every_active_code_once(
 
 
 def test_a_code_voucher_whose_answer_was_lost_is_found_and_kept(installation, fake_saleor):
-    from plugin.rewards.demo_saleor import RewardsSaleorState
+    from plugin.saleor.fake_rewards import RewardsSaleorState
 
     shop = RewardsSaleorState().install(fake_saleor)
     code = referral_code_create(

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from rewards_testing import T0
 
-from plugin.rewards.demo_saleor import RewardsSaleorState
 from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.services import reward_create
+from plugin.saleor.fake_rewards import RewardsSaleorState
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ import pytest
 from django.core.management import call_command
 from rewards_testing import T0
 
-from plugin.rewards.lifecycle import order_rewards_reconcile, order_track_update, rewards_release
+from plugin.rewards.lifecycle import (
+    order_rewards_reconcile,
+    order_track_update,
+    reward_review_approve,
+    rewards_release,
+)
 from plugin.rewards.models import AppendOnlyError, DebtEntry, RewardState
 from plugin.rewards.outbox import outbox_process
 from plugin.rewards.selectors import (
@@ -20,7 +25,7 @@ from plugin.rewards.selectors import (
     rewards_for_customer,
     rewards_for_review,
 )
-from plugin.rewards.services import RewardError, reward_review_approve, reward_review_reject
+from plugin.rewards.services import RewardError, reward_review_reject
 from rules.money import Money
 
 pytestmark = pytest.mark.django_db

@@ -5,27 +5,32 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.db import close_old_connections, connection
 from rewards_testing import T0, on_postgres
 
-from plugin.rewards.limits import Limit, period_key, program_limits, usage_take
+import rules
+from plugin.rewards.limits import period_key, usage_read_locked, usage_take_reward
 from plugin.rewards.models import Reward, RewardState, UsageCounter
 from plugin.rewards.selectors import reward_latest_entry
 from plugin.use_cases.order_reward_record import reward_record
+from rules.decision import Reward as Decided
 from rules.facts import Trigger
 from rules.money import Money
 
-PROGRAM = SimpleNamespace(
-    limits=[{"who": "referrer", "count": 3, "per": "month"}],
-    budgets=[{"amount": Money.of("100.00", "USD"), "per": "month"}],
+PROGRAM = rules.compile_program(
+    'program "Capped" currency USD\n'
+    "on order paid when referred:\n"
+    "    give referrer 10 USD\n"
+    "limit referrer 3 rewards per month\n"
+    "limit rewards <= 10% of order_total\n"
+    "budget 100 USD per month\n"
 )
 
 
 def _decided(amount="30.00", line=4):
-    return SimpleNamespace(
+    return Decided(
         recipient="referrer",
         kind="money",
         amount=Money.of(amount, "USD"),
@@ -69,24 +74,25 @@ def _record(installation, order_number, amount="30.00", email="alice.referrer@ex
 
 def test_period_keys():
     assert period_key(period="month", now=T0) == "2026-11"
-    assert period_key(period="weeks", now=T0) == "2026-W47"
+    assert period_key(period="week", now=T0) == "2026-W47"
+    assert period_key(period="quarter", now=T0) == "2026-Q4"
     assert period_key(period=None, now=T0) == "all"
 
 
-def test_program_limits_read_caps_for_the_recipient_and_budgets():
-    limits = program_limits(
-        program=PROGRAM, recipient_role="referrer", recipient_email="a@example.com"
-    )
-    assert [(lim.scope, lim.count, lim.amount) for lim in limits] == [
-        ("referrer:a@example.com", 3, None),
-        ("budget", None, Decimal("100.00")),
-    ]
-    assert [
-        lim.scope
-        for lim in program_limits(
-            program=PROGRAM, recipient_role="referee", recipient_email="b@example.com"
-        )
-    ] == ["budget"]
+@pytest.mark.django_db
+def test_usage_is_read_from_the_counters_of_the_people_of_the_event(captured_installation):
+    for n in range(2):
+        _record(captured_installation, n, amount="10.00", email="a@example.com")
+    usage = usage_read_locked(installation=captured_installation, program=PROGRAM,
+                              people={"referrer": "a@example.com", "referee": "b@example.com"},
+                              now=T0, currency="USD")
+    assert usage.rewards_in("referrer", "month") == 2
+    assert usage.rewards_in("referee", "month") == 0
+    assert usage.spent_in("month") == Decimal("20.00")
+    later = usage_read_locked(installation=captured_installation, program=PROGRAM,
+                              people={"referrer": "a@example.com"},
+                              now=T0 + timedelta(days=40), currency="USD")
+    assert (later.rewards_in("referrer", "month"), later.spent_in("month")) == (0, 0)
 
 
 @pytest.mark.django_db
@@ -117,17 +123,17 @@ def test_budget_is_shared_by_everyone(captured_installation):
 
 @pytest.mark.django_db
 def test_limits_are_all_or_nothing(captured_installation):
-    limits = [Limit(scope="a", period="month", count=5), Limit(scope="b", period="month", count=0)]
-    usage = usage_take(installation=captured_installation, limits=limits, amount=Decimal(1), now=T0)
-    assert usage.broken and usage.counted == ()
+    """A reward over the budget takes no place under the person's limit either."""
+    over = usage_take_reward(installation=captured_installation, program=PROGRAM,
+                             reward=_decided("150.00"), email="a@example.com", now=T0,
+                             currency="USD")
+    assert over.broken.startswith("budget 100.00 USD per month") and over.counted == ()
     assert not UsageCounter.objects.filter(count__gt=0).exists()
-    later = usage_take(
-        installation=captured_installation,
-        limits=limits[:1],
-        amount=Decimal(1),
-        now=T0 + timedelta(days=40),
-    )
-    assert later.broken is None and later.counted == (("a", "2027-01"),)
+    fits = usage_take_reward(installation=captured_installation, program=PROGRAM,
+                             reward=_decided("10.00"), email="a@example.com",
+                             now=T0 + timedelta(days=40), currency="USD")
+    assert fits.broken is None
+    assert sorted(fits.counted) == [("budget", "2027-01"), ("referrer:a@example.com", "2027-01")]
 
 
 @pytest.mark.django_db
@@ -182,21 +188,3 @@ def test_concurrent_orders_never_exceed_the_cap(captured_installation):
     assert (row.count, row.amount) == (3, Decimal("30.000"))
     budget = UsageCounter.objects.get(scope="budget")
     assert budget.amount == Decimal("30.000")
-
-
-def test_limits_come_from_a_real_program():
-    import rules
-
-    program = rules.compile_program(
-        'program "Capped" currency USD\n'
-        "on order paid when referred:\n"
-        "    give referrer 10 USD\n"
-        "limit referrer 2 rewards per month\n"
-        "limit rewards <= 10% of order_total\n"
-        "budget 15 USD per month\n"
-    )
-    limits = program_limits(program=program, recipient_role="referrer", recipient_email="a@x.com")
-    assert [(lim.scope, lim.period, lim.count, lim.amount) for lim in limits] == [
-        ("referrer:a@x.com", "month", 2, None),  # the per-order cap is evaluation's, not ours
-        ("budget", "month", None, Decimal("15.00")),
-    ]

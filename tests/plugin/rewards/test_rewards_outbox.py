@@ -238,3 +238,38 @@ def test_gift_card_expires_counted_from_the_day_it_is_issued(
     (card,) = shop.gift_cards.values()
     assert card["expiryDate"] == "2026-12-22"
     assert {"referral-reward"} <= {tag["name"] for tag in card["tags"]}
+
+
+def test_a_late_landing_earlier_create_of_the_voucher_is_adopted_not_orphaned(
+    make_reward, shop, client_for, fake_saleor, captured_installation
+):
+    """The first attempt's voucherCreate timed out but Saleor was still working on it: it lands
+    between the retry's lookup and its own create, which Saleor refuses (the code exists). That
+    voucher is this reward's: the retry adopts it instead of drawing a fresh code and leaving a
+    live single-use voucher in Saleor that nobody was given."""
+    reward = _released(make_reward, captured_installation, kind="voucher", voucher_type="fixed")
+    created = []
+
+    def create_landing_late(variables):
+        created.append(variables)
+        return httpx.Response(504, text="gateway timeout")  # Saleor still busy with it
+
+    def lookup_then_the_late_create_lands(variables):
+        found = shop.vouchers_by_code(variables)
+        if created and not shop.vouchers:
+            shop.voucher_create(created[0])  # the first attempt's create completes now
+        return found
+
+    fake_saleor.on("voucher_create", create_landing_late)
+    assert outbox_process(client_for=client_for, now=T0 + timedelta(minutes=1)).failed
+    shop.install(fake_saleor)
+    fake_saleor.on("vouchers_by_code", lookup_then_the_late_create_lands)
+
+    item = OutboxItem.objects.get(reward=reward)
+    assert outbox_process(client_for=client_for, now=T0 + timedelta(hours=1)).done == [item.pk]
+    assert len(shop.vouchers) == 1
+    (voucher,) = shop.vouchers.values()
+    assert [listing["discountValue"] for listing in voucher["channelListings"]] == [10.0]
+    latest = reward_latest_entry(reward=reward)
+    assert latest.state == RewardState.ISSUED
+    assert latest.details["code"] == voucher["code"] == created[0]["input"]["addCodes"][0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.rewards.demo_saleor import RewardsSaleorState
+from plugin.saleor.fake_rewards import RewardsSaleorState
 from tests.captured_saleor import load_json
 
 CAPTURED = {entry["label"]: entry for entry in load_json("api/voucher-behaviour.json")}

@@ -18,8 +18,8 @@ from plugin.referrals.services import customer_order_record
 from plugin.segments.cuts import cuts_get
 from plugin.segments.models import CustomerSegment
 from plugin.segments.services import segments_recompute
-from plugin.segments.webhook_handlers import order_event_segments
-from plugin.webhooks.handlers import handlers_for
+from plugin.webhooks.handlers.segments import order_event_segments
+from plugin.webhooks.registry import handlers_for
 from tests.plugin.hostile_json import bounded
 from tests.plugin.segments.history import START, code_of, order
 
@@ -139,7 +139,7 @@ def test_the_first_delivery_of_a_shop_without_cut_points_computes_it_whole():
 
 
 def test_the_handler_runs_after_the_history_is_recorded_for_every_order_event():
-    from plugin.rewards.webhook_handlers import order_event_handle
+    from plugin.webhooks.handlers.rewards import order_event_handle
 
     for event in ("ORDER_PAID", "ORDER_FULLY_PAID", "ORDER_CANCELLED", "ORDER_REFUNDED",
                   "ORDER_FULLY_REFUNDED"):

@@ -286,8 +286,8 @@ def test_steps_of_a_handler_that_calls_saleor_survive_a_later_failure(
 
 
 def test_checkout_handlers_are_the_ones_committing_their_own_steps():
-    from plugin.use_cases.checkout_discount import handle_checkout_delivery
-    from plugin.webhooks.handlers import commits_its_own_steps, handled_events, handlers_for
+    from plugin.webhooks.handlers.referrals import handle_checkout_delivery
+    from plugin.webhooks.registry import commits_its_own_steps, handled_events, handlers_for
 
     own = {event for event in handled_events()
            for handler in handlers_for(event) if commits_its_own_steps(handler)}

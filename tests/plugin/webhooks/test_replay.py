@@ -11,8 +11,8 @@ from django.test import override_settings
 from plugin.install.manifest import declared_events, webhook_families
 from plugin.saleor.captures import CapturedDelivery, captured_deliveries, variant_deliveries
 from plugin.saleor.testing import TestSigner
-from plugin.webhooks.handlers import handlers_for
 from plugin.webhooks.models import WebhookDelivery
+from plugin.webhooks.registry import handlers_for
 from tests.plugin.webhooks.replay import family_of, post
 
 DECLARED = [d for d in captured_deliveries() if d.event in declared_events()]

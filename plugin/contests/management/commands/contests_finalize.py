@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from plugin.commands import command_installation, command_now
+from plugin.use_cases.contest_finalize import contests_finalize_due
 
 
 class Command(BaseCommand):
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--installation", type=int, help="only this installation id")
 
     def handle(self, *args, **options) -> None:
-        from plugin.contests.finalize import contests_finalize_due
-
         now = command_now(options.get("now"))
         installation = command_installation(options.get("installation"))
         result = contests_finalize_due(now=now, installation=installation)

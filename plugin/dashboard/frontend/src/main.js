@@ -10,14 +10,18 @@ import { auditSection, overviewSection, referralsSection, reviewSection,
          rewardsSection } from "./lists.js";
 import { contestsSection } from "./contests.js";
 import { codesSection } from "./codes.js";
+import { deadLettersSection } from "./deadletters.js";
 import { messagesSection } from "./messages.js";
 import { segmentsSection } from "./segments.js";
 import { abTestsSection } from "./abtests.js";
+import { partnersSection } from "./partners.js";
 import { settingsSection } from "./settings.js";
 import { sleepingSection } from "./sleeping.js";
 
 // The page in the few areas a merchant thinks in, each with its own sections. A section's id is
-// unique across areas; the URL's hash says `#area/section`, so a reload or a link returns there.
+// unique across areas. The frame's hash says `#area/section`, so reloading the frame returns
+// there; Saleor's dashboard is told the section too (`updateRouting`), so its own URL ends in
+// `/area/section`, and a reload of the dashboard or a link to it loads `…/dashboard/area/section`.
 const AREAS = [
   { id: "program", label: "Program", sections: [
     { id: "editor", label: "Editor", render: programSection },
@@ -33,6 +37,7 @@ const AREAS = [
   { id: "growth", label: "Growth", sections: [
     { id: "segments", label: "Best customers", render: segmentsSection },
     { id: "abtests", label: "A/B tests", render: abTestsSection },
+    { id: "partners", label: "Partners", render: partnersSection },
     { id: "contests", label: "Contests", render: contestsSection },
     { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
     { id: "codes", label: "Codes", render: codesSection },
@@ -41,6 +46,7 @@ const AREAS = [
   { id: "settings", label: "Settings", sections: [
     { id: "settings", label: "General", render: settingsSection },
     { id: "audit", label: "Audit log", render: auditSection },
+    { id: "dead-letters", label: "Dead letters", render: deadLettersSection },
   ] },
 ];
 
@@ -53,6 +59,12 @@ function placeOf(hash) {
     if (section && (second === undefined || first === area.id)) return { area, section };
   }
   return { area: AREAS[0], section: AREAS[0].sections[0] };
+}
+
+// The section the frame's path names (`/dashboard/results/rewards`), else "".
+function pathPlace() {
+  const match = window.location.pathname.match(/\/dashboard\/([a-z]+\/[a-z]+)\/?$/);
+  return match ? match[1] : "";
 }
 
 // A row of tabs; arrow keys move between them, as in any tab list.
@@ -98,6 +110,7 @@ function start() {
 
   const main = h("main.section", { id: "section", tabindex: "-1" });
   const subnavHost = h("div.subnav");
+  let shownRoute = null; // the first section shown is where the dashboard already is
   let subnav = null;
 
   const show = (id) => {
@@ -120,6 +133,11 @@ function start() {
     }
     const hash = `#${area.id}/${section.id}`;
     if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    const route = `/${area.id}/${section.id}`;
+    if (shownRoute !== null && route !== shownRoute) {
+      bridge.dispatch("updateRouting", { newRoute: route }).catch(() => {});
+    }
+    shownRoute = route;
   };
   ctx.show = show;
 
@@ -137,7 +155,8 @@ function start() {
     if (state.token && !session) {
       session = state.token;
       clear(root, header, subnavHost, main);
-      show(window.location.hash || "program/editor");
+      // the frame's own hash is newer than its path (sections switched since it loaded)
+      show(window.location.hash || pathPlace() || "program/editor");
     }
   });
   bridge.start();

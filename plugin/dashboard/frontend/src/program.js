@@ -51,6 +51,21 @@ function examplesPanel(container, ctx, editor) {
     h("button.button.primary", { type: "button", id: "run-examples", onclick: run }, "Run examples")), list);
 }
 
+// The most one reward may be worth: a larger one goes to the review queue (rules/ceiling.py).
+function ceilingNote(report) {
+  const ceiling = report.ceiling;
+  if (!ceiling) {
+    return h("p.muted", { id: "reward-ceiling" },
+      "No currency: each reward is held to the default ceiling of the order's currency.");
+  }
+  const amount = `${ceiling.amount} ${ceiling.currency}`;
+  return h("p", { id: "reward-ceiling" }, h("strong", {}, "Ceiling per reward: "), amount,
+    report.ceiling_declared
+      ? " (set by the program's `ceiling` line). A larger reward goes to the review queue."
+      : ` (the default for ${ceiling.currency}; write \`ceiling ${amount}\` to change it).`
+        + " A larger reward goes to the review queue.");
+}
+
 function staticReport(report) {
   if (!report) return null;
   const worst = Object.entries(report.worst_case_text || {});
@@ -65,6 +80,7 @@ function staticReport(report) {
       ? h("div.warning-box", { role: "alert" }, h("strong", {}, "Can exceed the order total: "),
           exceeding.map((item) => (typeof item === "number" ? `line ${item}` : String(item))).join(", "))
       : h("p.muted", {}, "No reward can exceed the order total."),
+    ceilingNote(report),
     warnings.length ? h("details", {}, h("summary", {}, `${warnings.length} warning(s)`),
       h("pre.diff", {}, warnings.join("\n\n"))) : null);
 }

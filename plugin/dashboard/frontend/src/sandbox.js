@@ -103,7 +103,15 @@ function factsForm(container, facts, onChange) {
       input("Referrer paid referrals", facts.referral.referrer.paid_referrals,
         set((v) => { facts.referral.referrer.paid_referrals = numberOr(v); }), { type: "number", min: "0" }),
       segmentSelect("Referrer segment", facts.referral.referrer.segment,
-        set((v) => { facts.referral.referrer.segment = v; }))));
+        set((v) => { facts.referral.referrer.segment = v; }))),
+    // what the program's limits and budgets already counted: the app reads them from its ledger
+    h("fieldset", {}, h("legend", {}, "Already counted this month"),
+      input("Referrer rewards this month", facts.referral.referrer.rewards_this_month || 0,
+        set((v) => { facts.referral.referrer.rewards_this_month = numberOr(v); }), { type: "number", min: "0" }),
+      input("Program spent this month", ((facts.usage || {}).spent || {}).month || "", set((v) => {
+        if (v.trim()) facts.usage = { spent: { month: v.trim() } };
+        else delete facts.usage;
+      }), { inputmode: "decimal" })));
 }
 
 function decisionView(data, goTo) {
@@ -111,6 +119,9 @@ function decisionView(data, goTo) {
   const rewards = decision.rewards || [];
   const trace = decision.trace || [];
   const hints = decision.hints || [];
+  // decided but not given: over a money bound (review), or cut by a limit or a budget
+  const withheld = [...(decision.refused || []).map((r) => ({ ...r, what: "to review" })),
+                    ...(decision.cut || []).map((r) => ({ ...r, what: "cut" }))];
   return h("div.decision", { id: "decision" },
     h("h3", {}, "Decision"),
     rewards.length
@@ -121,6 +132,9 @@ function decisionView(data, goTo) {
             h("td", {}, r.held_until || "not held"),
             h("td", {}, h("button.link", { type: "button", onclick: () => goTo(r.line, 1) }, r.rule))))))
       : emptyState("Nobody gets anything", "No rule gave a reward for these facts."),
+    withheld.length ? h("ul.withheld", { id: "withheld", "aria-label": "Not given" },
+      withheld.map((r) => h("li", {}, h("span.badge", { class: "warning" }, r.what), ` ${r.describe}: `,
+        h("span.muted", {}, r.reason)))) : null,
     hints.length ? h("div.hint-box", { role: "note" }, h("strong", {}, "Nearest miss: "),
       hints.join(" · ")) : null,
     h("h3", {}, "Why"),

@@ -59,6 +59,20 @@ function orderView(card) {
       : emptyState("No rewards from this order", "Rewards appear when a rule gives one for it."));
 }
 
+// Saleor's dashboard gives a card a fixed height until the card says how tall it is
+// (`widgetResize`); the card says so again whenever its content changes height.
+function reportHeight(bridge) {
+  let sent = 0;
+  const send = () => {
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height > 0 && height !== sent) {
+      sent = height;
+      bridge.dispatch("widgetResize", { height }).catch(() => {});
+    }
+  };
+  new ResizeObserver(send).observe(document.body);
+}
+
 function start() {
   const config = readConfig();
   const params = new URLSearchParams(window.location.search);
@@ -92,6 +106,7 @@ function start() {
   });
   if (config.token) bridge.update({ token: config.token });
   bridge.start();
+  reportHeight(bridge);
 }
 
 start();

@@ -1,6 +1,8 @@
 // A stand-in for Saleor's dashboard side of the App Bridge, used by the development entry and
 // the browser tests: frames the page, answers notifyReady, hands over (and refreshes) the token,
-// sends theme changes, and shows notifications as toasts.
+// sends theme changes, and shows notifications as toasts. Served at an `/extensions/app/<id>`
+// path, as Saleor's dashboard shows an app, it also follows `updateRouting` as that dashboard
+// does: its own URL takes the app's route, and loading such a URL opens the app on that route.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("harness-config").textContent);
@@ -9,10 +11,19 @@
   var theme = config.theme === "dark" ? "dark" : "light";
   document.documentElement.dataset.theme = theme;
   var frame = document.createElement("iframe");
+  // `/extensions/app/<id>` and what follows it (the app's route), when served there
+  var place = window.location.pathname.match(/^(\/extensions\/app\/[^/]+)(\/.*)?$/);
   var target = new URL(config.frameUrl, window.location.href).origin;
   var received = [];
   var KNOWN_ACTIONS = ["notifyReady", "notification", "redirect", "updateRouting", "requestPermissions",
     "popupClose", "widgetResize", "refreshEntity", "openPopup", "redirectToApp"];
+
+  // The app's URL with the route joined to its path, before its query (as the dashboard joins).
+  function appUrlFor(url, route) {
+    if (!route || route === "/") return url;
+    var parts = url.split("?");
+    return parts[0].replace(/\/+$/, "") + route + (parts.length > 1 ? "?" + parts.slice(1).join("?") : "");
+  }
 
   function post(type, payload) {
     if (frame.contentWindow) frame.contentWindow.postMessage({ type: type, payload: payload }, target);
@@ -55,6 +66,8 @@
       });
     } else if (message.type === "notification") {
       toast(payload);
+    } else if (message.type === "updateRouting" && place) {
+      history.pushState(null, "", place[1] + payload.newRoute);
     }
   });
 
@@ -62,7 +75,7 @@
   frame.id = "app-frame";
   frame.title = "Referrals app";
   frame.setAttribute("sandbox", "allow-same-origin allow-forms allow-scripts allow-downloads allow-popups");
-  frame.src = config.frameUrl;
+  frame.src = appUrlFor(config.frameUrl, place && place[2] ? place[2] : "");
   host.appendChild(frame);
 
   // Saleor refreshes the 5-minute token 30 s before it expires.

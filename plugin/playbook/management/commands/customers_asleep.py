@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from plugin.commands import command_now
+from plugin.install.models import Installation
+from plugin.playbook.selectors import customers_asleep, lost_revenue_estimate
+from plugin.playbook.win_back import win_back_run
 
 
 class Command(BaseCommand):
@@ -17,10 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="ISO date-time to judge as of (default: now)")
 
     def handle(self, *args, **options) -> None:
-        from plugin.install.models import Installation
-        from plugin.playbook.selectors import customers_asleep, lost_revenue_estimate
-        from plugin.playbook.win_back import win_back_run
-
         now = command_now(options.get("now"))
         for installation in Installation.objects.filter(is_active=True):
             if options["dry_run"]:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from plugin.install.models import Installation
+from plugin.rewards.tasks import saleor_client_for
+from plugin.use_cases.history_import import (
+    KINDS,
+    history_import_restart,
+    history_import_run,
+    progress_bar,
+)
+
 
 class Command(BaseCommand):
     help = ("Import the shop's customer and order history from Saleor page by page. "
@@ -17,15 +26,6 @@ class Command(BaseCommand):
                             help="start again from the first page")
 
     def handle(self, *args, **options) -> None:
-        from plugin.install.models import Installation
-        from plugin.playbook.history import (
-            KINDS,
-            history_import_restart,
-            history_import_run,
-            progress_bar,
-        )
-        from plugin.rewards.tasks import saleor_client_for
-
         installations = Installation.objects.filter(is_active=True)
         if options.get("installation") is not None:
             installations = installations.filter(pk=options["installation"])

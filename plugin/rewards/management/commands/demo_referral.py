@@ -14,6 +14,19 @@ from django.core import mail
 from django.core.management.base import BaseCommand
 from django.test import Client, override_settings
 
+from plugin.install.demo import demo_installation_seed, demo_signer
+from plugin.install.http import use_saleor_transport
+from plugin.install.manifest import declared_events, webhook_families
+from plugin.programs.actors import SystemActor
+from plugin.programs.selectors import program_published
+from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
+from plugin.referrals.services import referral_code_create
+from plugin.rewards.models import Reward
+from plugin.rewards.selectors import ledger_rows, reward_latest_entry
+from plugin.rewards.tasks import rewards_tick_run
+from plugin.saleor.captures import captured_deliveries, captures_dir
+from plugin.saleor.fake import FakeSaleor
+from plugin.saleor.fake_rewards import RewardsSaleorState
 from rules.money import Money
 
 DEMO_PROGRAM = """\
@@ -44,13 +57,6 @@ class Command(BaseCommand):
             self._run()
 
     def _run(self) -> None:
-        from plugin.install.demo import demo_installation_seed, demo_signer
-        from plugin.install.http import use_saleor_transport
-        from plugin.rewards.demo_saleor import RewardsSaleorState
-        from plugin.rewards.selectors import ledger_rows
-        from plugin.rewards.tasks import rewards_tick_run
-        from plugin.saleor.fake import FakeSaleor
-
         installation, _ = demo_installation_seed()
         signer = demo_signer()
         fake = FakeSaleor(api_url=installation.saleor_api_url, jwks=signer.jwks)
@@ -76,15 +82,6 @@ class Command(BaseCommand):
             self.stdout.write(f"e-mail to {', '.join(message.to)}: {message.subject}")
 
     def _program_and_code(self, installation) -> None:
-        from plugin.programs.actors import SystemActor
-        from plugin.programs.selectors import program_published
-        from plugin.programs.services import (
-            program_get_or_create,
-            program_publish,
-            program_save_draft,
-        )
-        from plugin.referrals.services import referral_code_create
-
         if program_published(installation=installation) is None:
             program = program_get_or_create(installation=installation)
             program_save_draft(program=program, source=DEMO_PROGRAM, actor=SystemActor())
@@ -99,9 +96,6 @@ class Command(BaseCommand):
 
     def _post_deliveries(self, *, installation, signer) -> int:
         import json
-
-        from plugin.install.manifest import declared_events, webhook_families
-        from plugin.saleor.captures import captured_deliveries, captures_dir
 
         families = {
             event: family for family, events in webhook_families().items() for event in events
@@ -134,9 +128,6 @@ class Command(BaseCommand):
         return sent
 
     def _latest_due(self, installation):
-        from plugin.rewards.models import Reward
-        from plugin.rewards.selectors import reward_latest_entry
-
         dues = [
             entry.due_at
             for reward in Reward.objects.filter(installation=installation)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from plugin.commands import command_installation, command_now
+from plugin.rewards.outbox import outbox_requeue_dead
+from plugin.rewards.tasks import rewards_tick_run
 
 
 class Command(BaseCommand):
@@ -20,13 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        from plugin.rewards.tasks import rewards_tick_run
-
         now = command_now(options.get("now"))
         installation = command_installation(options.get("installation"))
         if options["retry_dead"]:
-            from plugin.rewards.outbox import outbox_requeue_dead
-
             self.stdout.write(f"requeued {outbox_requeue_dead(installation=installation)}")
         counts = rewards_tick_run(now=now, installation=installation)
         self.stdout.write(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from plugin.commands import command_installation, command_now
+from plugin.rewards.tasks import codes_rotate_run
 
 
 class Command(BaseCommand):
@@ -18,8 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--installation", type=int, help="only this installation id")
 
     def handle(self, *args, **options) -> None:
-        from plugin.rewards.tasks import codes_rotate_run
-
         counts = codes_rotate_run(
             now=command_now(options.get("now")),
             installation=command_installation(options.get("installation")),

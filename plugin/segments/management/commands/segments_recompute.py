@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from plugin.commands import command_installation, command_now
+from plugin.segments.selectors import segment_counts
+from plugin.segments.tasks import segments_recompute_all
 
 
 class Command(BaseCommand):
@@ -16,9 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="ISO date-time to stamp the run with (default: now)")
 
     def handle(self, *args, **options) -> None:
-        from plugin.segments.selectors import segment_counts
-        from plugin.segments.tasks import segments_recompute_all
-
         installation = command_installation(options.get("installation"))
         now = command_now(options.get("now"))
         totals = segments_recompute_all(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from plugin.celery import app as celery_app
 from plugin.tasks import uses_celery
 from plugin.webhooks.services import (
     deliveries_due_ids,
@@ -36,8 +37,6 @@ class Command(BaseCommand):
         outcomes: dict[str, int] = {}
         for delivery_id in due:
             if uses_celery():
-                from plugin.celery import app as celery_app
-
                 celery_app.send_task(process_delivery.name, kwargs={"delivery_id": delivery_id})
                 outcomes["queued"] = outcomes.get("queued", 0) + 1
                 continue
