@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from rules.ab_ast import ABTest, Variant  # noqa: F401 - items of this tree, kept apart
 from rules.facts import Trigger
 from rules.source import Span
 
@@ -385,7 +386,7 @@ class Example:
     span: Span
 
 
-Item = Rule | LimitDecl | BudgetDecl | CeilingDecl | Contest | Example
+Item = Rule | LimitDecl | BudgetDecl | CeilingDecl | Contest | Example | ABTest
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,22 @@ def _item(item: ast.Item, out: list[_Line]) -> None:
         _contest(item, out)
     elif isinstance(item, ast.Example):
         _example(item, out)
+    elif isinstance(item, ast.ABTest):
+        _ab_test(item, out)
+
+
+def _ab_test(test: ast.ABTest, out: list[_Line]) -> None:
+    salt = f" salt {_q(test.salt)}" if test.salt is not None else ""
+    out.append(_Line(0, f"ab test {_q(test.name)}{salt}:", test.span.line))
+    for variant in test.variants:
+        weight = f" weight {variant.weight}" if variant.weight != 1 else ""
+        out.append(_Line(1, f"variant {_q(variant.name)}{weight}:", variant.span.line))
+        for index, rule in enumerate((*variant.rules, *variant.examples)):
+            if index:
+                out.append(_Line(0, "", None))
+            inner: list[_Line] = []
+            _item(rule, inner)
+            out.extend(_Line(line.depth + 2, line.text, line.source_line) for line in inner)
 
 
 def _contest(c: ast.Contest, out: list[_Line]) -> None:

@@ -13,6 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from rules import ast
+from rules.ab_tests import (
+    ABTestInfo,
+    ab_test_diagnostics,
+    ab_test_info,
+    ab_test_of,
+    expanded,
+    merged,
+)
 from rules.analysis import Cost, order_cap
 from rules.checker import Checker, CheckOutcome
 from rules.compiler import CompiledEvaluator
@@ -41,9 +49,8 @@ class ExampleResult:
 class Program:
     """A program that passed the checker. Evaluate it with facts of one event."""
 
-    __slots__ = ("_compiled_cache", "_costs", "_counted", "_exceeding", "_interpreter", "_warnings",
-                 "budgets",
-                 "ceiling_declared", "contests",
+    __slots__ = ("_compiled_cache", "_costs", "_counted", "_exceeding", "_interpreter",
+                 "_variants", "_warnings", "ab_test", "budgets", "ceiling_declared", "contests",
                  "currency", "examples", "filename", "limits", "name", "node", "rules",
                  "source", "source_hash")
 
@@ -59,9 +66,14 @@ class Program:
     contests: tuple[ContestInfo, ...]
     examples: tuple[ExampleInfo, ...]
     ceiling_declared: Decimal | None  # `ceiling 1000 USD`, else None (the currency's default)
+    ab_test: ABTestInfo | None  # its A/B test; the rest describes the first (control) variant
 
-    def __init__(self, source: str, filename: str, outcome: CheckOutcome) -> None:
+    def __init__(self, source: str, filename: str, outcome: CheckOutcome,
+                 ab_test: ABTestInfo | None = None,
+                 variants: dict[str, Program] | None = None) -> None:
         init = functools.partial(object.__setattr__, self)
+        init("ab_test", ab_test)
+        init("_variants", variants or {})
         init("source", source)
         init("filename", filename)
         init("source_hash", source_hash(source))
@@ -111,9 +123,16 @@ class Program:
     def warnings(self) -> tuple[Diagnostic, ...]:
         return self._warnings
 
+    def variant_program(self, name: str) -> Program:
+        """The program the customers of variant `name` get (itself when no test runs)."""
+        return self._variants[name] if self.ab_test is not None else self
+
     def evaluate(self, facts: Facts) -> Decision:
         """The rewards for these facts (no trace). Raises `EvaluationError` when the facts'
-        currency is not the program's or the step limit is hit."""
+        currency is not the program's or the step limit is hit. With an A/B test, the rewards of
+        the variant the customer is in (`ab_test.variant_for(facts)` names it)."""
+        if self.ab_test is not None:
+            return self._variants[self.ab_test.variant_for(facts)].evaluate(facts)
         compiled = self._compiled_cache
         if compiled is None:
             compiled = self._compiled
@@ -141,14 +160,27 @@ class Program:
 
     def explain(self, facts: Facts) -> Decision:
         """Like `evaluate`, with the trace of every condition and nearest-miss hints."""
+        if self.ab_test is not None:
+            return self._variants[self.ab_test.variant_for(facts)].explain(facts)
         decision = self._interpreter.run(facts, record=True, program_hash=self.source_hash)
         return self._limited(decision, facts)
 
     def run_examples(self) -> list[ExampleResult]:
         from rules.examples import run_example
 
-        return [run_example(self, item) for item in self.node.items
-                if isinstance(item, ast.Example)]
+        if self.ab_test is None:
+            return [run_example(self, item) for item in self.node.items
+                    if isinstance(item, ast.Example)]
+        from rules.parser import parse
+
+        node, _ = parse(self.source)  # the examples outside the test run as any customer's
+        test = ab_test_of(node)  # type: ignore[arg-type]
+        results = [run_example(self, item) for item in node.items  # type: ignore[union-attr]
+                   if isinstance(item, ast.Example)]
+        for variant in test.variants if test else ():  # a variant's own on that variant
+            results += [run_example(self._variants[variant.name], item)
+                        for item in variant.examples]
+        return sorted(results, key=lambda result: result.line)
 
     def static_report(self) -> dict[str, Any]:
         """Worst-case reward cost of one order per trigger (Money, or None when it grows with the
@@ -236,6 +268,9 @@ def _check(source: str, filename: str) -> CheckResult:
                 diagnostics += [d for d in checked if d.is_error]
             diagnostics.sort(key=lambda d: (d.line, d.column))
             return CheckResult(None, diagnostics)
+        test = ab_test_of(node)
+        if test is not None:
+            return _check_ab_test(source, filename, node, test)
         outcome = Checker(filename).program(node)
     except RecursionError:
         diag = Diagnostic.at(Span(1, 1, 1, 2), "program nests too deeply", filename=filename)
@@ -244,6 +279,22 @@ def _check(source: str, filename: str) -> CheckResult:
     if any(d.is_error for d in diagnostics):
         return CheckResult(None, diagnostics)
     return CheckResult(Program(source, filename, outcome), diagnostics)
+
+
+def _check_ab_test(source: str, filename: str, node: ast.ProgramNode,
+                   test: ast.ABTest) -> CheckResult:
+    """Each variant's expansion checked as a program of its own; one Program that evaluates
+    the variant of each customer (and otherwise describes the first, the control)."""
+    outcomes = [(v.name, Checker(filename).program(expanded(node, v))) for v in test.variants]
+    found = ab_test_diagnostics(node, filename)
+    for _name, outcome in outcomes:
+        found += outcome.diagnostics
+    diagnostics = sorted(merged(found), key=lambda d: (d.line, d.column))
+    if any(d.is_error for d in diagnostics):
+        return CheckResult(None, diagnostics)
+    variants = {name: Program(source, filename, outcome) for name, outcome in outcomes}
+    info = ab_test_info(test)
+    return CheckResult(Program(source, filename, outcomes[0][1], info, variants), diagnostics)
 
 
 def compile_program(source: str, filename: str = "program.rules") -> Program:

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from plugin.dashboard import (
+    views_abtests,
     views_backtest,
     views_codes,
     views_dev,
@@ -40,6 +41,8 @@ api = [
     path("api/orders/recent", views_editor.orders_recent, name="orders-recent"),
     path("api/backtests", views_backtest.backtest_start, name="backtests"),
     path("api/backtests/<int:job_id>", views_backtest.backtest_detail, name="backtest"),
+    path("api/abtests", views_abtests.ab_tests, name="abtests"),
+    path("api/abtests/promote", views_abtests.ab_test_promote, name="abtest-promote"),
     path("api/referrals", views_referrals.referrals, name="referrals"),
     path("api/rewards", views_referrals.rewards, name="rewards"),
     path("api/review", views_referrals.review_queue, name="review"),

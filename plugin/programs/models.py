@@ -80,6 +80,7 @@ class AuditAction(models.TextChoices):
     REWARD_APPROVED = "reward_approved", "Reward approved"
     REWARD_REJECTED = "reward_rejected", "Reward rejected"
     BACKTEST_STARTED = "backtest_started", "Backtest started"
+    AB_TEST_PROMOTED = "ab_test_promoted", "A/B test winner promoted"
 
 
 class AuditLog(models.Model):

@@ -107,10 +107,11 @@ def _gate(source: str) -> tuple[Any, list[dict[str, Any]]]:
     return result.program, examples
 
 
-def program_publish(*, program: Program, actor: Actor) -> ProgramVersion:
-    """Freeze the draft as the next version and make it live; refused unless it checks and
-    all of its examples pass (the refusal is audited too)."""
-    source = program.draft_source
+def program_publish(*, program: Program, actor: Actor, source: str | None = None
+                    ) -> ProgramVersion:
+    """Freeze the draft (or `source`, leaving the draft as it is) as the next version and make
+    it live; refused unless it checks and all of its examples pass (the refusal is audited)."""
+    source = program.draft_source if source is None else source
     try:
         compiled, examples = _gate(source)
     except PublishRefused as refusal:
@@ -165,3 +166,28 @@ def program_rollback(*, program: Program, version: ProgramVersion, actor: Actor)
         )
     program.refresh_from_db()
     return program
+
+
+def program_variant_promote(*, program: Program, variant: str, actor: Actor) -> ProgramVersion:
+    """End the live version's A/B test: publish it with the test replaced by `variant`'s rules
+    and examples (the merchant's draft stays as it is), audited with the test and variant."""
+    from rules.ab_tests import ab_test_of, promoted_source
+    from rules.parser import parse
+
+    live = program.current_version
+    node = parse(live.source)[0] if live is not None else None
+    test = ab_test_of(node) if node is not None else None
+    if live is None or node is None or test is None:
+        raise ProgramError("the live version runs no A/B test")
+    try:
+        source = promoted_source(live.source, node, variant)
+    except ValueError as exc:
+        raise ProgramError(str(exc)) from exc
+    version = program_publish(program=program, actor=actor, source=source)
+    audit_record(
+        installation=program.installation, actor=actor, action=AuditAction.AB_TEST_PROMOTED,
+        object_type="program_version", object_id=version.pk,
+        details={"test": test.name, "variant": variant, "from_number": live.number,
+                 "number": version.number},
+    )
+    return version

@@ -110,6 +110,9 @@ class Referral(models.Model):
     checkout_id = models.CharField(max_length=128, blank=True, default="")
     order_id = models.CharField(max_length=128, blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ATTRIBUTED)
+    # the live program's A/B test when the referral was made, and its referrer's variant
+    ab_test = models.CharField(max_length=255, blank=True, default="")
+    ab_variant = models.CharField(max_length=255, blank=True, default="")
     refusal_reason = models.CharField(max_length=255, blank=True, default="")
     review_reason = models.CharField(max_length=255, blank=True, default="")
     reviewed_by = models.CharField(max_length=254, blank=True, default="")

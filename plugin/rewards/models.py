@@ -74,6 +74,9 @@ class Reward(AppendOnly):
     rule_line = models.PositiveIntegerField(default=0)
     rule_label = models.CharField(max_length=255, blank=True, default="")
     trigger = models.CharField(max_length=40, blank=True, default="")
+    # the A/B test running when it was decided, and the variant that decided it ("" for none)
+    ab_test = models.CharField(max_length=255, blank=True, default="")
+    ab_variant = models.CharField(max_length=255, blank=True, default="")
     recipient_role = models.CharField(max_length=20)  # referrer | referee | customer | affiliate
     recipient_email = models.CharField(max_length=320, db_index=True)  # where mail goes
     # One spelling per mailbox (case, `+tag`, Gmail dots): what matching, caps and points key on.

@@ -14,6 +14,7 @@ from plugin.referrals.services import (
     referral_code_create,
 )
 from plugin.saleor.mappers.subjects import customer_of, metadata_of, subject_of
+from plugin.use_cases.ab_variants import referral_variant_record
 
 logger = logging.getLogger(__name__)
 OWN_CODE_KEY = "referral_code"  # on a user: the customer's own code (set by staff or the app)
@@ -44,4 +45,6 @@ def customer_referral_sync(*, installation: Any, payload: dict) -> Referral | No
             )
         except ReferralCodeError as error:
             logger.warning("customer %s: own code not imported: %s", customer_id, error)
-    return referral_attribute(installation=installation, payload=user, kind="customer")
+    referral = referral_attribute(installation=installation, payload=user, kind="customer")
+    referral_variant_record(installation=installation, referral=referral)
+    return referral

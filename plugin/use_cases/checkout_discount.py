@@ -39,6 +39,7 @@ from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutation
 from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
 from plugin.saleor.vouchers import voucher_by_code
 from plugin.segments.selectors import facts_with_segments
+from plugin.use_cases.ab_variants import referral_variant_record
 from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ def _reconcile(
     referral = referral_attribute(
         installation=installation, payload=checkout, kind="checkout", now=now
     )
+    referral_variant_record(installation=installation, referral=referral)
     if referral is not None and referral.order_id:
         return Outcome.NOTHING  # a late delivery: the checkout is an order already, leave it be
     row = checkout_discount_get(installation=installation, checkout_id=checkout["id"])

@@ -72,8 +72,10 @@ def reward_record(
     program,
     at: datetime,
     cause: dict,
+    variant: str = "",
 ) -> None:
-    """Create one decided reward, counting it against caps and budgets in the same transaction."""
+    """Create one decided reward, counting it against caps and budgets in the same transaction;
+    `variant` is the A/B test variant that decided it."""
     amount = reward.amount.amount if getattr(reward, "amount", None) is not None else None
     currency = reward.amount.currency if getattr(reward, "amount", None) is not None else ""
     if amount is not None and abs(amount) >= LEDGER_LARGEST:
@@ -87,6 +89,9 @@ def reward_record(
         "rule_line": reward.rule_line or 0,
         "rule_label": (reward.rule_label or "")[:255],
         "trigger": trigger.value,
+        "ab_test": (program.ab_test.name if variant and getattr(program, "ab_test", None)
+                    else "")[:255],
+        "ab_variant": variant[:255],
         "recipient_role": reward.recipient,
         "recipient_email": recipient[0],
         "recipient_customer_id": recipient[1],

@@ -33,6 +33,7 @@ from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_pa
 from plugin.saleor.money import amount_or_none
 from plugin.segments import selectors as segment_selectors
 from plugin.use_cases import order_discount
+from plugin.use_cases.ab_variants import referral_variant_record
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import (
     bound_state,
@@ -114,6 +115,7 @@ def order_event_process(
     referral = deps.referral_attribute(
         installation=installation, payload=payload, kind="order", now=at
     )
+    referral_variant_record(installation=installation, referral=referral)
     order_track_update(
         installation=installation,
         order_id=order["id"],
@@ -234,6 +236,12 @@ def _program(installation, deps: RewardDeps):
     return published
 
 
+def _variant(program, facts: Facts) -> str:
+    """The A/B test variant that decided these facts ("" when no test runs)."""
+    test = getattr(program, "ab_test", None)
+    return test.variant_for(facts) if test is not None else ""
+
+
 def order_rewards_decide(
     *,
     installation,
@@ -266,13 +274,15 @@ def order_rewards_decide(
         decision = program.evaluate(with_usage(facts, usage))
         _decision_record(installation=installation, order=order, trigger=trigger,
                          referral=referral, payload=payload, at=at, deps=deps, cause=cause,
-                         version=version, program=program, decision=decision)
+                         version=version, program=program, decision=decision,
+                         variant=_variant(program, facts))
 
 
 def _decision_record(*, installation, order: dict, trigger: Trigger, referral, payload: dict,
                      at: datetime, deps: RewardDeps, cause: dict, version, program,
-                     decision: Decision) -> None:
-    """Each reward of the decision into the ledger once: given, to review, or refused."""
+                     decision: Decision, variant: str = "") -> None:
+    """Each reward of the decision into the ledger once: given, to review, or refused; each
+    records the A/B test `variant` that decided it."""
     if not decision.rewards and not decision.refused and not decision.cut:
         return
     verdict = None
@@ -316,6 +326,7 @@ def _decision_record(*, installation, order: dict, trigger: Trigger, referral, p
             program=program,
             at=at,
             cause=cause,
+            variant=variant,
         )
     # Cut by a per-person limit or a budget: shown to the merchant as refused, with the reason.
     for index, cut in enumerate(decision.cut):
@@ -329,6 +340,7 @@ def _decision_record(*, installation, order: dict, trigger: Trigger, referral, p
             reward=cut.reward, recipient=to, state=RewardState.REFUSED,
             reason=f"refused: {cut.reason}", order=order, trigger=trigger, referral=referral,
             version=version, program=program, at=at, cause=cause,
+            variant=variant,
         )
 
 

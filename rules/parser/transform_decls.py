@@ -84,6 +84,19 @@ class _DeclarationsToAst:
     def c_ties(self, c):
         return ("ties", {"ties": str(c[0]), "ties_span": _span(c[0])})
 
+    def ab_test(self, c):
+        token, _test, name, *rest = c
+        salt = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
+        return ast.ABTest(_unquote(name), tuple(rest), _cover(token, rest[-1]), salt=salt)
+
+    def variant(self, c):
+        token, name, *rest = c
+        weight = _int(rest.pop(0)) if rest and isinstance(rest[0], Token) else 1
+        rules = tuple(item for item in rest if isinstance(item, ast.Rule))
+        examples = tuple(item for item in rest if isinstance(item, ast.Example))
+        return ast.Variant(_unquote(name), weight, rules, _cover(token, rest[-1]),
+                           name_span=_span(name), examples=examples)
+
     def example(self, c):
         token, name, *rest = c
         trigger = None

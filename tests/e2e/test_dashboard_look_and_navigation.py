@@ -24,6 +24,7 @@ READY = {
     "Overview": "#overview, #section .empty", "Referrals": "#section table, #section .empty",
     "Rewards": "#section table, #section .empty", "Review queue": "#section .empty, #section table",
     "Best customers": "#segment-cards", "Contests": "#section .empty, [data-contest]",
+    "A/B tests": "#abtest-variants, #section .empty",
     "Sleeping customers": "#sleeping-cards", "Partners": "#partner-new",
     "Codes": "#code-search", "Messages": "#preview-subject:not(:empty)",
     "Settings": "#settings-form", "Audit log": "#audit, #section .empty",

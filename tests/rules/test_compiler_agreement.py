@@ -41,6 +41,12 @@ def _outcome(evaluate, facts: Facts):
 
 
 def assert_agree(program: Program, facts: Facts) -> None:
+    if program.ab_test is not None:  # an A/B test: both evaluators of the facts' own variant
+        name = program.ab_test.variant_for(facts)
+        variant = program.variant_program(name)
+        assert _outcome(program.evaluate, facts) == _outcome(variant.evaluate, facts), (
+            program.source, facts)
+        program = variant
     reference = Interpreter(program.node, program.currency, list(program.rules),
                             guard=program._interpreter.guard)
     expected = _outcome(lambda f: reference.run(f, record=False,

@@ -13,6 +13,7 @@ import rules
 from examples import example_programs
 from rules import ast
 from rules.examples import check_expectations, decision_currency, example_facts
+from rules.parser import parse
 
 PROGRAMS = example_programs()
 NAMES = [p.name.removesuffix(".rules") for p in PROGRAMS]
@@ -50,13 +51,24 @@ def test_every_example_block_passes(path: Traversable) -> None:
     assert not failed, "\n".join(failed)
 
 
+def _examples(program):
+    """(the program an example runs on, the example): an A/B test variant's own examples run on
+    that variant's program, the others on the program."""
+    node, _ = parse(program.source)
+    found = [(program, item) for item in node.items if isinstance(item, ast.Example)]
+    for test in (item for item in node.items if isinstance(item, ast.ABTest)):
+        found += [(program.variant_program(variant.name), example)
+                  for variant in test.variants for example in variant.examples]
+    return found
+
+
 @pytest.mark.parametrize("path", PROGRAMS, ids=NAMES)
 def test_examples_hold_on_the_fast_path_too(path: Traversable) -> None:
     # `run_examples` explains (the interpreter); the app calls `evaluate` (the compiler).
     program = rules.compile_program(path.read_text(), path.name)
-    for item in program.node.items:
+    for runs_on, item in _examples(program):
         if isinstance(item, ast.Example):
-            decision = program.evaluate(example_facts(program, item))
+            decision = runs_on.evaluate(example_facts(runs_on, item))
             expectations = [x for entry in item.entries if isinstance(entry, ast.ExampleExpect)
                             for x in entry.expectations if x.hint is None]
             problems = check_expectations(decision, expectations,

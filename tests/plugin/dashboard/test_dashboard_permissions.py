@@ -29,6 +29,8 @@ MATRIX: dict[str, frozenset[str] | None] = {
     # the shop's orders, with their customers' e-mails
     "orders-recent": frozenset({ORDERS, USERS}),
     "backtests": frozenset({ORDERS}), "backtest": frozenset({ORDERS}),
+    # A/B test results name figures of the shop's orders; promoting a winner is publishing
+    "abtests": frozenset({ORDERS}), "abtest-promote": frozenset({DISCOUNTS}),
     "overview": frozenset({ORDERS}),
     # customers: who referred whom, who earned what
     "referrals": frozenset({USERS}), "rewards": frozenset({USERS}), "review": frozenset({USERS}),

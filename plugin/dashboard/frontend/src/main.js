@@ -13,6 +13,7 @@ import { codesSection } from "./codes.js";
 import { deadLettersSection } from "./deadletters.js";
 import { messagesSection } from "./messages.js";
 import { segmentsSection } from "./segments.js";
+import { abTestsSection } from "./abtests.js";
 import { partnersSection } from "./partners.js";
 import { settingsSection } from "./settings.js";
 import { sleepingSection } from "./sleeping.js";
@@ -35,6 +36,7 @@ const AREAS = [
   ] },
   { id: "growth", label: "Growth", sections: [
     { id: "segments", label: "Best customers", render: segmentsSection },
+    { id: "abtests", label: "A/B tests", render: abTestsSection },
     { id: "partners", label: "Partners", render: partnersSection },
     { id: "contests", label: "Contests", render: contestsSection },
     { id: "sleeping", label: "Sleeping customers", render: sleepingSection },
