@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rewards', '0006_outbox_tag_unique'),
+        ('rewards', '0007_skipped_orders'),
     ]
 
     operations = [
