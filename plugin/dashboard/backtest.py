@@ -20,8 +20,8 @@ from plugin.dashboard.recent_orders import UnreadableOrder
 from plugin.programs.reports import to_jsonable
 from plugin.programs.selectors import program_published
 from plugin.programs.services import source_hash
-from rules.limits import UsageTally
-from rules.money import Money
+from rules.evaluate.limits import UsageTally
+from rules.facts.money import Money
 from rules.source import EvaluationError
 
 logger = logging.getLogger(__name__)

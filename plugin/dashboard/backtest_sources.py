@@ -19,7 +19,7 @@ from plugin.referrals.models import CustomerOrder, Referral
 from plugin.referrals.order_lines import stored_order_facts
 from plugin.saleor.mappers.orders import order_facts
 from rules.facts import CustomerFacts, Facts, ReferralFacts, Trigger
-from rules.money import MoneyError
+from rules.facts.money import MoneyError
 
 SALEOR_LOOKBACK_DAYS = 365
 SALEOR_PAGE_SIZE = 100

@@ -24,7 +24,7 @@ from plugin.saleor.errors import SaleorError, SaleorUnavailable
 from plugin.saleor.fake import FakeSaleor
 from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.money import PayloadError
-from rules.money import MoneyError
+from rules.facts.money import MoneyError
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from plugin.referrals.models import CustomerOrder, Referral
 from plugin.referrals.selectors import referrals_in_review
 from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.selectors import RewardView, reward_views, rewards_for_review, rewards_in_state
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 LIST_LIMIT = 200
 COSTING_STATES = (RewardState.PENDING, RewardState.REVIEW, RewardState.HELD,

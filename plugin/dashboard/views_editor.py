@@ -18,7 +18,7 @@ from plugin.programs.services import MAX_SOURCE_CHARS
 from rules import EvaluationError, RulesError
 
 logger = logging.getLogger(__name__)
-MAX_TYPES = rules.expr_types.MAX_TYPES  # a module name, so a test can lower it
+MAX_TYPES = rules.tools.expr_types.MAX_TYPES  # a module name, so a test can lower it
 
 
 def _source(data: dict) -> str:

@@ -34,9 +34,9 @@ from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.limits import usage_count, usage_read_locked
 from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.services import reward_create, reward_transition
+from rules.evaluate.limits import counted_money
 from rules.facts import Facts, Trigger
-from rules.facts_usage import with_usage
-from rules.limits import counted_money
+from rules.facts.usage import with_usage
 
 log = logging.getLogger("plugin.playbook")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 
-from rules import ast
-from rules.cost import Cost, max_cost
+from rules.checker.cost import Cost, max_cost
 from rules.source import Span
+from rules.syntax import ast
 
 __all__ = ["Bound", "Cost", "Range", "max_cost", "money_bound", "narrow", "node_count",
            "order_cap"]

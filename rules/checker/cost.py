@@ -129,3 +129,12 @@ def max_cost(a: Cost, b: Cost) -> Cost:
     """A bound on whichever of two branches runs: the larger of their alternatives."""
     return Cost(terms=a.terms + b.terms, unbounded=a.unbounded or b.unbounded,
                 next_order=max(a.next_order, b.next_order), extras=a.extras | b.extras)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBound:
+    """The worst case of one rule's money (`cost`, in terms of the order total) and how many
+    roundings its arithmetic can add (`slack`, in minor units of the currency)."""
+
+    cost: Cost
+    slack: int

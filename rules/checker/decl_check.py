@@ -4,28 +4,40 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules import ast
-from rules.contests import ENTRANT_FACTS, ENTRANT_KINDS, UNRANKED_ENTRANTS, names_in
-from rules.expr_check import ERROR, ExprChecker
-from rules.money import Money, is_currency
-from rules.printer import expr_text, give_value_text
-from rules.program_data import (
+from rules.checker.expr_check import ERROR, ExprChecker
+from rules.checker.program_data import (
     BudgetInfo,
     ContestInfo,
     ExampleInfo,
     LimitInfo,
     PrizeInfo,
 )
-from rules.schema import (
+from rules.facts import (
+    ALIASES,
     CONTEST_ENTRANTS,
     CONTEST_SCORES,
+    FACTS,
     MONEY_SCORES,
     NUMERIC,
     PERIODS,
     TIE_BREAKS,
+    Money,
     Type,
     fact_named,
+    is_currency,
 )
+from rules.syntax import ast, expr_text, give_value_text, names_in
+
+# What an entrant condition may read: the entrant's own standing as a referrer.
+ENTRANT_FACTS = ("referrer.orders", "referrer.total_spent", "referrer.referrals",
+                 "referrer.paid_referrals")
+# Who a contest ranks. Scores count the friends an entrant referred, so only referrers rank.
+ENTRANT_KINDS = {"referrers": "referrer"}
+UNRANKED_ENTRANTS = {
+    "customers": "contests rank referrers by the friends they referred; customers who "
+                 "referred nobody have no score",
+    "affiliates": "affiliates are not ranked in contests yet",
+}
 
 EXAMPLE_LINE_ATTRS = {
     "sku": Type.STRING, "product": Type.STRING, "name": Type.STRING, "category": Type.STRING,
@@ -274,8 +286,6 @@ class DeclarationChecker(ExprChecker):
     def example_fact(self, assign: ast.FactAssign) -> None:
         found = fact_named(assign.path.dotted)
         if found is None or found[1].type is Type.LINES:
-            from rules.schema import ALIASES, FACTS
-
             candidates = [k for k, f in FACTS.items() if f.type is not Type.LINES] + list(ALIASES)
             self.error(assign.path.span, f"an example cannot set `{assign.path.dotted}`",
                        self.suggest(assign.path.dotted, candidates)

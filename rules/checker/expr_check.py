@@ -6,21 +6,21 @@ import difflib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from rules import ast
-from rules.facts import Trigger
-from rules.money import is_currency, minor_units
-from rules.parser.screen import MAX_NESTING
-from rules.schema import (
+from rules.facts import (
     ALIASES,
     CONTEST_FACTS,
     FACTS,
     LINE_FIELDS,
     NUMERIC,
     ORDER_TRIGGERS,
+    Trigger,
     Type,
     fact_named,
+    is_currency,
+    minor_units,
 )
 from rules.source import Diagnostic, Span
+from rules.syntax import MAX_NESTING, ast
 
 MAX_DEPTH = MAX_NESTING  # blocks: the screen already holds every kind of nesting to it
 MAX_EXPRESSION_DEPTH = 100  # `a + b + c …` is no nesting to the eye, but is to the evaluators

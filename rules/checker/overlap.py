@@ -10,11 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules import ast
-from rules.analysis import Range, Ranges, narrow
-from rules.contests import gives_in
-from rules.facts import Trigger
-from rules.schema import ORDER_TRIGGERS, fact_named
+from rules.checker.analysis import Range, Ranges, narrow
+from rules.facts import ORDER_TRIGGERS, Trigger, fact_named
+from rules.syntax import ast, gives_in
 
 # Past this many rules on one trigger the comparison is skipped (pairs can still add up).
 MAX_COMPARED = 200

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rules import ast
-from rules.analysis import (
+from rules.checker.analysis import (
     Bound,
     Cost,
     Range,
@@ -20,21 +19,19 @@ from rules.analysis import (
     node_count,
     order_cap,
 )
-from rules.contests import gives_in
-from rules.decl_check import DeclarationChecker
-from rules.expr_check import ERROR, MAX_DEPTH, Typed
-from rules.facts import Trigger
-from rules.guard import RuleBound
-from rules.overlap import overlap_message, overlapping_rules
-from rules.printer import expr_text, reward_text
-from rules.program_data import RuleInfo
-from rules.schema import NUMERIC, ORDER_TRIGGERS, Type, fact_named
+from rules.checker.cost import RuleBound
+from rules.checker.decl_check import DeclarationChecker
+from rules.checker.expr_check import ERROR, MAX_DEPTH, Typed
+from rules.checker.overlap import overlap_message, overlapping_rules
+from rules.checker.program_data import RuleInfo
+from rules.facts import NUMERIC, ORDER_TRIGGERS, Trigger, Type, fact_named
 from rules.source import Diagnostic, Span
+from rules.syntax import ast, expr_text, gives_in, reward_text
 
 
 @dataclass
 class CheckOutcome:
-    """Everything the checker learned; `rules.program` turns it into a Program."""
+    """Everything the checker learned; `rules.evaluate.program` turns it into a Program."""
 
     node: ast.ProgramNode
     currency: str | None

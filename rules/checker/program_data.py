@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from rules.facts import Trigger
-from rules.money import Money
+from rules.facts import Money, Trigger
 
 
 @dataclass(frozen=True, slots=True)

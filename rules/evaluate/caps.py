@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rules.decision import Percent, Reward, reward_with_amount
-from rules.facts import Facts
-from rules.money import Money
-from rules.values import as_money
+from rules.evaluate.decision import Percent, Reward, reward_with_amount
+from rules.evaluate.values import as_money
+from rules.facts import Facts, Money
 
 
 def cap_limit(value: object, facts: Facts, currency: str) -> Money | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.money import Money
+from rules.facts import Money
 
 FALLBACK_UNITS = Decimal(1_000_000)
 

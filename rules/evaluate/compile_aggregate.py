@@ -9,12 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rules import ast
-from rules.facts import Facts
-from rules.money import Money
-from rules.values import arithmetic
+from rules.evaluate.values import arithmetic
+from rules.facts import Facts, Money
+from rules.syntax import ast
 
-Fn = Any  # (facts, env) -> value; see rules.compile_expr.Fn
+Fn = Any  # (facts, env) -> value; see rules.evaluate.compile_expr.Fn
 # Sums of money add amounts directly while every amount stays this small: far from the 28
 # digits of the Decimal context, so no partial sum can round (the generic path would raise).
 _SAFE_AMOUNT = Decimal(10) ** 18

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rules import ast
+from rules.syntax import ast
 
 # Coefficients of a polynomial in n (the number of lines): (c0, c1, c2, ...), all >= 0.
 Poly = tuple[int, ...]

@@ -1,7 +1,7 @@
 """Expressions of the checked AST made into closures `(facts, env) -> value`, for the compiler.
 
 Each closure means exactly what the interpreter's `eval` means (it uses the same operations from
-`rules.values`); common shapes get a guarded fast path that falls back to the generic operation.
+`values`); common shapes get a guarded fast path that falls back to the generic operation.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from rules import ast
-from rules.compile_aggregate import LOOPS, Bound, line_total
-from rules.compile_facts import fact_reader
-from rules.decision import Percent
-from rules.facts import Facts
-from rules.money import Money, MoneyError
-from rules.schema import LINE_FIELDS
+from rules.evaluate.compile_aggregate import LOOPS, Bound, line_total
+from rules.evaluate.compile_facts import fact_reader
+from rules.evaluate.decision import Percent
+from rules.evaluate.values import arithmetic, as_money, compare, negate
+from rules.facts import LINE_FIELDS, Facts, Money, MoneyError
 from rules.source import EvaluationError
-from rules.values import arithmetic, as_money, compare, negate
+from rules.syntax import ast
 
 Fn = Callable[[Facts, Any], object]
 

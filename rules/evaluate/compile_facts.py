@@ -9,8 +9,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from rules.facts import Facts
-from rules.schema import Missing, fact_named
+from rules.facts import Facts, Missing, fact_named
 from rules.source import EvaluationError
 
 Fn = Callable[[Facts, Any], object]

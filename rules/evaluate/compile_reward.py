@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rules import ast
-from rules.compile_expr import Fn
-from rules.decision import Percent, Reward
-from rules.facts import Facts
-from rules.money import Money
-from rules.schema import Missing
-from rules.values import as_money
+from rules.evaluate.compile_expr import Fn
+from rules.evaluate.decision import Percent, Reward
+from rules.evaluate.values import as_money
+from rules.facts import Facts, Missing, Money
+from rules.syntax import ast
 
 MakeReward = Callable[[Facts, dict], Reward | None]
 

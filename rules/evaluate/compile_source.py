@@ -6,7 +6,7 @@ common case. Each rule becomes straight-line code (filters, `when`, `if` / `else
 `(template, amount)` to `due`: the template is the Reward worked out once from the source
 (recipient, rule, reason, hold, expiry, percent, cap), the amount is the only figure read per
 evaluation; the Reward itself is built when a caller reads the decision
-(rules.decision.Decision.rewards).
+(rules.evaluate.decision.Decision.rewards).
 
 Rules with `let` or `hold`, rewards other than plain money, and programs nested deeper than
 Python's parser allows run as the closures of rules/compiler.py, called from the source: both
@@ -20,16 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from rules import ast
-from rules.caps import cap_limit, due_capped
-from rules.compile_cost import NO_LINE_LIMIT
-from rules.compile_source_expr import ORDER_SOURCE, Source
-from rules.decision import Decision, MutableDecision, Percent, Reward
-from rules.facts import Trigger, first_order_in_channel
-from rules.money import Money
-from rules.printer import give_value_text
-from rules.program_data import RuleInfo
-from rules.values import arithmetic, as_money
+from rules.checker import RuleInfo
+from rules.evaluate.caps import cap_limit, due_capped
+from rules.evaluate.compile_cost import NO_LINE_LIMIT
+from rules.evaluate.compile_source_expr import ORDER_SOURCE, Source
+from rules.evaluate.decision import Decision, MutableDecision, Percent, Reward
+from rules.evaluate.values import arithmetic, as_money
+from rules.facts import Money, Trigger, first_order_in_channel
+from rules.syntax import ast, give_value_text
 
 Evaluate = Callable[..., Any]  # (facts, program_hash="") -> Decision
 RuleFn = Callable[[Any, list], None]

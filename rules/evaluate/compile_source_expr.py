@@ -17,14 +17,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rules import ast
-from rules.compile_aggregate import LOOPS
-from rules.compile_expr import ExprCompiler, at_least, yields_bool
-from rules.decision import Percent
-from rules.facts import Facts
-from rules.money import Money, MoneyError
-from rules.schema import LINE_FIELDS, Missing, Type, fact_named
-from rules.values import arithmetic, compare
+from rules.evaluate.compile_aggregate import LOOPS
+from rules.evaluate.compile_expr import ExprCompiler, at_least, yields_bool
+from rules.evaluate.decision import Percent
+from rules.evaluate.values import arithmetic, compare
+from rules.facts import LINE_FIELDS, Facts, Missing, Money, MoneyError, Type, fact_named
+from rules.syntax import ast
 
 # Python's spelling of the language's order comparisons: a fixed table, not the program's text.
 _PYTHON_OP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -44,7 +42,7 @@ _FACT_SOURCE = {
     "customer.is_new": f"{_CUSTOMER}.is_new",
     "customer.is_guest": f"({_CUSTOMER}.id is None)",
 }
-_LINE_SOURCE = {  # a line's fields, as rules.schema.LINE_FIELDS reads them
+_LINE_SOURCE = {  # a line's fields, as rules.facts.schema.LINE_FIELDS reads them
     "product": "{v}.product", "name": "{v}.product_name", "collections": "{v}.collections",
     "quantity": "{v}.quantity", "unit_price": "{v}.unit_price", "price": "{v}.unit_price",
     "total": "{v}.total_price",
@@ -202,7 +200,7 @@ class Source:
             return None
 
     def at_least(self, subject: str, bound: object) -> str:
-        """Source for a tier's `subject >= bound` with a constant bound (rules.compile_expr)."""
+        """Source for a tier's `subject >= bound` with a constant bound (`compile_expr`)."""
         generic = f"{self.const(at_least(bound, self.currency))}({subject})"
         if isinstance(bound, Money):
             amount, currency = bound.amount, bound.currency

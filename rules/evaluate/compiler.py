@@ -14,20 +14,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from rules import ast
-from rules.compile_cost import expr_steps, most_lines, rule_steps
-from rules.compile_expr import ExprCompiler, Fn, at_least, yields_bool
-from rules.compile_reward import reward_maker
-from rules.compile_source import Finish, program_function
-from rules.decision import Decision, Reward, reward_with_amount
-from rules.facts import Facts, Trigger, first_order_in_channel
-from rules.interpreter import Interpreter
-from rules.money import MoneyError
-from rules.printer import give_value_text
-from rules.program_data import RuleInfo
-from rules.schema import Missing
+from rules.checker import RuleInfo
+from rules.evaluate.compile_cost import expr_steps, most_lines, rule_steps
+from rules.evaluate.compile_expr import ExprCompiler, Fn, at_least, yields_bool
+from rules.evaluate.compile_reward import reward_maker
+from rules.evaluate.compile_source import Finish, program_function
+from rules.evaluate.decision import Decision, Reward, reward_with_amount
+from rules.evaluate.interpreter import Interpreter
+from rules.evaluate.values import compare
+from rules.facts import Facts, Missing, MoneyError, Trigger, first_order_in_channel
 from rules.source import EvaluationError
-from rules.values import compare
+from rules.syntax import ast, give_value_text
 
 # A statement: (facts, env, rewards so far) -> the `hold` it set, if any.
 StmtFn = Callable[[Facts, dict, list], Any]
@@ -46,7 +43,7 @@ class CompiledEvaluator:
         init = functools.partial(object.__setattr__, self)
         init("_fallback", fallback)
         init("_nothing", {})  # program hash -> the Decision of no rewards (one shared object)
-        compiler = _StatementCompiler(currency)
+        compiler = StatementCompiler(currency)
         rule_nodes = [item for item in node.items if isinstance(item, ast.Rule)]
         cap_nodes = [i for i in node.items
                      if isinstance(i, ast.LimitDecl) and i.kind == "per_order"]
@@ -122,7 +119,7 @@ def _condition(fn: Fn, plain: bool) -> Callable[[Facts, dict], bool]:
     return held
 
 
-class _StatementCompiler:
+class StatementCompiler:
     def __init__(self, currency: str | None) -> None:
         self.exprs = ExprCompiler(currency)
 

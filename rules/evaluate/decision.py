@@ -7,8 +7,7 @@ from dataclasses import FrozenInstanceError, dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from rules.frozen import quick_init
-from rules.money import Money
+from rules.facts import Money, quick_init
 
 
 @quick_init

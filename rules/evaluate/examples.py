@@ -6,39 +6,58 @@ The same machinery runs the golden test cases' `# facts:` / `# expect:` comments
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from rules import ast
-from rules.decision import Decision, Percent, Reward
+from rules.checker import Checker, ContestInfo, RuleInfo
+from rules.evaluate.decision import Decision, Percent, Reward
+from rules.evaluate.interpreter import Interpreter
+from rules.evaluate.run import Run
 from rules.facts import (
+    ORDER_TRIGGERS,
     ContestFacts,
     CustomerFacts,
     Facts,
     LineFacts,
+    Money,
     OrderFacts,
     ReferralFacts,
     ReferrerFacts,
     Trigger,
     UsageFacts,
+    fact_named,
     periods_missed,
+    usage_in_step,
 )
-from rules.facts_usage import usage_in_step
-from rules.interpreter import Interpreter, _Run
-from rules.money import Money
-from rules.schema import ORDER_TRIGGERS, fact_named
 from rules.source import EvaluationError, RulesError
+from rules.syntax import ast, give_value_text, parse
 
-if TYPE_CHECKING:
-    from rules.program import ExampleResult, Program
+
+@dataclass(frozen=True, slots=True)
+class ExampleResult:
+    name: str
+    passed: bool
+    message: str
+    line: int
+
+
+class Program(Protocol):
+    """What running an example needs of a `rules.Program` (whose `run_examples` calls here)."""
+
+    currency: str | None
+    rules: tuple[RuleInfo, ...]
+    contests: tuple[ContestInfo, ...]
+
+    def explain(self, facts: Facts) -> Decision: ...
 
 DEFAULT_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 _CONST = Interpreter(ast.ProgramNode(None, (), ast.Span(1, 1, 1, 1)), None, [])
 
 
 def _value(expr: ast.Expr, currency: str) -> object:
-    return _CONST.eval(_Run(None, currency, False), expr, {})  # type: ignore[arg-type]
+    return _CONST.eval(Run(None, currency, False), expr, {})  # type: ignore[arg-type]
 
 
 def default_trigger(program: Program) -> Trigger:
@@ -171,8 +190,6 @@ def _line(entry: ast.ExampleLine, currency: str) -> LineFacts:
 
 
 def run_example(program: Program, example: ast.Example) -> ExampleResult:
-    from rules.program import ExampleResult
-
     try:
         decision = program.explain(example_facts(program, example))
     except EvaluationError as exc:
@@ -216,8 +233,6 @@ def check_expectations(decision: Decision, expectations: list[ast.Expectation],
             mentioned.add(exp.recipient)
             match = next((r for r in unmatched if _matches(exp.give, r, currency)), None)
             if match is None:
-                from rules.printer import give_value_text
-
                 problems.append(f"expected {exp.recipient} gets {give_value_text(exp.give)}, "
                                 f"got {got}")
             else:
@@ -271,9 +286,6 @@ def run_scenario(program: Program, facts_text: str, expect_texts: list[str],
     when every `expect` holds and each of `refused` is part of a refusal's description, each
     of `cut` part of a cut's: `referrer gets 50.00 USD as gift card: cut, limit …`).
     Raises RulesError when the facts or expectations do not check."""
-    from rules.checker import Checker
-    from rules.parser import parse
-
     on = f" on {trigger}" if trigger else ""
     body = "".join(f"    expect {text}\n" for text in expect_texts)
     source = f"example \"scenario\"{on}:\n    {facts_text}\n{body}"

@@ -3,17 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rules import ast
-from rules.money import Money, quantum
-from rules.printer import give_value_text
-from rules.schema import Missing, fact_named
+from rules.evaluate.run import Run
+from rules.evaluate.values import as_money, show
+from rules.facts import Missing, Money, fact_named, quantum
 from rules.source import EvaluationError
-from rules.values import as_money, show
-
-if TYPE_CHECKING:
-    from rules.interpreter import _Run
+from rules.syntax import ast, give_value_text
 
 _SPEND_FACTS = frozenset({"order_total", "order_subtotal"})
 
@@ -21,7 +15,7 @@ _SPEND_FACTS = frozenset({"order_total", "order_subtotal"})
 class Explanations:
     """Mixin of `Interpreter`: uses its `eval` and `name`."""
 
-    def values_seen(self, run: _Run, cond: ast.Expr, env: dict) -> str | None:
+    def values_seen(self, run: Run, cond: ast.Expr, env: dict) -> str | None:
         shown: dict[str, str] = {}
         stack = [cond]
         while stack and len(shown) < 6:
@@ -37,7 +31,7 @@ class Explanations:
                 stack.append(node.operand)
         return ", ".join(f"{k} = {v}" for k, v in shown.items()) or None
 
-    def miss_hint(self, run: _Run, cond: ast.Expr, env: dict, body) -> None:
+    def miss_hint(self, run: Run, cond: ast.Expr, env: dict, body) -> None:
         """`spend 20.01 USD more to earn 50 USD` when an amount condition alone held us back."""
         parts = _conjuncts(cond)
         gaps = []
@@ -55,7 +49,7 @@ class Explanations:
         if len(gaps) == 1 and give is not None:
             run.hints.append(f"spend {gaps[0]} more to earn {give_value_text(give)}")
 
-    def spend_gap(self, run: _Run, part: ast.Expr, env: dict) -> Money | None:
+    def spend_gap(self, run: Run, part: ast.Expr, env: dict) -> Money | None:
         if not (isinstance(part, ast.Compare) and part.op in (">", ">=")):
             return None
         if not isinstance(part.left, ast.Name):
@@ -70,7 +64,7 @@ class Explanations:
             gap = gap + Money(quantum(gap.currency), gap.currency)
         return gap if gap.amount > 0 else None
 
-    def tier_hint(self, run: _Run, tier: ast.Tier, subject, reached, env) -> None:
+    def tier_hint(self, run: Run, tier: ast.Tier, subject, reached, env) -> None:
         found = fact_named(tier.subject.dotted) if isinstance(tier.subject, ast.Name) else None
         if found is None or found[0] not in _SPEND_FACTS or not isinstance(subject, Money):
             return

@@ -18,20 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules.analysis import Cost
-from rules.ceiling import default_ceiling
-from rules.decision import Refusal, Reward
-from rules.facts import Facts
-from rules.money import Money, MoneyError, quantum
-
-
-@dataclass(frozen=True, slots=True)
-class RuleBound:
-    """The worst case of one rule's money (`cost`, in terms of the order total) and how many
-    roundings its arithmetic can add (`slack`, in minor units of the currency)."""
-
-    cost: Cost
-    slack: int
+from rules.checker import RuleBound
+from rules.evaluate.ceiling import default_ceiling
+from rules.evaluate.decision import Refusal, Reward
+from rules.facts import Facts, Money, MoneyError, quantum
 
 
 @dataclass(frozen=True, slots=True)

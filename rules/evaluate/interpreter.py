@@ -10,38 +10,27 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from rules import ast
-from rules.caps import cap_limit, rewards_capped
-from rules.decision import Decision, Percent, Reward, TraceStep
-from rules.explain import Explanations
-from rules.facts import Facts, Trigger, first_order_in_channel
-from rules.guard import Guard
-from rules.money import Money, MoneyError
-from rules.printer import expr_text, give_value_text
-from rules.program_data import RuleInfo
-from rules.schema import LINE_FIELDS, Missing, fact_named
+from rules.checker import RuleInfo
+from rules.evaluate.caps import cap_limit, rewards_capped
+from rules.evaluate.decision import Decision, Percent, Reward, TraceStep
+from rules.evaluate.explain import Explanations
+from rules.evaluate.guard import Guard
+from rules.evaluate.run import Run
+from rules.evaluate.values import arithmetic, as_money, compare, negate, show
+from rules.facts import (
+    LINE_FIELDS,
+    Facts,
+    Missing,
+    Money,
+    MoneyError,
+    Trigger,
+    fact_named,
+    first_order_in_channel,
+)
 from rules.source import EvaluationError
-from rules.values import arithmetic, as_money, compare, negate, show
+from rules.syntax import ast, expr_text, give_value_text
 
 MAX_STEPS = 100_000
-
-
-class _Run:
-    """State of one evaluation."""
-
-    def __init__(self, facts: Facts, currency: str, record: bool) -> None:
-        self.facts = facts
-        self.currency = currency
-        self.record = record
-        self.steps = 0
-        self.trace: list[TraceStep] = []
-        self.hints: list[str] = []
-        self.rewards: list[Reward] = []
-
-    def note(self, node, kind: str, text: str, held: bool | None = None, value: str | None = None):
-        if self.record:
-            span = node.span
-            self.trace.append(TraceStep(span.line, span.column, kind, text, held, value))
 
 
 class Interpreter(Explanations):
@@ -65,7 +54,7 @@ class Interpreter(Explanations):
             raise EvaluationError(
                 f"the program is in {self.currency} but these facts are in {facts.currency}"
             )
-        run = _Run(facts, facts.currency, record)
+        run = Run(facts, facts.currency, record)
         try:
             for rule, info in self.rules:
                 if rule.trigger.trigger is facts.trigger:
@@ -80,7 +69,7 @@ class Interpreter(Explanations):
                         program_hash, refused)
 
     # ---- rules and statements
-    def rule(self, run: _Run, rule: ast.Rule, info: RuleInfo) -> None:
+    def rule(self, run: Run, rule: ast.Rule, info: RuleInfo) -> None:
         run.note(rule, "rule", info.label)
         spec = rule.trigger
         try:
@@ -117,7 +106,7 @@ class Interpreter(Explanations):
                     run.rewards[index] = replace(reward, hold_days=hold.days,
                                                  hold_after=hold.after or "payment")
 
-    def block(self, run: _Run, stmts, env: dict, rule: ast.Rule, info: RuleInfo):
+    def block(self, run: Run, stmts, env: dict, rule: ast.Rule, info: RuleInfo):
         hold = None
         env = dict(env)
         for stmt in stmts:
@@ -138,7 +127,7 @@ class Interpreter(Explanations):
                     return hold  # later statements may need the value: the rest is skipped
         return hold
 
-    def if_stmt(self, run: _Run, stmt: ast.If, env: dict, rule: ast.Rule, info: RuleInfo):
+    def if_stmt(self, run: Run, stmt: ast.If, env: dict, rule: ast.Rule, info: RuleInfo):
         for branch in stmt.branches:
             if self.condition(run, branch.condition, env, branch.body):
                 return self.block(run, branch.body, env, rule, info)
@@ -146,7 +135,7 @@ class Interpreter(Explanations):
             return self.block(run, stmt.else_body, env, rule, info)
         return None
 
-    def condition(self, run: _Run, cond: ast.Expr, env: dict, body) -> bool:
+    def condition(self, run: Run, cond: ast.Expr, env: dict, body) -> bool:
         try:
             held = bool(self.eval(run, cond, env))
         except Missing as missing:
@@ -159,7 +148,7 @@ class Interpreter(Explanations):
         return held
 
     # ---- rewards
-    def give(self, run: _Run, give: ast.Give, env: dict, rule: ast.Rule, info: RuleInfo) -> None:
+    def give(self, run: Run, give: ast.Give, env: dict, rule: ast.Rule, info: RuleInfo) -> None:
         if isinstance(give.reward, ast.Tier):
             self.tier(run, give.reward, env, rule, info)
             return
@@ -215,7 +204,7 @@ class Interpreter(Explanations):
         return Reward(kind="voucher", amount=fixed, percent=percent, voucher_type=voucher_type,
                       **base)
 
-    def tier(self, run: _Run, tier: ast.Tier, env, rule, info) -> None:
+    def tier(self, run: Run, tier: ast.Tier, env, rule, info) -> None:
         subject = self.eval(run, tier.subject, env)
         reached = None
         for arm in tier.arms:
@@ -230,7 +219,7 @@ class Interpreter(Explanations):
         if reached is not None:
             self.give(run, reached.give, env, rule, info)
 
-    def apply_caps(self, run: _Run) -> None:
+    def apply_caps(self, run: Run) -> None:
         for cap_decl in self.caps:
             try:
                 limit = cap_limit(self.eval(run, cap_decl.cap, {}), run.facts, run.currency)
@@ -242,12 +231,12 @@ class Interpreter(Explanations):
                     note=lambda text, decl=cap_decl: run.note(decl, "cap", text))
 
     # ---- expressions
-    def tick(self, run: _Run) -> None:
+    def tick(self, run: Run) -> None:
         run.steps += 1
         if run.steps > self.max_steps:
             raise EvaluationError(f"evaluation took more than {self.max_steps} steps")
 
-    def eval(self, run: _Run, e: ast.Expr, env: dict) -> object:
+    def eval(self, run: Run, e: ast.Expr, env: dict) -> object:
         self.tick(run)
         match e:
             case ast.Number(value=value):
@@ -293,7 +282,7 @@ class Interpreter(Explanations):
                     raise EvaluationError(str(exc)) from exc
         raise EvaluationError(f"cannot evaluate {type(e).__name__}")
 
-    def name(self, run: _Run, e: ast.Name, env: dict) -> object:
+    def name(self, run: Run, e: ast.Name, env: dict) -> object:
         head = e.parts[0]
         if head in env:
             value = env[head]
@@ -305,7 +294,7 @@ class Interpreter(Explanations):
             raise EvaluationError(f"unknown name {e.dotted}")
         return found[1].read(run.facts)
 
-    def aggregate(self, run: _Run, e: ast.Aggregate, env: dict) -> object:
+    def aggregate(self, run: Run, e: ast.Aggregate, env: dict) -> object:
         lines = self.eval(run, e.source, env)
         scoped = dict(env)
         total: object = None

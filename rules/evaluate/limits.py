@@ -19,10 +19,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from rules.decision import Decision, Refusal, Reward, TraceStep
-from rules.facts import Facts, UsageFacts
-from rules.money import Money
-from rules.program_data import BudgetInfo, LimitInfo
+from rules.checker import BudgetInfo, LimitInfo
+from rules.evaluate.decision import Decision, Refusal, Reward, TraceStep
+from rules.facts import Facts, Money, UsageFacts
 
 EVER = "ever"
 _THIS = {"day": "today", "week": "this week", "month": "this month", "quarter": "this quarter",

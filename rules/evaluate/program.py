@@ -12,30 +12,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rules import ast
-from rules.analysis import Cost, order_cap
-from rules.checker import Checker, CheckOutcome
-from rules.compiler import CompiledEvaluator
-from rules.decision import Decision
-from rules.facts import Facts, Trigger
-from rules.guard import Guard
-from rules.interpreter import Interpreter
-from rules.limits import decision_limited
-from rules.money import Money, MoneyError, is_currency
-from rules.parser.screen import BOM
-from rules.program_data import BudgetInfo, ContestInfo, ExampleInfo, LimitInfo, RuleInfo
-from rules.schema import ORDER_TRIGGERS
+from rules.checker import (
+    BudgetInfo,
+    Checker,
+    CheckOutcome,
+    ContestInfo,
+    Cost,
+    ExampleInfo,
+    LimitInfo,
+    RuleInfo,
+    order_cap,
+)
+from rules.evaluate.compiler import CompiledEvaluator
+from rules.evaluate.decision import Decision
+from rules.evaluate.examples import ExampleResult, run_example
+from rules.evaluate.guard import Guard
+from rules.evaluate.interpreter import Interpreter
+from rules.evaluate.limits import decision_limited
+from rules.facts import ORDER_TRIGGERS, Facts, Money, MoneyError, Trigger, is_currency
 from rules.source import Diagnostic, EvaluationError, RulesError, Span
+from rules.syntax import BOM, ast, parse_recovering
 
 MAX_SOURCE_CHARS = 200_000
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleResult:
-    name: str
-    passed: bool
-    message: str
-    line: int
 
 
 class Program:
@@ -145,8 +143,6 @@ class Program:
         return self._limited(decision, facts)
 
     def run_examples(self) -> list[ExampleResult]:
-        from rules.examples import run_example
-
         return [run_example(self, item) for item in self.node.items
                 if isinstance(item, ast.Example)]
 
@@ -225,9 +221,6 @@ def _check(source: str, filename: str) -> CheckResult:
         diag = Diagnostic.at(Span(1, 1, 1, 2), f"program too long: {len(source)} characters "
                              f"(limit {MAX_SOURCE_CHARS})", filename=filename)
         return CheckResult(None, [diag])
-    # the parser (and Lark) load with the first parse: `import rules` stays light
-    from rules.parser import parse_recovering
-
     try:
         node, diagnostics, rest = parse_recovering(source, filename)
         if node is None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from rules.decision import Percent
-from rules.money import Money, MoneyError
-from rules.schema import Missing
+from rules.evaluate.decision import Percent
+from rules.facts import Missing, Money, MoneyError
 from rules.source import EvaluationError
 
 Number = int | Decimal

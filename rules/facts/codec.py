@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from rules.facts import (
+from rules.facts.fast import NotFast, facts_fast
+from rules.facts.model import (
     ContestFacts,
     CustomerFacts,
     Facts,
@@ -17,9 +18,9 @@ from rules.facts import (
     Trigger,
     periods_missed,
 )
-from rules.facts_fast import NotFast, facts_fast
-from rules.facts_usage import usage_from_json, usage_in_step, usage_to_json
-from rules.facts_values import (
+from rules.facts.money import Money, is_currency
+from rules.facts.usage import usage_from_json, usage_in_step, usage_to_json
+from rules.facts.values import (
     MAX_AMOUNT,
     MAX_DAYS,
     FactsError,
@@ -27,7 +28,6 @@ from rules.facts_values import (
     fact_decimal,
     fact_money,
 )
-from rules.money import Money, is_currency
 
 __all__ = ["FactsError", "facts_from_json", "facts_from_json_in_full", "facts_to_json"]
 

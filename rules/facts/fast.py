@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from rules.facts import (
+from rules.facts.model import (
     ContestFacts,
     CustomerFacts,
     Facts,
@@ -24,11 +24,11 @@ from rules.facts import (
     Trigger,
     periods_missed,
 )
-from rules.facts_values import MAX_COUNT, MAX_DAYS, MAX_WHOLE_DIGITS, PLACES, well_formed_money
-from rules.money import Money, exact_money
+from rules.facts.money import Money, exact_money
+from rules.facts.values import MAX_COUNT, MAX_DAYS, MAX_WHOLE_DIGITS, PLACES, well_formed_money
 
 _TRIGGERS = {trigger.value: trigger for trigger in Trigger}
-_MAX_LINES = 10_000  # rules.facts_json.MAX_LINES
+_MAX_LINES = 10_000  # rules.facts.codec.MAX_LINES
 _MAX_TEXT = 1_000
 
 
@@ -38,7 +38,7 @@ class NotFast(Exception):
 
 def _money(value: Any, currency: str) -> Money:
     """`{"amount": "12.50", "currency": "USD"}`, `"12.50 USD"` or `"12.50"`, in `currency`,
-    with exactly its decimals (rules.facts_values.well_formed_money, inline)."""
+    with exactly its decimals (rules.facts.values.well_formed_money, inline)."""
     kind = type(value)
     if kind is dict:
         if len(value) != 2 or value.get("currency") != currency:

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from rules.frozen import quick_init
-from rules.money import Money
+from rules.facts.frozen import quick_init
+from rules.facts.money import Money
 
 
 class Trigger(StrEnum):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from rules.facts import Facts, LineFacts, Trigger
-from rules.money import Money
+from rules.facts.model import Facts, LineFacts, Trigger
+from rules.facts.money import Money
 
 
 class Type(StrEnum):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from rules.facts import USAGE_PERIODS, USAGE_RECIPIENTS, Facts, UsageFacts
-from rules.facts_values import FactsError, fact_count, fact_money
-from rules.money import Money
+from rules.facts.model import USAGE_PERIODS, USAGE_RECIPIENTS, Facts, UsageFacts
+from rules.facts.money import Money
+from rules.facts.values import FactsError, fact_count, fact_money
 
 
 def usage_from_json(data: Any, currency: str) -> UsageFacts:

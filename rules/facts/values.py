@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from rules.money import Money, MoneyError, exact_money, is_currency, minor_units, quantum
+from rules.facts.money import Money, MoneyError, exact_money, is_currency, minor_units, quantum
 
 MAX_WHOLE_DIGITS = 12
 MAX_AMOUNT = Decimal(10) ** MAX_WHOLE_DIGITS  # amounts are below this, in the currency's unit

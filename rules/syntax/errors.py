@@ -7,12 +7,12 @@ import functools
 from lark import Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from rules.parser.lark_parser import _parser, _raw_parse
 from rules.source import Diagnostic, Span
-from rules.syntax_errors import SYNTAX_EXAMPLES, describe_expected
+from rules.syntax.expected import SYNTAX_EXAMPLES, describe_expected
+from rules.syntax.lark_parser import parser_shared, raw_parse
 
 
-def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+def syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     line, column = max(exc.line, 1), max(exc.column, 1)
     width = 1
     token = getattr(exc, "token", None)
@@ -36,7 +36,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, filename: str) -> Diagno
         found = _found(token)
         message = label or f"unexpected {found}"
         expected = getattr(exc, "accepts", None) or getattr(exc, "expected", None) or set()
-        hint = describe_expected(expected, _parser())
+        hint = describe_expected(expected, parser_shared())
     span = Span(line, column, line, column + width)
     return Diagnostic.at(span, message, hint=hint, filename=filename)
 
@@ -54,7 +54,7 @@ def _example_table() -> tuple[tuple[object, frozenset, str, str, str], ...]:
         for example in examples:
             for prefix in _EXAMPLE_PREFIXES:
                 try:
-                    _raw_parse(prefix + example)
+                    raw_parse(prefix + example)
                 except UnexpectedInput as ut:
                     token = getattr(ut, "token", None)
                     table.append((ut.state, frozenset(getattr(ut, "accepts", None) or ()),
@@ -106,7 +106,7 @@ def _end_of_line(text: str, line: int) -> tuple[int, int]:
     return _end_position(text)
 
 
-def _dedent_diagnostic(text: str, filename: str) -> Diagnostic:
+def dedent_diagnostic(text: str, filename: str) -> Diagnostic:
     """Find the first line whose indentation matches no enclosing block."""
     stack = [0]
     for number, raw in enumerate(text.splitlines(), start=1):

@@ -13,17 +13,17 @@ from lark import Lark
 from lark.indenter import Indenter
 
 from grammar import load_grammar
-from rules import ast
-from rules.parser.fast_lalr import FastLalr
-from rules.parser.tables import tables_key, tables_load, tables_path, tables_write
-from rules.parser.transform import _ToAst
+from rules.syntax import ast
+from rules.syntax.fast_lalr import FastLalr
+from rules.syntax.tables import tables_key, tables_load, tables_path, tables_write
+from rules.syntax.transform import ToAst
 
 GRAMMAR = "rules"
 # fixed when the tables are built; the transformer and the post-lexer are given at every start
 _OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
-class _RulesIndenter(Indenter):
+class RulesIndenter(Indenter):
     NL_type = "_NL"
     OPEN_PAREN_types = ["LPAR", "LSQB"]
     CLOSE_PAREN_types = ["RPAR", "RSQB"]
@@ -33,7 +33,7 @@ class _RulesIndenter(Indenter):
 
 
 def _runtime() -> dict:
-    return {"postlex": _RulesIndenter(), "transformer": _ToAst()}
+    return {"postlex": RulesIndenter(), "transformer": ToAst()}
 
 
 def parser_build() -> Lark:
@@ -51,23 +51,23 @@ def parser_tables_write() -> None:
 
 
 @functools.cache
-def _parser() -> Lark:
+def parser_shared() -> Lark:
     loaded = tables_load(tables_path(GRAMMAR), parser_tables_key(), **_runtime())
     return loaded if loaded is not None else parser_build()
 
 
 @functools.cache
 def _fast_parser() -> FastLalr:
-    return FastLalr(_parser())
+    return FastLalr(parser_shared())
 
 
 _PARSE_LOCK = threading.Lock()  # the Indenter keeps per-parse state on its instance
 
 
-def _raw_parse(text: str) -> ast.ProgramNode:
+def raw_parse(text: str) -> ast.ProgramNode:
     with _PARSE_LOCK:
         try:
             return _fast_parser().parse(text)
         except Exception:  # invalid text: Lark parses it again and raises its exact error
             pass
-        return _parser().parse(text)
+        return parser_shared().parse(text)

@@ -17,15 +17,21 @@ from dataclasses import replace
 from lark.exceptions import LarkError, UnexpectedInput
 from lark.indenter import DedentError
 
-from rules import ast
-from rules.parser.errors import _dedent_diagnostic, _syntax_diagnostic
-from rules.parser.lark_parser import _parser, _raw_parse, _RulesIndenter
-from rules.parser.screen import screen
-from rules.parser.tokens import _implicit_rule, program_node
 from rules.source import Diagnostic, Span
+from rules.syntax import ast
+from rules.syntax.errors import dedent_diagnostic, syntax_diagnostic
+from rules.syntax.lark_parser import RulesIndenter, parser_shared, raw_parse
+from rules.syntax.screen import screen
+from rules.syntax.tokens import implicit_rule, program_node
 
-__all__ = ["_RulesIndenter", "_parse_chunk", "_parser", "clear_cache", "parse",
-           "parse_recovering"]
+__all__ = [
+    "RulesIndenter",
+    "_parse_chunk",
+    "clear_cache",
+    "parse",
+    "parse_recovering",
+    "parser_shared",
+]
 
 
 def parse(source: str, filename: str = "program.rules") -> tuple[ast.ProgramNode | None, list]:
@@ -131,11 +137,11 @@ def _parse_chunk(first_line: int, chunk: str) -> ChunkResult:
         text += "\n"
     result: ChunkResult
     try:
-        result = _raw_parse(text), None
+        result = raw_parse(text), None
     except UnexpectedInput as exc:
-        result = None, _syntax_diagnostic(exc, text, "")
+        result = None, syntax_diagnostic(exc, text, "")
     except DedentError:
-        result = None, _dedent_diagnostic(text, "")
+        result = None, dedent_diagnostic(text, "")
     except LarkError as exc:  # anything else Lark raises is still a syntax problem of the text
         span = Span(first_line, 1, first_line, 2)
         result = None, Diagnostic.at(span, f"cannot parse: {exc}")
@@ -147,7 +153,7 @@ def _parse_whole(source: str, chunks: list[tuple[int, str]]) -> None:
     """Parse the file at once and cache each item's part, exactly as parsing it alone would
     give; on a syntax error, leave it to the item-by-item parse."""
     try:
-        node = _raw_parse(source if source.endswith("\n") else source + "\n")
+        node = raw_parse(source if source.endswith("\n") else source + "\n")
     except (LarkError, DedentError):
         return
     firsts = [first for first, _ in chunks]
@@ -159,7 +165,7 @@ def _parse_whole(source: str, chunks: list[tuple[int, str]]) -> None:
     for item in node.items:
         if isinstance(item, ast.Rule) and item.implicit:
             for stmt in item.body:  # each top-level statement starts an item of its own
-                place(_implicit_rule([stmt]))
+                place(implicit_rule([stmt]))
         else:
             place(item)
     for index, (chunk, items) in enumerate(zip(chunks, parts, strict=True)):
@@ -167,7 +173,7 @@ def _parse_whole(source: str, chunks: list[tuple[int, str]]) -> None:
         merged: list = []
         for item in items:
             if merged and isinstance(item, ast.Rule) and item.implicit and merged[-1].implicit:
-                merged[-1] = _implicit_rule([*merged[-1].body, *item.body])
+                merged[-1] = implicit_rule([*merged[-1].body, *item.body])
             else:
                 merged.append(item)
         _remember(chunk, (program_node(header, merged), None))
@@ -190,7 +196,7 @@ def _assemble(nodes: list[ast.ProgramNode], errors: list[Diagnostic],
             previous = items[-1] if items else None
             if isinstance(item, ast.Rule) and item.implicit and isinstance(
                     previous, ast.Rule) and previous.implicit:
-                items[-1] = _implicit_rule([*previous.body, *item.body])
+                items[-1] = implicit_rule([*previous.body, *item.body])
             else:
                 items.append(item)
     errors.sort(key=lambda d: (d.line, d.column))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules import ast
+from rules.syntax import ast
 
 # Binding strength, loosest first; a child binding looser than its parent gets parentheses.
 _LEVEL = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "of": 6,

@@ -21,6 +21,8 @@ import unicodedata
 from dataclasses import replace
 from functools import cache
 
+from grammar import load_grammar
+from rules.facts import ALIASES, FACTS
 from rules.source import Diagnostic, Span
 
 MAX_NESTING = 48
@@ -43,9 +45,6 @@ _RESETS_NOT = frozenset({"and", "or", "give", "if", "elif", "else", "when", "whe
 @cache
 def known_words() -> frozenset[str]:
     """Keywords of the grammar, fact names and their parts: what a look-alike may stand for."""
-    from grammar import load_grammar
-    from rules.schema import ALIASES, FACTS
-
     words = set(re.findall(r'"([a-z_]+)"', load_grammar("rules")))
     words |= set(re.findall(r"[a-z_]{2,}", re.search(r"NAME: (.*)", load_grammar("rules"))[1]))
     for name in [*FACTS, *ALIASES]:

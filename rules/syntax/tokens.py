@@ -9,14 +9,14 @@ from decimal import Decimal
 
 from lark import Token
 
-from rules import ast
 from rules.facts import Trigger
 from rules.source import Span
+from rules.syntax import ast
 
 _ESCAPE = re.compile(r"\\(.)")
 
 
-def _span(item: object) -> Span:
+def span_of(item: object) -> Span:
     if isinstance(item, Token):
         return Span(item.line, item.column, item.end_line, item.end_column)
     if isinstance(item, Span):
@@ -24,7 +24,7 @@ def _span(item: object) -> Span:
     return item.span  # type: ignore[attr-defined]
 
 
-def _cover(first: object, last: object) -> Span:
+def spanning(first: object, last: object) -> Span:
     """From the start of `first` to the end of `last`: one Span built, not three (hot)."""
     start = first if isinstance(first, _POSITIONED) else first.span  # type: ignore[attr-defined]
     end = last if isinstance(last, _POSITIONED) else last.span  # type: ignore[attr-defined]
@@ -34,17 +34,17 @@ def _cover(first: object, last: object) -> Span:
 _POSITIONED = (Token, Span)  # both carry line, column, end_line and end_column
 
 
-def _unquote(token: Token) -> str:
+def unquote(token: Token) -> str:
     return _ESCAPE.sub(lambda m: m.group(1), str(token)[1:-1])
 
 
-def _int(token: Token) -> int:
+def int_of(token: Token) -> int:
     """Whole numbers where the grammar wants a count; fractions are the checker's to report."""
     value = Decimal(str(token))
     return int(value) if value == value.to_integral_value() and len(str(token)) < 12 else -1
 
 
-class _Body:
+class Body:
     __slots__ = ("inline", "stmts")
 
     def __init__(self, stmts: tuple, inline: bool) -> None:
@@ -52,14 +52,14 @@ class _Body:
         self.inline = inline
 
 
-class _Mod:
+class Mod:
     __slots__ = ("kind", "span", "values")
 
     def __init__(self, kind: str, span: Span, *values: object) -> None:
         self.kind, self.span, self.values = kind, span, values
 
 
-class _Part:
+class Part:
     """A reward spec with its modifiers, before the recipient is known (tiers, continuations)."""
 
     __slots__ = ("bound", "mods", "reward", "span")
@@ -68,14 +68,14 @@ class _Part:
         self.reward, self.mods, self.span, self.bound = reward, mods, span, bound
 
 
-class _Bare:
+class Bare:
     __slots__ = ("stmt",)
 
     def __init__(self, stmt: object) -> None:
         self.stmt = stmt
 
 
-def _make_give(recipient: Token, reward: object, mods: list, span: Span, **extra) -> ast.Give:
+def make_give(recipient: Token, reward: object, mods: list, span: Span, **extra) -> ast.Give:
     fields: dict[str, object] = {}
     for mod in mods:
         if mod.kind == "delivery":
@@ -86,27 +86,27 @@ def _make_give(recipient: Token, reward: object, mods: list, span: Span, **extra
             fields["expires_days"] = mod.values[0]
         elif mod.kind == "max":
             fields["max_amount"] = mod.values[0]
-    end = mods[-1].span if mods else _span(reward)
+    end = mods[-1].span if mods else span_of(reward)
     return ast.Give(str(recipient), reward, span.to(end), **fields, **extra)
 
 
-def _tier(recipient: Token, tier_token: Token, subject: object, parts: list, block: bool):
+def make_tier(recipient: Token, tier_token: Token, subject: object, parts: list, block: bool):
     arms = tuple(
-        ast.TierArm(p.bound, _make_give(recipient, p.reward, p.mods, p.span), p.span) for p in parts
+        ast.TierArm(p.bound, make_give(recipient, p.reward, p.mods, p.span), p.span) for p in parts
     )
-    return ast.Tier(subject, arms, _span(tier_token).to(parts[-1].span), block)
+    return ast.Tier(subject, arms, span_of(tier_token).to(parts[-1].span), block)
 
 
-def _date(token: Token) -> ast.DateLit:
+def date_of(token: Token) -> ast.DateLit:
     text = str(token)
     try:
         value: date | None = date.fromisoformat(text)
     except ValueError:
         value = None
-    return ast.DateLit(value, _span(token), text)
+    return ast.DateLit(value, span_of(token), text)
 
 
-def _inherit(first: ast.Give, cont: ast.Give) -> ast.Give:
+def inherit_give(first: ast.Give, cont: ast.Give) -> ast.Give:
     """`else 20%` keeps the first give's delivery, hold and expiry unless it sets its own."""
     return replace(
         cont,
@@ -118,7 +118,7 @@ def _inherit(first: ast.Give, cont: ast.Give) -> ast.Give:
     )
 
 
-def _implicit_rule(stmts: list) -> ast.Rule:
+def implicit_rule(stmts: list) -> ast.Rule:
     """Top-level statements outside any `on …:` form one rule on order paid."""
     first, last = stmts[0], stmts[-1]
     trigger = ast.TriggerSpec(Trigger.ORDER_PAID, first.span)

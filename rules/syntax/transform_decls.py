@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from lark import Token
 
-from rules import ast
-from rules.parser.tokens import _cover, _date, _int, _make_give, _span, _unquote
+from rules.syntax import ast
+from rules.syntax.tokens import date_of, int_of, make_give, span_of, spanning, unquote
 
 
-class _DeclarationsToAst:
-    """Mixin of `_ToAst` (rules/parser/transform.py)."""
+class DeclarationsToAst:
+    """Mixin of `ToAst` (rules/parser/transform.py)."""
 
     def limit_count(self, c):
         limit, recipient, count, _rewards, period = c
         return ast.LimitDecl(
-            "per_person", _cover(limit, period), recipient=str(recipient), count=_int(count),
-            period=str(period), period_span=_span(period), count_span=_span(count),
+            "per_person", spanning(limit, period), recipient=str(recipient), count=int_of(count),
+            period=str(period), period_span=span_of(period), count_span=span_of(count),
         )
 
     def limit_cap(self, c):
@@ -26,24 +26,24 @@ class _DeclarationsToAst:
         _rewards, op, cap = rest
         op_text, op_span = op if op else ("<=", None)
         return ast.LimitDecl(
-            "per_order", _cover(limit, cap), recipient=recipient, cap=cap, cap_op=op_text,
+            "per_order", spanning(limit, cap), recipient=recipient, cap=cap, cap_op=op_text,
             cap_op_span=op_span,
         )
 
     def cap_op(self, c):
-        return (str(c[0]), _span(c[0])) if c else None
+        return (str(c[0]), span_of(c[0])) if c else None
 
     def budget_decl(self, c):
         budget, amount, *period = c
         end = period[0] if period else amount
         return ast.BudgetDecl(
-            amount, _cover(budget, end), period=str(period[0]) if period else None,
-            period_span=_span(period[0]) if period else None,
+            amount, spanning(budget, end), period=str(period[0]) if period else None,
+            period_span=span_of(period[0]) if period else None,
         )
 
     def ceiling_decl(self, c):
         ceiling, amount = c
-        return ast.CeilingDecl(amount, _cover(ceiling, amount))
+        return ast.CeilingDecl(amount, spanning(ceiling, amount))
 
     def contest(self, c):
         token, name, start, end, *items = c
@@ -56,13 +56,14 @@ class _DeclarationsToAst:
                 fields.update(values)
         last = items[-1][1] if items and items[-1][0] == "prize" else end
         return ast.Contest(
-            _unquote(name), _date(start), _date(end), _cover(token, last), prizes=tuple(prizes),
+            unquote(name), date_of(start), date_of(end), spanning(token, last),
+            prizes=tuple(prizes),
             **fields,
         )
 
     def c_entrants(self, c):
         where = c[1] if len(c) > 1 else None
-        return ("entrants", {"entrants": str(c[0]), "entrants_span": _span(c[0]),
+        return ("entrants", {"entrants": str(c[0]), "entrants_span": span_of(c[0]),
                              "entrants_where": where})
 
     def c_score(self, c):
@@ -77,12 +78,12 @@ class _DeclarationsToAst:
         if isinstance(rest[0], Token):
             last = rest.pop(0)
         reward, *mods = rest
-        span = _cover(prize, mods[-1] if mods else reward)
-        give = _make_give(Token("NAME", "referrer"), reward, mods, _span(reward))
-        return ("prize", ast.Prize(_int(first), _int(last), give, span))
+        span = spanning(prize, mods[-1] if mods else reward)
+        give = make_give(Token("NAME", "referrer"), reward, mods, span_of(reward))
+        return ("prize", ast.Prize(int_of(first), int_of(last), give, span))
 
     def c_ties(self, c):
-        return ("ties", {"ties": str(c[0]), "ties_span": _span(c[0])})
+        return ("ties", {"ties": str(c[0]), "ties_span": span_of(c[0])})
 
     def example(self, c):
         token, name, *rest = c
@@ -90,34 +91,34 @@ class _DeclarationsToAst:
         if rest and isinstance(rest[0], Token):  # ON trigger
             trigger = rest[1]
             rest = rest[2:]
-        return ast.Example(_unquote(name), trigger, tuple(rest), _cover(token, rest[-1]))
+        return ast.Example(unquote(name), trigger, tuple(rest), spanning(token, rest[-1]))
 
     def ex_facts(self, c):
-        return ast.ExampleFacts(tuple(c), _cover(c[0], c[-1]))
+        return ast.ExampleFacts(tuple(c), spanning(c[0], c[-1]))
 
     def fact_assign(self, c):
         value = c[1] if len(c) > 1 else None
-        return ast.FactAssign(c[0], value, _cover(c[0], value or c[0]))
+        return ast.FactAssign(c[0], value, spanning(c[0], value or c[0]))
 
     def ex_line(self, c):
-        return ast.ExampleLine(tuple(c[1:]), _cover(c[0], c[-1][2]))
+        return ast.ExampleLine(tuple(c[1:]), spanning(c[0], c[-1][2]))
 
     def line_attr(self, c):
-        return (str(c[0]), c[1], _cover(c[0], c[1]))
+        return (str(c[0]), c[1], spanning(c[0], c[1]))
 
     def ex_expect(self, c):
-        return ast.ExampleExpect(tuple(c[1:]), _cover(c[0], c[-1]))
+        return ast.ExampleExpect(tuple(c[1:]), spanning(c[0], c[-1]))
 
     def expect_reward(self, c):
         recipient, reward, *mods = c
-        give = _make_give(recipient, reward, mods, _span(reward))
-        return ast.Expectation(_cover(recipient, give), recipient=str(recipient), give=give)
+        give = make_give(recipient, reward, mods, span_of(reward))
+        return ast.Expectation(spanning(recipient, give), recipient=str(recipient), give=give)
 
     def expect_recipient_nothing(self, c):
-        return ast.Expectation(_cover(c[0], c[1]), recipient=str(c[0]), nothing=True)
+        return ast.Expectation(spanning(c[0], c[1]), recipient=str(c[0]), nothing=True)
 
     def expect_nothing(self, c):
-        return ast.Expectation(_span(c[0]), nothing=True)
+        return ast.Expectation(span_of(c[0]), nothing=True)
 
     def expect_hint(self, c):
-        return ast.Expectation(_span(c[0]), hint=_unquote(c[0]))
+        return ast.Expectation(span_of(c[0]), hint=unquote(c[0]))

@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rules import ast
-from rules.checker import Checker
-from rules.expr_check import Typed
-from rules.money import is_currency, minor_units
-from rules.program import MAX_SOURCE_CHARS
-from rules.schema import Type
+from rules.checker import Checker, Typed
+from rules.evaluate import MAX_SOURCE_CHARS
+from rules.facts import Type, is_currency, minor_units
 from rules.source import Span
+from rules.syntax import ast, parse_recovering
 
 MAX_TYPES = 5_000
 
@@ -52,9 +50,6 @@ def expression_types(source: str, filename: str = "program.rules",
         raise TypeError("source must be str")
     if len(source) > MAX_SOURCE_CHARS or limit <= 0:
         return []
-    # the parser (and Lark) load with the first parse: `import rules` stays light
-    from rules.parser import parse_recovering
-
     try:
         node, errors, _rest = parse_recovering(source, filename)
         if node is None or errors:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from rules import ast
-from rules.parser import parse
-from rules.printer import (
+from rules.source import RulesError
+from rules.syntax import (
     arm_text,
+    ast,
     expr_text,
     give_text,
     give_value_text,
     hold_text,
+    parse,
 )
-from rules.source import RulesError
 
 INDENT = "    "
 

@@ -20,7 +20,7 @@ from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
 from plugin.referrals.order_lines import stored_order_facts
 from plugin.referrals.selectors import customer_facts, referral_facts
 from rules.facts import Facts, ReferralFacts, Trigger
-from rules.money import MoneyError
+from rules.facts.money import MoneyError
 
 pytestmark = pytest.mark.django_db
 START = datetime(2026, 1, 1, tzinfo=UTC)
