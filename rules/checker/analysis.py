@@ -2,7 +2,7 @@
 
 Ranges find branches and rules that can never run (`order_total > 500 and order_total < 100`)
 and prove a fixed reward stays under the order total; bounds of amounts make the costs
-(rules/cost.py) that give the worst case of one order.
+(rules/checker/cost.py) that give the worst case of one order.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The app stores what it needs from these (contest windows and prizes, the counters of limits and
 budgets); evaluation applies per-order caps, and per-person limits and budgets are cut by
-rules/limits.py against what was already counted.
+rules/evaluate/limits.py against what was already counted.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class RuleInfo:
 @dataclass(frozen=True, slots=True)
 class LimitInfo:
     """kind "per_person": at most `count` rewards per `period` for one `recipient`
-    (rules/limits.py); kind "per_order": the rewards of one order stay within `cap` (evaluation
+    (evaluate/limits.py); kind "per_order": the rewards of one order stay within `cap` (evaluation
     applies it; `cap_text` is the source, e.g. `10% of order_total`)."""
 
     kind: str
@@ -40,7 +40,7 @@ class LimitInfo:
 
 @dataclass(frozen=True, slots=True)
 class BudgetInfo:
-    """At most `amount` of rewards per `period` (None: for the program's life); rules/limits.py
+    """At most `amount` of rewards per `period` (None: for the program's life); evaluate/limits.py
     cuts against the money already given. `amount` is None only when the program has no
     currency: then `amount_value` holds the number in the channel's currency."""
 

@@ -9,10 +9,10 @@ evaluation; the Reward itself is built when a caller reads the decision
 (rules.evaluate.decision.Decision.rewards).
 
 Rules with `let` or `hold`, rewards other than plain money, and programs nested deeper than
-Python's parser allows run as the closures of rules/compiler.py, called from the source: both
+Python's parser allows run as the closures of compiler.py, called from the source: both
 mean what the interpreter means, which the agreement property tests check on random programs.
 The source is made from the checked AST only; literals reach it as namespace constants (see
-rules/compile_source_expr.py).
+rules/evaluate/compile_source_expr.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ RuleFn = Callable[[Any, list], None]
 
 
 class Finish(NamedTuple):
-    """What the generated function calls once the rules have run (rules/compiler.py)."""
+    """What the generated function calls once the rules have run (rules/evaluate/compiler.py)."""
 
     interpret: Callable[..., Any]  # (facts, program_hash) -> Decision, counting steps
     keeps_money: Callable[..., bool]  # the guard's fast check of one money reward

@@ -1,5 +1,5 @@
 """Expressions of the checked AST as Python source, for the compiled program
-(rules/compile_source.py).
+(rules/evaluate/compile_source.py).
 
 Only shapes whose meaning is plain are written out: constants, the hot fact reads, a line's
 fields, `and` / `or` / `not`, comparisons against a constant (guarded by the value's type, the
@@ -26,7 +26,7 @@ from rules.syntax import ast
 
 # Python's spelling of the language's order comparisons: a fixed table, not the program's text.
 _PYTHON_OP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-# The hot facts, read as rules/compile_facts.py reads them (a missing order or customer raises
+# The hot facts, read as compile_facts.py reads them (a missing order or customer raises
 # Missing through `_order(f)` / `_customer(f)`, called only then).
 ORDER_SOURCE = "(_o if (_o := f.order) is not None else _order(f))"
 _CUSTOMER = "(_c if (_c := f.customer) is not None else _customer(f))"
@@ -49,7 +49,7 @@ _LINE_SOURCE = {  # a line's fields, as rules.facts.schema.LINE_FIELDS reads the
     "sku": "(_p if (_p := {v}.sku) is not None else _present(_p, 'line.sku'))",
     "category": "(_p if (_p := {v}.category) is not None else _present(_p, 'line.category'))",
 }
-_SAFE_AMOUNT = Decimal(10) ** 18  # as rules/compile_aggregate.py: sums that cannot round
+_SAFE_AMOUNT = Decimal(10) ** 18  # as rules/evaluate/compile_aggregate.py: sums that cannot round
 
 
 def _order(f: Facts) -> Any:
@@ -73,7 +73,7 @@ def _present(value: object, what: str) -> object:
 
 
 def _percent_of(share: Decimal, percent: Percent, base: object) -> object:
-    """`20% of base`, as rules/compile_expr.py's `percent_of` works it out."""
+    """`20% of base`, as rules/evaluate/compile_expr.py's `percent_of` works it out."""
     if type(base) is Money:
         try:
             return base.percent(share)

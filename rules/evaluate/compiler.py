@@ -1,6 +1,6 @@
 """The fast path: the checked AST made into Python that decides what the interpreter decides.
 
-Each program becomes one generated function (rules/compile_source.py): source made from the
+Each program becomes one generated function (rules/evaluate/compile_source.py): source made from the
 checked AST only, never from merchant text, with every literal a Python value passed in as a
 constant. What it does not write out runs as the closures below, called from that source. A
 compiled evaluator is immutable and safe to share between threads. Its meaning is the
@@ -34,7 +34,7 @@ _NO_ENV: dict = {}
 
 class CompiledEvaluator:
     """`run(facts, program_hash="")` returns the Decision `Interpreter.run(facts, record=False)`
-    returns; `run` is the program's generated function itself (rules/compile_source.py)."""
+    returns; `run` is the program's generated function itself (rules/evaluate/compile_source.py)."""
 
     __slots__ = ("_fallback", "_nothing", "run")
 
@@ -76,7 +76,7 @@ class CompiledEvaluator:
         return nothing
 
     def _guarded(self, facts: Facts, due: list, program_hash: str) -> Decision:
-        """The guard over every reward decided (rules/guard.py), as the interpreter applies it."""
+        """The guard over every reward decided (guard.py), as the interpreter applies it."""
         rewards = [reward_with_amount(template, amount) for template, amount in due]
         try:
             kept, refused = self._fallback.guard.apply(rewards, facts)

@@ -153,7 +153,7 @@ class Decision:
     hints: tuple[str, ...]
     program_hash: str
     refused: tuple[Refusal, ...]  # decided, but over a bound: for review, not given
-    cut: tuple[Refusal, ...]  # decided, but over a limit or budget (rules/limits.py)
+    cut: tuple[Refusal, ...]  # decided, but over a limit or budget (rules/evaluate/limits.py)
 
     def __init__(self, rewards: tuple[Reward, ...] = (), trace: tuple[TraceStep, ...] = (),
                  hints: tuple[str, ...] = (), program_hash: str = "",
@@ -223,7 +223,7 @@ class Decision:
         return "\n".join(lines)
 
 
-# Decision's mutable twin (rules/frozen.py): the compiled program fills one (`_rewards` None,
+# Decision's mutable twin (rules/facts/frozen.py): the compiled program fills one (`_rewards` None,
 # `_due` its pairs), then makes it a Decision.
 MutableDecision = type("MutableDecision", (), {"__slots__": Decision.__slots__})
 _set_class = vars(object)["__class__"].__set__

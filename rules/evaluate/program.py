@@ -98,7 +98,7 @@ class Program:
 
     def ceiling(self, currency: str | None = None) -> Money | None:
         """The most one reward may be worth in `currency` (default: the program's): declared
-        with `ceiling …`, else the currency's default (rules/ceiling.py). None when neither the
+        with `ceiling …`, else the currency's default (ceiling.py). None when neither the
         program nor the caller names a currency."""
         currency = currency or self.currency
         if currency is None or not is_currency(currency):
@@ -123,7 +123,7 @@ class Program:
 
     def _limited(self, decision: Decision, facts: Facts) -> Decision:
         """Per-person limits and budgets against what `facts.usage` already counted: the one
-        procedure every caller goes through (rules/limits.py)."""
+        procedure every caller goes through (rules/evaluate/limits.py)."""
         if not self._counted or not (decision.rewards or decision.refused):
             return decision
         return decision_limited(decision, limits=self.limits, budgets=self.budgets, facts=facts)

@@ -1,4 +1,4 @@
-"""The fast path of `facts_from_json` for well-formed documents (rules/facts_json.py).
+"""The fast path of `facts_from_json` for well-formed documents (rules/facts/codec.py).
 
 Facts as `facts_to_json`, the app and the dashboard write them (plain strings, counts, money
 with exactly the currency's decimals) are read here in one pass. At the first value this path

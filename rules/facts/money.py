@@ -112,7 +112,7 @@ class Money:
         return f"{self.amount} {self.currency}"
 
 
-# Stores into a Money's slots without `frozen`'s per-field name lookup (see rules/frozen.py).
+# Stores into a Money's slots without `frozen`'s per-field name lookup (see rules/facts/frozen.py).
 _set_amount = vars(Money)["amount"].__set__
 _set_currency = vars(Money)["currency"].__set__
 _new = object.__new__

@@ -276,7 +276,7 @@ class Header:
 
 @dataclass(frozen=True, slots=True)
 class LimitDecl:
-    """`limit referrer 5 rewards per month` (per person, cut by rules/limits.py against what
+    """`limit referrer 5 rewards per month` (per person, cut by evaluate/limits.py against what
     was already counted) or `limit reward at most 10% of order_total` (per order, applied by
     evaluation)."""
 
@@ -294,7 +294,7 @@ class LimitDecl:
 
 @dataclass(frozen=True, slots=True)
 class BudgetDecl:
-    """`budget 10000 USD per month`: cut by rules/limits.py against the money already given."""
+    """`budget 10000 USD per month`: cut by evaluate/limits.py against the money already given."""
 
     amount: Expr
     span: Span

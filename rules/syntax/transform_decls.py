@@ -9,7 +9,7 @@ from rules.syntax.tokens import date_of, int_of, make_give, span_of, spanning, u
 
 
 class DeclarationsToAst:
-    """Mixin of `ToAst` (rules/parser/transform.py)."""
+    """Mixin of `ToAst` (rules/syntax/transform.py)."""
 
     def limit_count(self, c):
         limit, recipient, count, _rewards, period = c
