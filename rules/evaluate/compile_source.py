@@ -25,9 +25,10 @@ from rules.evaluate.caps import cap_limit, due_capped
 from rules.evaluate.compile_cost import NO_LINE_LIMIT
 from rules.evaluate.compile_source_expr import ORDER_SOURCE, Source
 from rules.evaluate.decision import Decision, MutableDecision, Percent, Reward
+from rules.evaluate.rewards import reward_fixed
 from rules.evaluate.values import arithmetic, as_money
 from rules.facts import Money, Trigger, first_order_in_channel
-from rules.syntax import ast, give_value_text
+from rules.syntax import ast
 
 Evaluate = Callable[..., Any]  # (facts, program_hash="") -> Decision
 RuleFn = Callable[[Any, list], None]
@@ -282,9 +283,5 @@ class _Writer:
     @staticmethod
     def template(give: ast.Give, info: RuleInfo, amount: Money | None, percent: Any,
                  cap: Money | None) -> Reward:
-        return Reward(
-            recipient=give.recipient, kind="money", rule_line=info.line, rule_label=info.label,
-            reason=f"{info.label}: {give_value_text(give)}", amount=amount, percent=percent,
-            max_amount=cap, delivery=give.delivery or "gift_card", hold_days=give.hold_days,
-            hold_after=(give.hold_after or "payment") if give.hold_days is not None else None,
-            expires_days=give.expires_days)
+        return Reward(kind="money", amount=amount, percent=percent, max_amount=cap,
+                      delivery=give.delivery or "gift_card", **reward_fixed(give, info))

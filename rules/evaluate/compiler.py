@@ -17,14 +17,14 @@ from typing import Any
 from rules.checker import RuleInfo
 from rules.evaluate.compile_cost import expr_steps, most_lines, rule_steps
 from rules.evaluate.compile_expr import ExprCompiler, Fn, at_least, yields_bool
-from rules.evaluate.compile_reward import reward_maker
 from rules.evaluate.compile_source import Finish, program_function
 from rules.evaluate.decision import Decision, Reward, reward_with_amount
 from rules.evaluate.interpreter import Interpreter
+from rules.evaluate.rewards import reward_fixed, reward_maker
 from rules.evaluate.values import compare
 from rules.facts import Facts, Missing, MoneyError, Trigger, first_order_in_channel
 from rules.source import EvaluationError
-from rules.syntax import ast, give_value_text
+from rules.syntax import ast
 
 # A statement: (facts, env, rewards so far) -> the `hold` it set, if any.
 StmtFn = Callable[[Facts, dict, list], Any]
@@ -252,12 +252,7 @@ class StatementCompiler:
         value = self.exprs.compile(spec.value, scope).fn if spec.value is not None else None
         cap = self.exprs.compile(give.max_amount, scope).fn if (
             give.max_amount is not None) else None
-        fixed = dict(
-            recipient=give.recipient, rule_line=info.line, rule_label=info.label,
-            reason=f"{info.label}: {give_value_text(give)}", hold_days=give.hold_days,
-            hold_after=(give.hold_after or "payment") if give.hold_days is not None else None,
-            expires_days=give.expires_days)
-        return reward_maker(spec, give.delivery, value, cap, fixed)
+        return reward_maker(spec, give.delivery, value, cap, reward_fixed(give, info))
 
 
 def _single_reward(make: Callable[[Facts, dict], Reward | None]) -> StmtFn:

@@ -15,6 +15,7 @@ from rules.evaluate.caps import cap_limit, rewards_capped
 from rules.evaluate.decision import Decision, Percent, Reward, TraceStep
 from rules.evaluate.explain import Explanations
 from rules.evaluate.guard import Guard
+from rules.evaluate.rewards import reward_built, reward_fixed
 from rules.evaluate.run import Run
 from rules.evaluate.values import arithmetic, as_money, compare, negate, show
 from rules.facts import (
@@ -28,7 +29,7 @@ from rules.facts import (
     first_order_in_channel,
 )
 from rules.source import EvaluationError
-from rules.syntax import ast, expr_text, give_value_text
+from rules.syntax import ast, expr_text
 
 MAX_STEPS = 100_000
 
@@ -159,50 +160,10 @@ class Interpreter(Explanations):
         run.note(give, "reward", reward.describe())
 
     def make_reward(self, run, give: ast.Give, spec: ast.RewardSpec, env, info) -> Reward | None:
-        facts, currency = run.facts, run.currency
         value = self.eval(run, spec.value, env) if spec.value is not None else None
-        cap = as_money(self.eval(run, give.max_amount, env), currency) if (
+        cap = as_money(self.eval(run, give.max_amount, env), run.currency) if (
             give.max_amount is not None) else None
-        base = dict(recipient=give.recipient, rule_line=info.line, rule_label=info.label,
-                    reason=f"{info.label}: {give_value_text(give)}", hold_days=give.hold_days,
-                    hold_after=(give.hold_after or "payment") if give.hold_days is not None
-                    else None, expires_days=give.expires_days, max_amount=cap)
-        if spec.kind == "points":
-            points = int(value)  # type: ignore[arg-type]
-            return Reward(kind="points", points=points, **base) if points > 0 else None
-        if spec.kind in ("free_shipping", "free_product"):
-            at_checkout = not spec.next_order and facts.order is not None and (
-                facts.trigger.value == "checkout")
-            amount = facts.order.shipping if at_checkout and spec.kind == "free_shipping" else None
-            return Reward(kind="discount" if at_checkout else "voucher", voucher_type=spec.kind,
-                          amount=amount, product=spec.product, **base)
-        percent = value.value if isinstance(value, Percent) else None
-        if spec.kind == "amount":
-            amount = _percent_of_total(facts, percent) if percent is not None else as_money(
-                value, currency)
-            amount = min(amount, cap) if cap is not None and amount > cap else amount
-            if amount.amount <= 0:
-                return None
-            return Reward(kind="money", amount=amount, percent=percent,
-                          delivery=give.delivery or "gift_card", **base)
-        voucher_type = "percent" if percent is not None else "fixed"
-        if spec.kind == "discount":
-            if percent is not None:
-                order = facts.order
-                if order is None:
-                    raise Missing("order")
-                amount = order.subtotal.percent(percent)
-            else:
-                amount = as_money(value, currency)
-            if cap is not None and amount > cap:
-                amount = cap
-            return Reward(kind="discount", amount=amount, percent=percent,
-                          voucher_type=voucher_type, **base)
-        fixed = None if percent is not None else as_money(value, currency)
-        if fixed is not None and cap is not None and fixed > cap:
-            fixed = cap  # `15 USD off next order max 10 USD` is a 10 USD voucher
-        return Reward(kind="voucher", amount=fixed, percent=percent, voucher_type=voucher_type,
-                      **base)
+        return reward_built(spec, give.delivery, value, cap, run.facts, reward_fixed(give, info))
 
     def tier(self, run: Run, tier: ast.Tier, env, rule, info) -> None:
         subject = self.eval(run, tier.subject, env)
@@ -329,12 +290,6 @@ class Interpreter(Explanations):
         if e.func == "count":
             return count
         return e.func == "all"
-
-
-def _percent_of_total(facts: Facts, percent: Decimal) -> Money:
-    if facts.order is None:
-        raise Missing("order")
-    return facts.order.total.percent(percent)
 
 
 def _sums_money(item: ast.Expr) -> bool:

@@ -19,8 +19,8 @@ import rules.evaluate.compile_aggregate
 import rules.evaluate.compile_cost
 import rules.evaluate.compile_expr
 import rules.evaluate.compile_facts
-import rules.evaluate.compile_reward
 import rules.evaluate.compiler
+import rules.evaluate.rewards
 from rules import Facts, LineFacts, Money, OrderFacts, ReferralFacts, Trigger
 from rules.evaluate.compile_cost import at, rule_steps
 from rules.evaluate.compiler import CompiledEvaluator
@@ -115,7 +115,7 @@ def test_merchant_text_is_data_never_code() -> None:
 
 
 @pytest.mark.parametrize("module", [
-    rules.evaluate.compiler, rules.evaluate.compile_expr, rules.evaluate.compile_reward,
+    rules.evaluate.compiler, rules.evaluate.compile_expr, rules.evaluate.rewards,
     rules.evaluate.compile_cost, rules.evaluate.compile_aggregate, rules.evaluate.compile_facts])
 def test_the_compiler_generates_no_source_text(module) -> None:
     code = inspect.getsource(module)
