@@ -1,27 +1,23 @@
-"""Backtests: run the draft (and the live version) over recent orders, as a background job that
-records its progress on its row, and sum up projected reward cost and counts per rule."""
+"""Backtests: run the draft and the program it is compared with (the live version, an earlier
+version or another draft) over the same recent orders in one pass, as a background job that
+records its progress on its row, and sum up both side by side (`backtest_tally`)."""
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from plugin.dashboard import backtest_sources
-from plugin.dashboard.decisions import reward_lines
+from plugin.dashboard.backtest_tally import Tally, summarise
 from plugin.dashboard.language import compiled_or_diagnostics
 from plugin.dashboard.models import BacktestJob
 from plugin.dashboard.recent_orders import UnreadableOrder
-from plugin.programs.reports import to_jsonable
-from plugin.programs.selectors import program_published
+from plugin.programs.selectors import program_get, program_published, program_version_get
 from plugin.programs.services import source_hash
 from rules.evaluate.limits import UsageTally
-from rules.facts.money import Money
 from rules.source import EvaluationError
 
 logger = logging.getLogger(__name__)
@@ -37,64 +33,42 @@ class BacktestRefused(ValueError):
     """The backtest cannot start as asked (draft does not check, bad count)."""
 
 
-@dataclass
-class Tally:
-    """What one program would have given over the orders."""
-
-    cost: Decimal = Decimal(0)
-    points: int = 0
-    rewarded_orders: int = 0
-    per_rule_count: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    per_rule_cost: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-
-    def add(self, decision: Any, currency: str) -> None:
-        lines = reward_lines(decision)
-        if lines:
-            self.rewarded_orders += 1
-        for line in lines:
-            self.per_rule_count[line.rule] += 1
-            if line.money is not None and line.money.currency == currency:
-                self.cost += line.money.amount
-                self.per_rule_cost[line.rule] += line.money.amount
-            self.points += line.points or 0
+COMPARE_LIVE, COMPARE_NONE, COMPARE_SOURCE = "live", "none", "source"
 
 
-def _money(amount: Decimal, currency: str) -> dict[str, str]:
-    return to_jsonable(Money(amount, currency))
-
-
-def summarise(*, draft: Tally, live: Tally | None, live_number: int | None, currency: str,
-              orders: int, skipped: int) -> dict[str, Any]:
-    rules = sorted(set(draft.per_rule_count) | set(live.per_rule_count if live else ()))
-    result: dict[str, Any] = {
-        "orders": orders,
-        "skipped": skipped,
-        "currency": currency,
-        "draft": {"cost": _money(draft.cost, currency), "points": draft.points,
-                  "rewarded_orders": draft.rewarded_orders},
-        "published": None,
-        "difference": None,
-        "rules": [
-            {"rule": rule,
-             "draft_count": draft.per_rule_count.get(rule, 0),
-             "draft_cost": _money(draft.per_rule_cost.get(rule, Decimal(0)), currency),
-             "published_count": live.per_rule_count.get(rule, 0) if live else 0,
-             "published_cost": _money(live.per_rule_cost.get(rule, Decimal(0)) if live
-                                      else Decimal(0), currency)}
-            for rule in rules
-        ],
-    }
-    if live is not None:
-        result["published"] = {"number": live_number, "cost": _money(live.cost, currency),
-                               "points": live.points, "rewarded_orders": live.rewarded_orders}
-        result["difference"] = {"cost": _money(draft.cost - live.cost, currency),
-                                "points": draft.points - live.points}
-    return result
+def _compared(*, installation, compare: str | int, compare_source: str | None
+              ) -> tuple[str, str, int | None]:
+    """(source, label, version number) of the program the draft is compared with: the live
+    version (none when nothing is published), a version by number, another draft, or nothing
+    ("" source)."""
+    if compare == COMPARE_NONE:
+        return "", "", None
+    if compare == COMPARE_LIVE:
+        live = program_published(installation=installation)
+        if live is None:
+            return "", "", None
+        return live[0].source, f"live version {live[0].number}", live[0].number
+    if compare == COMPARE_SOURCE:
+        if not compare_source or not compare_source.strip():
+            raise BacktestRefused("the other draft is empty")
+        program, _diagnostics = compiled_or_diagnostics(compare_source)
+        if program is None:
+            raise BacktestRefused("the other draft has errors; fix them to compare with it")
+        return compare_source, "other draft", None
+    if isinstance(compare, int) and not isinstance(compare, bool):
+        program = program_get(installation=installation)
+        version = program_version_get(program=program, number=compare) if program else None
+        if version is None:
+            raise BacktestRefused(f"there is no version {compare} to compare with")
+        return version.source, f"version {version.number}", version.number
+    raise BacktestRefused('compare with "live", "none", "source" or a version number')
 
 
 def backtest_job_create(*, installation, user, draft_source: str, count: int, source: str,
-                        assume_referred: bool) -> BacktestJob:
-    """Checks the draft and stores a queued job; `backtest_job_start` then runs it."""
+                        assume_referred: bool, compare: str | int = COMPARE_LIVE,
+                        compare_source: str | None = None) -> BacktestJob:
+    """Checks the draft (and what it is compared with) and stores a queued job with both
+    sources, so a version published meanwhile changes nothing; `backtest_job_start` runs it."""
 
     if not 1 <= count <= MAX_ORDERS:
         raise BacktestRefused(f"count must be between 1 and {MAX_ORDERS}")
@@ -103,10 +77,12 @@ def backtest_job_create(*, installation, user, draft_source: str, count: int, so
     program, _diagnostics = compiled_or_diagnostics(draft_source)
     if program is None:
         raise BacktestRefused("the draft has errors; fix them to backtest it")
-    live = program_published(installation=installation)
+    other_source, label, number = _compared(installation=installation, compare=compare,
+                                            compare_source=compare_source)
     return BacktestJob.objects.create(
         installation=installation, source=source, draft_source=draft_source,
-        draft_hash=source_hash(draft_source), published_number=live[0].number if live else None,
+        draft_hash=source_hash(draft_source), published_number=number,
+        compare_source=other_source, compare_label=label,
         assume_referred=assume_referred, requested=count, created_by_email=user.email,
     )
 
@@ -135,17 +111,21 @@ def backtest_run(*, job_id: int) -> None:
         draft_program, _ = compiled_or_diagnostics(job.draft_source)
         if draft_program is None:
             raise BacktestRefused("the draft has errors")
-        live = program_published(installation=job.installation)
-        live_program = live[1] if live else None
+        compared_program = None
+        if job.compare_source:
+            compared_program, _ = compiled_or_diagnostics(job.compare_source)
+            if compared_program is None:
+                raise BacktestRefused("the program compared with has errors")
         orders = (backtest_sources.saleor_orders if job.source == BacktestJob.Source.SALEOR
                   else backtest_sources.stored_orders)
-        draft, published = Tally(), (Tally() if live_program is not None else None)
+        draft, compared = Tally(), (Tally() if compared_program is not None else None)
         # The program's currency when it names one (a shop's first order may be in another
         # channel's); else the first order's. Orders in other currencies are skipped.
         currency = draft_program.currency
         draft_usage = UsageTally(limits=draft_program.limits, budgets=draft_program.budgets)
-        live_usage = (UsageTally(limits=live_program.limits, budgets=live_program.budgets)
-                      if live_program is not None else None)
+        compared_usage = (UsageTally(limits=compared_program.limits,
+                                     budgets=compared_program.budgets)
+                          if compared_program is not None else None)
         processed, skipped, total, next_write = 0, 0, 0, 1
         saleor_errors: list[dict] = []
         for total, facts in orders(installation=job.installation, count=job.requested,
@@ -158,26 +138,27 @@ def backtest_run(*, job_id: int) -> None:
             if facts is None or facts.currency != currency:
                 skipped += 1  # one currency per summary: amounts are never added across them
             else:
-                try:  # limits and budgets count what the replay gave so far
+                try:  # both programs on the same orders, in one pass; limits and budgets
+                    # count what each program's replay gave so far
                     draft_facts = draft_usage.with_usage(facts)
                     draft_decision = draft_program.evaluate(draft_facts)
                     draft_usage.add(draft_facts, draft_decision)
-                    live_decision = None
-                    if published is not None and live_usage is not None:
-                        live_facts = live_usage.with_usage(facts)
-                        live_decision = live_program.evaluate(live_facts)
-                        live_usage.add(live_facts, live_decision)
+                    other_decision = None
+                    if compared_program is not None and compared_usage is not None:
+                        other_facts = compared_usage.with_usage(facts)
+                        other_decision = compared_program.evaluate(other_facts)
+                        compared_usage.add(other_facts, other_decision)
                 except EvaluationError:
                     skipped += 1  # e.g. a channel in another currency than the program's
                 else:
-                    draft.add(draft_decision, currency)
-                    if published is not None:
-                        published.add(live_decision, currency)
+                    draft.add(draft_decision, currency, facts)
+                    if compared is not None:
+                        compared.add(other_decision, currency, facts)
             if processed >= next_write:  # the first order shows the total at once
                 _update(job.pk, processed=processed, total=total)
                 next_write = processed + max(PROGRESS_EVERY, total // PROGRESS_STEPS)
-        result = summarise(draft=draft, live=published,
-                           live_number=live[0].number if live else None,
+        result = summarise(draft=draft, compared=compared, compared_label=job.compare_label,
+                           compared_number=job.published_number,
                            currency=currency or "USD", orders=processed - skipped,
                            skipped=skipped)
         result["saleor_errors"] = saleor_errors[:MAX_ERRORS_SHOWN]
@@ -188,3 +169,4 @@ def backtest_run(*, job_id: int) -> None:
         logger.exception("backtest %s failed", job.pk)
         _update(job.pk, status=BacktestJob.Status.FAILED, error=str(exc)[:2000],
                 finished_at=timezone.now())
+

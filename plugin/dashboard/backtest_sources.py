@@ -15,9 +15,16 @@ from django.utils import timezone
 from plugin.dashboard.recent_orders import UNREADABLE, UnreadableOrder, orders_pages
 from plugin.referrals import selectors as referral_selectors
 from plugin.referrals import selectors_many
+from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder, Referral
 from plugin.referrals.order_lines import stored_order_facts
 from plugin.saleor.mappers.orders import order_facts
+from plugin.segments.selectors import (
+    customer_segmented,
+    customer_segments_many,
+    facts_segmented,
+    referral_segmented,
+)
 from rules.facts import CustomerFacts, Facts, ReferralFacts, Trigger
 from rules.facts.money import MoneyError
 
@@ -92,25 +99,36 @@ def stored_orders(*, installation, count: int, assume_referred: bool) -> Progres
     lines; customer and referrer histories come from a few queries in all (`selectors_many`).
     The orders stream in chunks as plain rows, each made into facts only when its turn comes."""
     total, histories, counts, rows = stored_rows(installation=installation, count=count)
-    for row in rows:
-        try:
-            order = stored_order_facts(row)
-        except MoneyError:
-            facts = None
-        else:
-            facts = Facts(
-                trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
-                currency=row.currency, order=order,
-                customer=histories.customer_facts(
-                    customer_id=row.customer_id or None, email=row.email, before=row.paid_at,
-                    currency=row.currency, channel=row.channel),
-                referral=_stored_referral(row, histories, counts,
-                                          assume_referred=assume_referred),
-            )
-        # a later order's history: every paid order counts, readable lines or not
-        histories.add((row.paid_at, row.total, row.currency, row.channel, row.id, row.email,
-                       row.customer_id))
-        yield total, facts
+    for chunk in _chunks(rows, STREAM_CHUNK):
+        # segments as the shop has them now, for the chunk's customers and referrers at once
+        segments = customer_segments_many(installation=installation, emails={
+            email for row in chunk for email in (row.email, row.referral__code__owner_email)
+            if email})
+        for row in chunk:
+            try:
+                order = stored_order_facts(row)
+            except MoneyError:
+                facts = None
+            else:
+                customer = histories.customer_facts(
+                    customer_id=row.customer_id or None, email=row.email,
+                    before=row.paid_at, currency=row.currency, channel=row.channel)
+                referral = _stored_referral(row, histories, counts,
+                                            assume_referred=assume_referred)
+                facts = Facts(
+                    trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
+                    currency=row.currency, order=order,
+                    customer=customer_segmented(customer, segments),
+                    referral=referral_segmented(referral, segments))
+            # a later order's history: every paid order counts, readable lines or not
+            histories.add((row.paid_at, row.total, row.currency, row.channel, row.id,
+                           row.email, row.customer_id))
+            yield total, facts
+
+
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
 
 
 def _stored_referral(row, histories, counts, *, assume_referred: bool) -> ReferralFacts:
@@ -137,6 +155,9 @@ def saleor_orders(*, installation, count: int, assume_referred: bool) -> Progres
                 return
             seen += 1
             yield total, unreadable
+        # the page's customers at once; a referrer not among them once, when first met
+        asked = {email_normalise(payload.get("userEmail") or "") for payload in page.orders}
+        segments = customer_segments_many(installation=installation, emails=asked)
         for payload in page.orders:
             if seen >= count:
                 return
@@ -150,12 +171,18 @@ def saleor_orders(*, installation, count: int, assume_referred: bool) -> Progres
             email = payload.get("userEmail") or ""
             referral = referral_selectors.referral_for_order(installation=installation,
                                                              order_payload=payload)
-            yield total, Facts(
+            facts = Facts(
                 trigger=Trigger.ORDER_PAID, now=at, channel=order.channel,
                 currency=order.currency, order=order,
                 customer=CustomerFacts(email=email),
                 referral=_referral(installation, referral, at=at,
                                    assume_referred=assume_referred),
             )
+            referrer_email = email_normalise(facts.referral.referrer.email or "")
+            if referrer_email not in asked:
+                asked.add(referrer_email)
+                segments.update(customer_segments_many(installation=installation,
+                                                       emails=[referrer_email]))
+            yield total, facts_segmented(facts, segments)
         if seen >= count:
             return

@@ -23,7 +23,11 @@ class BacktestJob(models.Model):
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.STORED)
     draft_source = models.TextField()
     draft_hash = models.CharField(max_length=64)
-    published_number = models.PositiveIntegerField(null=True, blank=True)
+    published_number = models.PositiveIntegerField(null=True, blank=True)  # of compare_source
+    # the program the draft is compared with ("" for none): the live version, an earlier
+    # version or another draft, stored as it was when the job was asked for
+    compare_source = models.TextField(blank=True, default="")
+    compare_label = models.CharField(max_length=80, blank=True, default="")
     assume_referred = models.BooleanField(default=False)
     requested = models.PositiveIntegerField()  # how many recent orders to run over
     total = models.PositiveIntegerField(default=0)  # known once the orders are counted

@@ -19,11 +19,14 @@ from django.utils import timezone
 
 from plugin.dashboard.sandbox_facts import form_from_order
 from plugin.install.selectors import installation_client
+from plugin.referrals.identity import email_normalise
 from plugin.saleor.client import SaleorClient, error_messages
 from plugin.saleor.errors import SaleorError, SaleorUnavailable
 from plugin.saleor.fake import FakeSaleor
 from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.money import PayloadError
+from plugin.segments.selectors import customer_segments_many
+from rules.facts import NO_SEGMENT
 from rules.facts.money import MoneyError
 
 logger = logging.getLogger(__name__)
@@ -129,6 +132,10 @@ def _label(order: dict[str, Any], facts) -> str:
     return f"#{number} · {facts.total.amount} {facts.currency} · {len(facts.lines)} line(s)"
 
 
+def _email(order: dict[str, Any]) -> str:
+    return order.get("userEmail") or ((order.get("user") or {}).get("email")) or ""
+
+
 def recent_order_forms(*, installation) -> dict[str, list[dict[str, Any]]]:
     """The newest orders of the last 30 days, newest first, each with a filled sandbox form;
     and the orders left out, with why."""
@@ -139,7 +146,10 @@ def recent_order_forms(*, installation) -> dict[str, list[dict[str, Any]]]:
         orders.extend(page.orders)
         unreadable.extend(page.unreadable)
     shown = []
-    for order in reversed(orders[-SHOWN:]):
+    newest = orders[-SHOWN:]
+    segments = customer_segments_many(installation=installation, emails=[
+        _email(order) for order in newest])
+    for order in reversed(newest):
         try:
             facts = order_facts(order)
         except UNREADABLE as exc:
@@ -148,7 +158,8 @@ def recent_order_forms(*, installation) -> dict[str, list[dict[str, Any]]]:
                 id=order.get("id"), number=str(number) if number is not None else None,
                 reason=f"the app cannot read it: {exc}"))
             continue
-        email = order.get("userEmail") or ((order.get("user") or {}).get("email")) or ""
+        email = _email(order)
+        segment = segments.get(email_normalise(email), NO_SEGMENT) if email else NO_SEGMENT
         shown.append({"id": facts.id, "label": _label(order, facts),
-                      "facts": form_from_order(facts, email=email)})
+                      "facts": form_from_order(facts, email=email, segment=segment)})
     return {"orders": shown, "unreadable": [item.as_json() for item in unreadable]}

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plugin.dashboard.http import BadRequest
-from rules.facts import Facts, OrderFacts, Trigger
+from rules.facts import NO_SEGMENT, SEGMENTS, Facts, OrderFacts, Trigger
 from rules.facts.codec import facts_from_json
 from rules.facts.money import Money, is_currency
 from rules.facts.values import FactsError, fact_count, fact_money
@@ -38,6 +38,20 @@ def _text(value: Any, where: str, *, limit: int = 200) -> str:
     if len(text) > limit:
         raise BadRequest(f"{where}: longer than {limit} characters")
     return text.strip()
+
+
+def _segment(value: Any, where: str) -> str:
+    segment = _text(value, where, limit=40)
+    if segment not in SEGMENTS and segment != NO_SEGMENT:
+        raise BadRequest(f"{where}: {segment!r} is not one of {', '.join(SEGMENTS)}")
+    return segment
+
+
+def _segment(value: Any, where: str) -> str:
+    segment = _text(value, where, limit=40)
+    if segment not in SEGMENTS and segment != NO_SEGMENT:
+        raise BadRequest(f"{where}: {segment!r} is not one of {', '.join(SEGMENTS)}")
+    return segment
 
 
 def _object(data: Any, where: str) -> dict[str, Any]:
@@ -111,6 +125,7 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
         "orders_in_channel": in_channel,
         "total_spent": _amount(customer_data.get("total_spent"), currency, "total spent"),
         "periods_missed": _count(customer_data.get("periods_missed"), "periods missed"),
+        "segment": _segment(customer_data.get("segment"), "customer segment"),
     }
 
     referral_data = _object(form.get("referral"), "referral")
@@ -127,6 +142,7 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
                                      "referrer paid referrals"),
             "rewards_this_month": _count(referrer_data.get("rewards_this_month"),
                                          "rewards this month"),
+            "segment": _segment(referrer_data.get("segment"), "referrer segment"),
         },
     }
     try:
@@ -141,8 +157,10 @@ def facts_from_form(form: Any, *, now: datetime | None = None) -> Facts:
         raise BadRequest(str(exc)) from exc
 
 
-def form_from_order(order: OrderFacts, *, email: str = "") -> dict[str, Any]:
-    """A sandbox form filled from a real order of the shop (not referred until said so)."""
+def form_from_order(order: OrderFacts, *, email: str = "", segment: str = NO_SEGMENT
+                    ) -> dict[str, Any]:
+    """A sandbox form filled from a real order of the shop (not referred until said so), with
+    its customer's segment as the shop has it now."""
     return {
         "trigger": "order paid",
         "channel": order.channel,
@@ -160,7 +178,9 @@ def form_from_order(order: OrderFacts, *, email: str = "") -> dict[str, Any]:
                 for line in order.lines
             ],
         },
-        "customer": {"email": email, "orders": 0, "orders_in_channel": 0, "total_spent": "0"},
+        "customer": {"email": email, "orders": 0, "orders_in_channel": 0, "total_spent": "0",
+                     "segment": segment},
         "referral": {"is_referred": False, "code": "", "days_since": 0,
-                     "referrer": {"email": "", "orders": 0, "paid_referrals": 0, "referrals": 0}},
+                     "referrer": {"email": "", "orders": 0, "paid_referrals": 0, "referrals": 0,
+                                  "segment": NO_SEGMENT}},
     }

@@ -1,4 +1,5 @@
-"""Backtest endpoints: start a job over the last N orders, then poll its row for progress."""
+"""Backtest endpoints: start a job over the last N orders (the draft compared with the live
+version, an earlier version, another draft or nothing), then poll its row for progress."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def job_json(job: BacktestJob) -> dict:
         "total": job.total,
         "processed": job.processed,
         "published_number": job.published_number,
+        "compare_label": job.compare_label,
         "assume_referred": job.assume_referred,
         "result": job.result,
         "error": job.error,
@@ -42,19 +44,25 @@ def backtest_start(request: HttpRequest, *, installation, user) -> JsonResponse:
     draft = field(data, "draft", str, required=False)
     if draft is None:
         draft = program_get_or_create(installation=installation).draft_source
+    compare = field(data, "compare", (str, int), required=False, default="live")
+    if isinstance(compare, bool):
+        raise BadRequest("field 'compare' must be \"live\", \"none\", \"source\" or a version")
     try:
         job = backtest_job_create(
             installation=installation, user=user, draft_source=draft,
             count=field(data, "count", int, required=False, default=200),
             source=field(data, "source", str, required=False, default="stored"),
             assume_referred=field(data, "assume_referred", bool, required=False, default=False),
+            compare=compare,
+            compare_source=field(data, "compare_source", str, required=False),
         )
     except BacktestRefused as exc:
         raise BadRequest(str(exc), status=422) from exc
     audit_record(installation=installation, actor=user, action=AuditAction.BACKTEST_STARTED,
                  object_type="backtest", object_id=job.pk,
                  details={"count": job.requested, "source": job.source,
-                          "assume_referred": job.assume_referred, "hash": job.draft_hash})
+                          "assume_referred": job.assume_referred, "hash": job.draft_hash,
+                          "compared_with": job.compare_label or "nothing"})
     backtest_job_start(job=job)
     return JsonResponse(job_json(job), status=202)
 

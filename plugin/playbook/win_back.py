@@ -34,6 +34,7 @@ from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.limits import usage_count, usage_read_locked
 from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.services import reward_create, reward_transition
+from plugin.segments.selectors import facts_with_segments
 from rules.evaluate.limits import counted_money
 from rules.facts import Facts, Trigger
 from rules.facts.usage import with_usage
@@ -45,8 +46,9 @@ def _facts(*, installation: Any, rhythm: Rhythm, now: datetime) -> Facts:
     customer = customer_facts(installation=installation, customer_id=rhythm.customer_id or None,
                               email=rhythm.email, before=now, currency=rhythm.currency,
                               channel=rhythm.last_channel)
-    return Facts(trigger=Trigger.CUSTOMER_ASLEEP, now=now, channel=rhythm.last_channel,
-                 currency=rhythm.currency, customer=customer)
+    return facts_with_segments(installation=installation, facts=Facts(
+        trigger=Trigger.CUSTOMER_ASLEEP, now=now, channel=rhythm.last_channel,
+        currency=rhythm.currency, customer=customer))
 
 
 def win_back_offer(*, installation: Any, rhythm: Rhythm, version: Any, program: Any,

@@ -38,6 +38,7 @@ from plugin.saleor.answers import code_already_exists, promo_code_not_on_checkou
 from plugin.saleor.errors import SaleorError, SaleorGraphQLError, SaleorMutationError
 from plugin.saleor.mappers.subjects import currency_of, customer_of, subject_of
 from plugin.saleor.vouchers import voucher_by_code
+from plugin.segments.selectors import facts_with_segments
 from rules.facts import Facts, Trigger
 
 logger = logging.getLogger(__name__)
@@ -283,7 +284,7 @@ def _facts(
     order = checkout_order_facts(checkout=checkout, own=own)
     customer_id, email = customer_of(checkout)
     email = email_normalise(email)
-    return Facts(
+    return facts_with_segments(installation=installation, facts=Facts(
         trigger=Trigger.CHECKOUT,
         now=now,
         channel=order.channel,
@@ -298,7 +299,7 @@ def _facts(
             channel=order.channel,
         ),
         referral=referral_facts(installation=installation, referral=referral, now=now),
-    )
+    ))
 
 
 def checkout_reread(*, client: Any, payload: dict) -> dict | None:

@@ -30,6 +30,7 @@ from plugin.rewards.selectors import rewards_due
 from plugin.saleor.mappers import orders as order_mappers
 from plugin.saleor.mappers.subjects import currency_of, customer_of, order_is_paid
 from plugin.saleor.money import amount_or_none
+from plugin.segments import selectors as segment_selectors
 from plugin.use_cases import order_discount
 from plugin.use_cases.order_discount import late_discount_make_good
 from plugin.use_cases.order_reward_record import (
@@ -79,6 +80,8 @@ class RewardDeps:
         default_factory=lambda: referral_selectors.customer_facts)
     referral_facts: Callable[..., Any] = field(
         default_factory=lambda: referral_selectors.referral_facts)
+    facts_with_segments: Callable[..., Any] = field(
+        default_factory=lambda: segment_selectors.facts_with_segments)
     fraud_check: Callable[..., Any] = field(default_factory=lambda: fraud.fraud_check)
     order_facts: Callable[..., Any] = field(default_factory=lambda: order_mappers.order_facts)
     discount_gap: Callable[..., Any] = field(default_factory=lambda: order_discount.discount_gap)
@@ -189,7 +192,7 @@ def _facts(
         before=created,
         channel=order_facts.channel,
     )
-    return Facts(
+    return deps.facts_with_segments(installation=installation, facts=Facts(
         trigger=trigger,
         now=at,
         channel=order_facts.channel,
@@ -197,7 +200,7 @@ def _facts(
         order=order_facts,
         customer=customer,
         referral=deps.referral_facts(installation=installation, referral=referral, now=at),
-    )
+    ))
 
 
 def _program(installation, deps: RewardDeps):

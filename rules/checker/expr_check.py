@@ -374,7 +374,7 @@ _DISPATCH = {
     ast.ListLit: ExprChecker._list,
     ast.Unary: ExprChecker._unary,
     ast.Binary: ExprChecker._binary,
-    ast.Compare: ExprChecker.compare,
+    ast.Compare: lambda self, e, depth: self.compare(e, depth),  # mixins may refine it
     ast.Aggregate: ExprChecker.aggregate,
     ast.Call: ExprChecker.call,
 }

@@ -24,6 +24,7 @@ from rules.checker.decl_check import DeclarationChecker
 from rules.checker.expr_check import ERROR, MAX_DEPTH, Typed
 from rules.checker.overlap import overlap_message, overlapping_rules
 from rules.checker.program_data import RuleInfo
+from rules.checker.value_check import ValueChecker
 from rules.facts import NUMERIC, ORDER_TRIGGERS, Trigger, Type, fact_named
 from rules.source import Diagnostic, Span
 from rules.syntax import ast, expr_text, gives_in, reward_text
@@ -47,7 +48,7 @@ class CheckOutcome:
     ceiling: Decimal | None = None  # `ceiling 1000 USD`, as written
 
 
-class Checker(DeclarationChecker):
+class Checker(ValueChecker, DeclarationChecker):
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.diagnostics: list[Diagnostic] = []

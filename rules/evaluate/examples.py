@@ -111,6 +111,7 @@ def example_facts(program: Program, example: ast.Example) -> Facts:
                 referrals=_int(values.get("referrer.referrals")) or 0,
                 paid_referrals=_int(values.get("referrer.paid_referrals")) or 0,
                 rewards_this_month=_int(values.get("referrer.rewards_this_month")) or 0,
+                segment=str(values.get("referrer.segment", "")),
             ),
         ),
         contest=_contest(program, example, trigger, values),
@@ -163,7 +164,7 @@ def _customer(values: dict[str, object], now: datetime) -> CustomerFacts:
         total_spent=values.get("customer.total_spent"), first_order=values.get(
             "customer.first_order"), last_order=last,
         usual_interval=values.get("customer.usual_interval"),
-        periods_missed=missed,
+        periods_missed=missed, segment=str(values.get("customer.segment", "")),
     )
 
 

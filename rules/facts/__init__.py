@@ -5,6 +5,8 @@ readers that turn JSON into facts. The lowest phase: it imports nothing else of 
 from rules.facts.codec import facts_from_json, facts_to_json
 from rules.facts.frozen import quick_init
 from rules.facts.model import (
+    NO_SEGMENT,
+    SEGMENTS,
     USAGE_PERIODS,
     USAGE_RECIPIENTS,
     ContestFacts,
@@ -41,7 +43,8 @@ from rules.facts.values import FactsError
 
 __all__ = [
     "ALIASES", "CONTEST_ENTRANTS", "CONTEST_FACTS", "CONTEST_SCORES", "FACTS", "LINE_FIELDS",
-    "MONEY_SCORES", "NUMERIC", "ORDER_TRIGGERS", "PERIODS", "TIE_BREAKS", "USAGE_PERIODS",
+    "MONEY_SCORES", "NO_SEGMENT", "NUMERIC", "ORDER_TRIGGERS", "PERIODS", "SEGMENTS", "TIE_BREAKS",
+    "USAGE_PERIODS",
     "USAGE_RECIPIENTS", "ContestFacts", "CustomerFacts", "Facts", "FactsError", "LineFacts",
     "Missing", "Money", "MoneyError", "OrderFacts", "ReferralFacts", "ReferrerFacts", "Trigger",
     "Type", "UsageFacts", "fact_named", "facts_from_json", "facts_to_json",

@@ -8,6 +8,8 @@ from typing import Any
 
 from rules.facts.fast import NotFast, facts_fast
 from rules.facts.model import (
+    NO_SEGMENT,
+    SEGMENTS,
     ContestFacts,
     CustomerFacts,
     Facts,
@@ -85,6 +87,14 @@ def _text(value: Any, where: str, default: str | None = None) -> str | None:
     text = str(value)
     if len(text) > _MAX_TEXT:
         raise FactsError(f"{where}: longer than {_MAX_TEXT} characters")
+    return text
+
+
+def _segment(value: Any, where: str) -> str:
+    """A segment name (FACTS.md); null or "" for none yet."""
+    text = _text(value, where, NO_SEGMENT) or NO_SEGMENT
+    if text not in SEGMENTS and text != NO_SEGMENT:
+        raise FactsError(f"{where}: {text[:40]!r} is not a segment; one of {', '.join(SEGMENTS)}")
     return text
 
 
@@ -222,6 +232,7 @@ def _customer(c: dict[str, Any], currency: str, today: date) -> CustomerFacts:
         last_order=last_order,
         usual_interval=timedelta(days=interval) if interval is not None else None,
         periods_missed=missed,
+        segment=_segment(c.get("segment"), "customer.segment"),
     )
 
 
@@ -241,6 +252,7 @@ def _referral(r: dict[str, Any], currency: str) -> ReferralFacts:
             paid_referrals=fact_count(ref.get("paid_referrals"), "referrer.paid_referrals"),  # type: ignore[arg-type]
             rewards_this_month=fact_count(ref.get("rewards_this_month"),  # type: ignore[arg-type]
                                           "referrer.rewards_this_month"),
+            segment=_segment(ref.get("segment"), "referrer.segment"),
         ),
     )
 
@@ -273,7 +285,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
             "first_order": c.first_order.isoformat() if c.first_order else None,
             "last_order": c.last_order.isoformat() if c.last_order else None,
             "usual_interval_days": c.usual_interval.days if c.usual_interval else None,
-            "periods_missed": c.periods_missed,
+            "periods_missed": c.periods_missed, "segment": c.segment,
         }
     r = facts.referral
     ref = r.referrer
@@ -282,7 +294,7 @@ def facts_to_json(facts: Facts) -> dict[str, Any]:
         "referrer": {"id": ref.id, "email": ref.email, "orders": ref.orders,
                      "total_spent": _m(ref.total_spent), "referrals": ref.referrals,
                      "paid_referrals": ref.paid_referrals,
-                     "rewards_this_month": ref.rewards_this_month},
+                     "rewards_this_month": ref.rewards_this_month, "segment": ref.segment},
     }
     if facts.usage.rewards or facts.usage.spent:
         out["usage"] = usage_to_json(facts.usage)

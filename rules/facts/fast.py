@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules.facts.model import (
+    SEGMENTS,
     ContestFacts,
     CustomerFacts,
     Facts,
@@ -190,7 +191,8 @@ def _customer(c: dict[str, Any], currency: str, today: date) -> CustomerFacts:
         _text(get("email"), ""), _text(get("id")), _flag(get("is_new"), orders == 0),  # type: ignore[arg-type]
         orders, _count(get("orders_in_channel")),  # type: ignore[arg-type]
         _opt_money(get("total_spent"), currency), _date(get("first_order")), last_order,
-        timedelta(days=interval) if interval is not None else None, missed)
+        timedelta(days=interval) if interval is not None else None, missed,
+        _segment(get("segment")))
 
 
 def _referral(r: dict[str, Any], currency: str) -> ReferralFacts:
@@ -201,7 +203,19 @@ def _referral(r: dict[str, Any], currency: str) -> ReferralFacts:
         _count(r.get("days_since"), None, high=MAX_DAYS),
         ReferrerFacts(_text(get("id")), _text(get("email")), _count(get("orders")),  # type: ignore[arg-type]
                       _opt_money(get("total_spent"), currency), _count(get("referrals")),  # type: ignore[arg-type]
-                      _count(get("paid_referrals")), _count(get("rewards_this_month"))))  # type: ignore[arg-type]
+                      _count(get("paid_referrals")), _count(get("rewards_this_month")),  # type: ignore[arg-type]
+                      _segment(get("segment"))))
+
+
+_SEGMENT_NAMES = frozenset(SEGMENTS)
+
+
+def _segment(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if type(value) is not str or value not in _SEGMENT_NAMES:
+        raise NotFast  # the full reader names what is wrong
+    return value
 
 
 def _contest(_c: Any) -> ContestFacts:

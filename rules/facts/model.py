@@ -15,6 +15,11 @@ from enum import StrEnum
 from rules.facts.frozen import quick_init
 from rules.facts.money import Money
 
+# The named customer segments the app computes from each shop's own order history (recency,
+# frequency, monetary value), best first; `customer.segment` and `referrer.segment` read them.
+SEGMENTS: tuple[str, ...] = ("champions", "loyal", "new", "promising", "at_risk", "asleep")
+NO_SEGMENT = ""  # no paid, kept order yet (or not computed yet)
+
 
 class Trigger(StrEnum):
     """The moments a rule can run at."""
@@ -81,6 +86,7 @@ class CustomerFacts:
     last_order: date | None = None
     usual_interval: timedelta | None = None  # median gap between their orders
     periods_missed: int = 0  # whole usual intervals since the last order
+    segment: str = ""  # one of SEGMENTS, "" when the shop has none for them yet
 
 
 @quick_init
@@ -95,6 +101,7 @@ class ReferrerFacts:
     referrals: int = 0  # friends referred so far (any status)
     paid_referrals: int = 0  # friends whose order was paid and not voided
     rewards_this_month: int = 0
+    segment: str = ""  # one of SEGMENTS, "" when the shop has none for them yet
 
 
 @quick_init

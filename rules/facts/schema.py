@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from rules.facts.model import Facts, LineFacts, Trigger
+from rules.facts.model import NO_SEGMENT, SEGMENTS, Facts, LineFacts, Trigger
 from rules.facts.money import Money
 
 
@@ -84,6 +84,7 @@ class Fact:
     read: Callable[[Facts], object]
     needs_order: bool = False
     doc: str = ""
+    values: tuple[str, ...] = ()  # a String fact's only values (the checker refuses others)
 
 
 def _customer_days_since_last(facts: Facts) -> int:
@@ -130,6 +131,8 @@ FACTS: dict[str, Fact] = {
     ),
     "customer.periods_missed": Fact(Type.INT, lambda f: _customer(f).periods_missed),
     "customer.days_since_last_order": Fact(Type.INT, _customer_days_since_last),
+    "customer.segment": Fact(Type.STRING, lambda f: _customer(f).segment,
+                             doc="the customer's segment", values=(*SEGMENTS, NO_SEGMENT)),
     "referred": Fact(Type.BOOL, lambda f: f.referral.is_referred, doc="the customer was referred"),
     "referral.code": Fact(Type.STRING, lambda f: _present(f.referral.code, "referral.code")),
     "referral.days_since": Fact(
@@ -149,6 +152,8 @@ FACTS: dict[str, Fact] = {
         Type.MONEY, lambda f: Money.of(f.usage.spent_in("month"), f.currency),
         doc="money the program gave this month, before this event",
     ),
+    "referrer.segment": Fact(Type.STRING, lambda f: f.referral.referrer.segment,
+                             doc="the referrer's segment", values=(*SEGMENTS, NO_SEGMENT)),
     "contest.name": Fact(Type.STRING, lambda f: _contest(f).name, doc="on contest end"),
     "contest.rank": Fact(Type.INT, lambda f: _contest(f).rank, doc="the entrant's final rank"),
     "contest.score": Fact(Type.DECIMAL, lambda f: _contest(f).score,

@@ -33,6 +33,7 @@ DAYS_SINCE = st.none() | st.integers(0, 60)
 PRODUCT = st.sampled_from(("p1", "p2", "p3"))
 SKU = st.sampled_from((None, *SKUS))
 CATEGORY = st.sampled_from((None, *CATEGORIES))
+SEGMENT = st.sampled_from(("", "champions", "new", "asleep"))
 COLLECTIONS = st.lists(st.sampled_from(("sale", "new")), max_size=2, unique=True)
 
 
@@ -72,13 +73,13 @@ def facts_for(draw, currency: str, triggers: list[Trigger], max_lines: int = 6) 
             orders_in_channel=draw(st.integers(0, 12)),
             total_spent=maybe_money(draw, currency, 9000),
             last_order=last, usual_interval=draw(USUAL_INTERVAL),
-            periods_missed=draw(st.integers(0, 4)),
+            periods_missed=draw(st.integers(0, 4)), segment=draw(SEGMENT),
         )
     usage = draw(usage_in(currency)) if draw(st.integers(0, 2)) else UsageFacts()
     referrer = ReferrerFacts(
         orders=draw(st.integers(0, 12)), referrals=draw(st.integers(0, 20)),
         paid_referrals=draw(st.integers(0, 10)),
-        total_spent=maybe_money(draw, currency, 9000),
+        total_spent=maybe_money(draw, currency, 9000), segment=draw(SEGMENT),
         rewards_this_month=usage.rewards_in("referrer", "month"),
     )
     referral = ReferralFacts(

@@ -31,6 +31,7 @@ MONEY_FACTS = ["order_total", "order_subtotal", "order_shipping", "customer.tota
 INT_FACTS = ["customer.orders", "customer.orders_in_channel", "referrer.orders",
              "referrer.referrals", "referrer.paid_referrals", "customer.periods_missed",
              "customer.days_since_last_order", "referral.days_since"]
+SEGMENT_NAMES = ["champions", "new", "asleep", ""]
 BOOL_FACTS = ["referred", "customer.is_new", "customer.is_guest", "order.is_paid"]
 
 
@@ -169,6 +170,9 @@ class ProgramWriter:
             return f"{func}({self.line_bool(d, 'it')} for it in lines{where})"
         if form == 11:
             return f"today - customer.last_order {op} {self.draw(st.integers(0, 90))} days"
+        if self.chance(0.5):
+            fact = self.pick(["customer.segment", "referrer.segment"])
+            return f'{fact} {self.pick(["==", "!="])} "{self.pick(SEGMENT_NAMES)}"'
         return f'referral.code {self.pick(["==", "!="])} "{self.pick(["FRIEND", "X"])}"'
 
     def line_bool(self, depth: int, var: str) -> str:

@@ -99,12 +99,14 @@ def test_any_facts_json_gives_facts_or_an_error_naming_the_fact(changes):
     try:
         facts = rules.facts_from_json(data)
     except rules.FactsError as exc:
-        named = str(exc).split(":", 1)[0]  # the fact changed, or a part of it; a new currency
-        changed = [name for (_path, name), _value in changes]  # makes every amount wrong
+        # the fact changed, a part of it, or the record that holds it (a line with neither
+        # unit_price nor total is wrong as a whole); a new currency makes every amount wrong
+        named = str(exc).split(":", 1)[0]
+        changed = [name for (_path, name), _value in changes]
         if "currency" in changed:
             changed += [name for _path, name in FIELDS]
         assert any(named == name or named.startswith((f"{name}[", f"{name}."))
-                   for name in changed), str(exc)[:300]
+                   or name.startswith(f"{named}.") for name in changed), str(exc)[:300]
         return
     for money in _amounts(facts):
         assert money.currency == facts.currency

@@ -254,6 +254,23 @@ def test_facts_json_round_trip():
         rules.facts_from_json({"trigger": "order shipped"})
 
 
+def test_facts_json_carries_segments_and_refuses_unknown_ones():
+    data = {"customer": {"email": "a@example.com", "segment": "at_risk"},
+            "referral": {"is_referred": True, "referrer": {"segment": "champions"}}}
+    facts = rules.facts_from_json(data)
+    assert (facts.customer.segment, facts.referral.referrer.segment) == ("at_risk", "champions")
+    assert rules.facts_from_json(rules.facts_to_json(facts)) == facts
+    assert rules.facts_from_json({"customer": {"email": "b@example.com"}}).customer.segment == ""
+    with pytest.raises(rules.FactsError, match=r"customer\.segment: 'champion' is not a segment"):
+        rules.facts_from_json({"customer": {"email": "c@example.com", "segment": "champion"}})
+    with pytest.raises(rules.FactsError, match=r"referrer\.segment"):
+        rules.facts_from_json({"referral": {"referrer": {"segment": 5}}})
+    program = rules.compile_program(
+        'on order paid when customer.segment == "at_risk":\n    give customer 5 points\n')
+    assert [r.points for r in program.evaluate(facts).rewards] == [5]
+    assert program.evaluate(rules.facts_from_json({"customer": {"email": "x@y.z"}})).rewards == ()
+
+
 def test_format_source_is_canonical_and_idempotent():
     messy = ('program   "x"  currency USD\non order paid   when referred:  # why\n'
              '        give referrer   (10 USD)  \n')

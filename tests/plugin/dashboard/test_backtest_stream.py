@@ -1,5 +1,6 @@
 """The backtest streams stored orders as plain rows and builds each order's facts itself: order by
-order they equal what the per-order selectors give (customer history, referral, referrer), for
+order they equal what the per-order selectors give (customer history, referral, referrer,
+segments), for
 the latest `count` paid orders only, oldest first, ties in payment time included; and a long
 job writes its progress a bounded number of times."""
 
@@ -19,6 +20,8 @@ from plugin.dashboard.models import BacktestJob
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
 from plugin.referrals.order_lines import stored_order_facts
 from plugin.referrals.selectors import customer_facts, referral_facts
+from plugin.segments.selectors import facts_with_segments
+from plugin.segments.tasks import segments_recompute_all
 from rules.facts import Facts, ReferralFacts, Trigger
 from rules.facts.money import MoneyError
 
@@ -106,14 +109,14 @@ def _expected(shop, count: int, assume_referred: bool) -> list[Facts | None]:
                                   now=row.paid_at)
         if assume_referred and not referral.is_referred:
             referral = ReferralFacts(is_referred=True, days_since=0)
-        found.append(Facts(
+        found.append(facts_with_segments(installation=shop, facts=Facts(
             trigger=Trigger.ORDER_PAID, now=row.paid_at, channel=order.channel,
             currency=row.currency, order=order,
             customer=customer_facts(installation=shop,
                                     customer_id=row.customer_id or None, email=row.email,
                                     before=row.paid_at, currency=row.currency,
                                     channel=row.channel),
-            referral=referral))
+            referral=referral)))
     return found
 
 
@@ -122,13 +125,16 @@ def _expected(shop, count: int, assume_referred: bool) -> list[Facts | None]:
 def test_streamed_facts_equal_the_per_order_selectors(shop, seed, count,
                                                       assume_referred):
     _generate(shop, seed)
+    segments_recompute_all(now=START + timedelta(days=400))  # segments as the shop has them now
     with CaptureQueriesContext(connection) as queries:
         streamed = list(stored_orders(installation=shop, count=count,
                                       assume_referred=assume_referred))
     expected = _expected(shop, count, assume_referred)
     assert [facts for _, facts in streamed] == expected
     assert {total for total, _ in streamed} == {len(expected)}
-    assert len(queries) <= 5  # however many orders: no query per order
+    assert len(queries) <= 6  # however many orders: no query per order
+    segments = {f.customer.segment for f in expected if f is not None}
+    assert len(segments) >= 3  # the stream and the selectors agree on real segments
     facts = [f for f in expected if f is not None]
     assert None in expected or count < 150  # the unreadable order is among the first ones
     assert sum(f.referral.referrer.orders > 0 for f in facts if f.referral.code) > 3

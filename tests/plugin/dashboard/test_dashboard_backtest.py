@@ -78,7 +78,7 @@ def test_backtest_of_recorded_referrals_only(dash, history, django_capture_on_co
     assert (result["orders"], result["skipped"]) == (4, 1)  # the EUR order is left out
     assert result["draft"]["cost"] == {"amount": "50.00", "currency": "USD"}
     assert result["draft"]["rewarded_orders"] == 1
-    assert result["published"] is None and result["difference"] is None
+    assert result["compared"] is None and result["difference"] is None
     assert [(r["rule"], r["draft_count"]) for r in result["rules"]] == [("big order", 1)]
 
 
@@ -91,13 +91,23 @@ def test_backtest_treating_every_order_as_referred_against_the_live_version(
     result = job["result"]
     # draft: 50 (600) + 10 + 25 + 4 = 89; live: 5 on each of the 4 USD orders = 20
     assert result["draft"]["cost"]["amount"] == "89.00"
-    assert result["published"] == {"number": 1, "cost": {"amount": "20.00", "currency": "USD"},
-                                   "points": 0, "rewarded_orders": 4}
+    usd = "USD"
+    # every order a first order of a referred friend: 4 customers acquired for 990 USD of orders
+    assert result["compared"] == {
+        "label": "live version 1", "number": 1, "cost": {"amount": "20.00", "currency": usd},
+        "points": 0, "rewarded_orders": 4,
+        "referred_revenue": {"amount": "990.00", "currency": usd}, "acquired": 4,
+        "cost_per_acquired": {"amount": "5.00", "currency": usd}}
+    assert result["draft"]["cost_per_acquired"]["amount"] == "22.25"
     assert result["difference"]["cost"]["amount"] == "69.00"
+    assert result["difference"]["cost_per_acquired"]["amount"] == "17.25"
+    assert result["difference"]["referred_revenue"]["amount"] == "0.00"
     by_rule = {r["rule"]: r for r in result["rules"]}
     assert by_rule["small order"]["draft_count"] == 3
     assert by_rule["small order"]["draft_cost"]["amount"] == "39.00"
-    assert by_rule["flat"]["published_count"] == 4
+    assert by_rule["small order"]["difference_cost"]["amount"] == "39.00"
+    assert by_rule["flat"]["compared_count"] == 4
+    assert by_rule["flat"]["difference_cost"]["amount"] == "-20.00"
     assert job["processed"] == job["total"] == 5
 
 

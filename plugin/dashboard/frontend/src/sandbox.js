@@ -28,6 +28,18 @@ function input(label, value, onInput, attrs = {}) {
   return h("div.field", {}, h("label", { for: id }, label), control);
 }
 
+// The shop's segments (as `customer.segment` and `referrer.segment` read them); "" is none yet.
+const SEGMENTS = [["", "none yet"], ["champions", "champions"], ["loyal", "loyal"], ["new", "new"],
+  ["promising", "promising"], ["at_risk", "at risk"], ["asleep", "asleep"]];
+
+function segmentSelect(label, value, onChange) {
+  const id = `f-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  const control = h("select.select", { id }, SEGMENTS.map(([name, text]) =>
+    h("option", { value: name, selected: name === (value || "") }, text)));
+  control.addEventListener("change", () => onChange(control.value));
+  return h("div.field", {}, h("label", { for: id }, label), control);
+}
+
 function numberOr(value, fallback = 0) {
   const parsed = Number.parseInt(value, 10);
   return Number.isNaN(parsed) ? fallback : parsed;
@@ -77,7 +89,9 @@ function factsForm(container, facts, onChange) {
         { inputmode: "decimal" }),
       input("Periods missed", facts.customer.periods_missed, set((v) => {
         facts.customer.periods_missed = numberOr(v);
-      }), { type: "number", min: "0" })),
+      }), { type: "number", min: "0" }),
+      segmentSelect("Customer segment", facts.customer.segment,
+        set((v) => { facts.customer.segment = v; }))),
     h("fieldset", {}, h("legend", {}, "Referral"),
       input("Referred", facts.referral.is_referred, set((v) => { facts.referral.is_referred = v; }),
         { type: "checkbox" }),
@@ -87,7 +101,9 @@ function factsForm(container, facts, onChange) {
       input("Referrer orders", facts.referral.referrer.orders,
         set((v) => { facts.referral.referrer.orders = numberOr(v); }), { type: "number", min: "0" }),
       input("Referrer paid referrals", facts.referral.referrer.paid_referrals,
-        set((v) => { facts.referral.referrer.paid_referrals = numberOr(v); }), { type: "number", min: "0" })),
+        set((v) => { facts.referral.referrer.paid_referrals = numberOr(v); }), { type: "number", min: "0" }),
+      segmentSelect("Referrer segment", facts.referral.referrer.segment,
+        set((v) => { facts.referral.referrer.segment = v; }))),
     // what the program's limits and budgets already counted: the app reads them from its ledger
     h("fieldset", {}, h("legend", {}, "Already counted this month"),
       input("Referrer rewards this month", facts.referral.referrer.rewards_this_month || 0,
