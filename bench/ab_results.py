@@ -149,7 +149,7 @@ def run(options) -> None:
     from django.db import connection
 
     from plugin.install.models import Installation
-    from rules.ab_tests import ABTestInfo
+    from rules.evaluate.ab_tests import ABTestInfo
 
     test = ABTestInfo("Welcome offer", "welcome-2026", (("ten percent", 1),
                                                         ("fifteen dollars", 1)), 1)

@@ -100,7 +100,7 @@ def _per_order_source(*, installation, count: int, assume_referred: bool):
     from plugin.referrals.order_lines import stored_order_facts
     from plugin.referrals.selectors import customer_facts, referral_facts
     from rules.facts import Facts, ReferralFacts, Trigger
-    from rules.money import MoneyError
+    from rules.facts.money import MoneyError
 
     rows = list(CustomerOrder.objects.filter(installation=installation, paid_at__isnull=False)
                 .exclude(status=CustomerOrder.Status.CANCELLED).select_related("referral__code")

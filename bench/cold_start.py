@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.parse_check import generated_program  # noqa: E402
-from rules.parser.lark_parser import GRAMMAR  # noqa: E402
-from rules.parser.tables import tables_path  # noqa: E402
+from rules.syntax.lark_parser import GRAMMAR  # noqa: E402
+from rules.syntax.tables import tables_path  # noqa: E402
 
 BUDGET_MS = 150.0
 BIN = Path(sys.executable).parent

@@ -26,8 +26,8 @@ from lark import Lark
 
 import rules
 from grammar import load_grammar
-from rules.checker import Checker
-from rules.parser import _RulesIndenter, clear_cache, parse
+from rules.checker.program_check import Checker
+from rules.syntax.parser import RulesIndenter, clear_cache, parse
 
 SEED = 11000
 LINES = 500
@@ -98,7 +98,7 @@ def main() -> int:
     options.add_argument("--rounds", type=int, default=9)
     rounds = max(5, options.parse_args().rounds)
     source = generated_program()
-    bare = Lark(load_grammar(), parser="lalr", lexer="contextual", postlex=_RulesIndenter(),
+    bare = Lark(load_grammar(), parser="lalr", lexer="contextual", postlex=RulesIndenter(),
                 maybe_placeholders=False)
     tokens = sum(1 for token in bare.lex(source) if not token.type.startswith("_"))
     result = rules.check(source, "generated.rules")

@@ -104,7 +104,7 @@ def main() -> int:
 
     def cold():
         selectors.compiled_cache.clear()
-        rules.program._check_cached.cache_clear()  # the language's own cache too
+        rules.evaluate.program._check_cached.cache_clear()  # the language's own cache too
         selectors.program_published(installation=shop)
 
     cold_ms = describe("cold: the same, program parsed and checked again", timed(cold, 50))

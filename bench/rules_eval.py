@@ -40,9 +40,9 @@ from rules import (
     Reward,
     Trigger,
 )
-from rules.facts_json import facts_from_json, facts_to_json
-from rules.interpreter import Interpreter
-from rules.money import quantum
+from rules.evaluate.interpreter import Interpreter
+from rules.facts.codec import facts_from_json, facts_to_json
+from rules.facts.money import quantum
 
 SEED = 20260301
 FACTS_PER_SHAPE = 200

@@ -12,25 +12,31 @@ from typing import TYPE_CHECKING, Any
 # what each public name is imported from: loaded on first use (PEP 562), so `import rules` costs
 # next to nothing and a command or worker loads only the parts it touches
 _EXPORTS = {
-    "Decision": "rules.decision", "Percent": "rules.decision", "Reward": "rules.decision",
-    "TraceStep": "rules.decision",
-    "ExprType": "rules.expr_types", "expression_types": "rules.expr_types",
-    "ContestFacts": "rules.facts", "CustomerFacts": "rules.facts", "Facts": "rules.facts",
-    "LineFacts": "rules.facts", "OrderFacts": "rules.facts", "ReferralFacts": "rules.facts",
-    "ReferrerFacts": "rules.facts", "Trigger": "rules.facts", "UsageFacts": "rules.facts",
-    "FactsError": "rules.facts_json", "facts_from_json": "rules.facts_json",
-    "facts_to_json": "rules.facts_json",
-    "Money": "rules.money", "MoneyError": "rules.money",
-    "CheckResult": "rules.program", "ExampleResult": "rules.program", "Program": "rules.program",
-    "check": "rules.program", "compile_program": "rules.program",
+    "Decision": "rules.evaluate.decision", "Percent": "rules.evaluate.decision",
+    "Reward": "rules.evaluate.decision", "TraceStep": "rules.evaluate.decision",
+    "ExprType": "rules.tools.expr_types", "expression_types": "rules.tools.expr_types",
+    "ContestFacts": "rules.facts.model", "CustomerFacts": "rules.facts.model",
+    "Facts": "rules.facts.model", "LineFacts": "rules.facts.model",
+    "OrderFacts": "rules.facts.model", "ReferralFacts": "rules.facts.model",
+    "ReferrerFacts": "rules.facts.model", "Trigger": "rules.facts.model",
+    "UsageFacts": "rules.facts.model",
+    "FactsError": "rules.facts.codec", "facts_from_json": "rules.facts.codec",
+    "facts_to_json": "rules.facts.codec",
+    "Money": "rules.facts.money", "MoneyError": "rules.facts.money",
+    "CheckResult": "rules.evaluate.program", "ExampleResult": "rules.evaluate.examples",
+    "Program": "rules.evaluate.program", "check": "rules.evaluate.program",
+    "compile_program": "rules.evaluate.program",
     "Diagnostic": "rules.source", "EvaluationError": "rules.source", "RulesError": "rules.source",
     "Span": "rules.source",
+    "format_source": "rules.tools.formatter",  # a valid program's canonical layout (`fmt`)
 }
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from rules.decision import Decision, Percent, Reward, TraceStep
-    from rules.expr_types import ExprType, expression_types
-    from rules.facts import (
+    from rules.evaluate.decision import Decision, Percent, Reward, TraceStep
+    from rules.evaluate.examples import ExampleResult
+    from rules.evaluate.program import CheckResult, Program, check, compile_program
+    from rules.facts.codec import FactsError, facts_from_json, facts_to_json
+    from rules.facts.model import (
         ContestFacts,
         CustomerFacts,
         Facts,
@@ -41,15 +47,15 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         Trigger,
         UsageFacts,
     )
-    from rules.facts_json import FactsError, facts_from_json, facts_to_json
-    from rules.money import Money, MoneyError
-    from rules.program import CheckResult, ExampleResult, Program, check, compile_program
+    from rules.facts.money import Money, MoneyError
     from rules.source import Diagnostic, EvaluationError, RulesError, Span
+    from rules.tools.expr_types import ExprType, expression_types
+    from rules.tools.formatter import format_source
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:  # a submodule (`rules.expr_types`), as after an eager `import rules`
+    if module is None:  # a submodule (`rules.tools.expr_types`), as after an eager `import rules`
         try:
             return importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:
@@ -59,13 +65,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # the next use is a plain attribute
     return value
-
-
-def format_source(source: str) -> str:
-    """Canonical, idempotent layout of a valid program (`referrals fmt`); raises RulesError."""
-    from rules.formatter import format_source as _format
-
-    return _format(source)
 
 
 __all__ = [

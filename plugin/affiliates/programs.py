@@ -12,8 +12,8 @@ from typing import Any
 import rules
 from plugin.programs.reports import diagnostic_json
 from plugin.programs.selectors import compiled_cache
-from rules.ast import Give
-from rules.program import source_hash
+from rules.evaluate.program import source_hash
+from rules.syntax.ast import Give
 
 FILENAME = "commission.rules"
 # Reward kinds a commission may be: money (an amount, or a percent of a base).

@@ -13,7 +13,7 @@ from plugin.programs.selectors import compiled_cache
 from plugin.referrals.identity import email_normalise
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
 from plugin.referrals.selectors import LIVE_STATUSES, customer_facts_from_history, referrer_facts
-from rules.contests import entrant_test
+from rules.evaluate.contests import entrant_test
 from rules.facts import ReferrerFacts
 
 

@@ -17,7 +17,7 @@ from plugin.dashboard.models import BacktestJob
 from plugin.dashboard.recent_orders import UnreadableOrder
 from plugin.programs.selectors import program_get, program_published, program_version_get
 from plugin.programs.services import source_hash
-from rules.limits import UsageTally
+from rules.evaluate.limits import UsageTally
 from rules.source import EvaluationError
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from plugin.segments.selectors import (
     referral_segmented,
 )
 from rules.facts import CustomerFacts, Facts, ReferralFacts, Trigger
-from rules.money import MoneyError
+from rules.facts.money import MoneyError
 
 SALEOR_LOOKBACK_DAYS = 365
 SALEOR_PAGE_SIZE = 100

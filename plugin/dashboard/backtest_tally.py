@@ -11,9 +11,9 @@ from typing import Any
 
 from plugin.dashboard.decisions import reward_lines
 from plugin.programs.reports import to_jsonable
-from rules.decision import Decision
+from rules.evaluate.decision import Decision
 from rules.facts import Facts
-from rules.money import Money
+from rules.facts.money import Money
 
 
 @dataclass

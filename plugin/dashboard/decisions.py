@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from rules.decision import Decision, Reward
-from rules.money import Money
+from rules.evaluate.decision import Decision, Reward
+from rules.facts.money import Money
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import rules
 from examples import example_programs
 from grammar import load_grammar
 from plugin.programs.reports import diagnostic_json, example_json, to_jsonable
-from rules.schema import ALIASES, FACTS, LINE_FIELDS
+from rules.facts.schema import ALIASES, FACTS, LINE_FIELDS
 
 FILENAME = "program.rules"
 EXAMPLES_DIR = resources.files("examples")  # the ready programs, package data

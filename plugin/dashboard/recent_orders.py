@@ -27,7 +27,7 @@ from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.money import PayloadError
 from plugin.segments.selectors import customer_segments_many
 from rules.facts import NO_SEGMENT
-from rules.money import MoneyError
+from rules.facts.money import MoneyError
 
 logger = logging.getLogger(__name__)
 

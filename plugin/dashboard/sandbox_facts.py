@@ -8,9 +8,9 @@ from typing import Any
 
 from plugin.dashboard.http import BadRequest
 from rules.facts import NO_SEGMENT, SEGMENTS, Facts, OrderFacts, Trigger
-from rules.facts_json import facts_from_json
-from rules.facts_values import FactsError, fact_count, fact_money
-from rules.money import Money, is_currency
+from rules.facts.codec import facts_from_json
+from rules.facts.money import Money, is_currency
+from rules.facts.values import FactsError, fact_count, fact_money
 
 MAX_LINES = 200
 _TRIGGERS = {trigger.value: trigger for trigger in Trigger}

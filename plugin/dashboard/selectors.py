@@ -37,7 +37,7 @@ from plugin.referrals.selectors import referrals_in_review
 from plugin.rewards.models import Reward, RewardState
 from plugin.rewards.selectors import RewardView, reward_views, rewards_for_review, rewards_in_state
 from plugin.rewards.skips import skipped_orders_by_reason
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 LIST_LIMIT = 200
 COSTING_STATES = (RewardState.PENDING, RewardState.REVIEW, RewardState.HELD,

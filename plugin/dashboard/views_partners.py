@@ -37,7 +37,7 @@ from plugin.dashboard.csv_export import csv_response
 from plugin.dashboard.http import BadRequest, field, json_body
 from plugin.dashboard.permissions import DISCOUNT_CHANGE, ORDER_DATA
 from plugin.programs.services import audit_record
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 PAY_PERMISSIONS = (*DISCOUNT_CHANGE, *ORDER_DATA)  # a payout changes money and reads orders
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

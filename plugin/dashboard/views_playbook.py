@@ -16,7 +16,7 @@ from plugin.playbook.models import PlaybookSettings
 from plugin.playbook.selectors import customers_asleep, lost_revenue_estimate
 from plugin.programs.reports import to_jsonable
 from plugin.programs.services import audit_record
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 RATE_STEP = Decimal("0.0001")  # the stored precision (4 decimals)
 

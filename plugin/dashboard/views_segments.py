@@ -20,7 +20,7 @@ from plugin.segments.rules import SEGMENT_LABELS, SEGMENTS
 from plugin.segments.selectors import advocates_ranked, segment_counts
 from plugin.segments.tasks import segments_recompute_task
 from plugin.tasks import task_enqueue
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 CSV_CHUNK = 2000
 CSV_HEADER = ("rank", "email", "customer_id", "segment", "advocate_score", "recency",

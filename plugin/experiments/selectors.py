@@ -21,8 +21,8 @@ from plugin.programs.reports import to_jsonable
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode, ReferralVisit
 from plugin.referrals.selectors import LIVE_STATUSES
 from plugin.rewards.models import Reward
-from rules.ab_tests import ABTestInfo
-from rules.money import Money
+from rules.evaluate.ab_tests import ABTestInfo
+from rules.facts.money import Money
 
 INVITES = (PlannedMessage.Kind.INVITE_PAID, PlannedMessage.Kind.INVITE_FULFILLED,
            PlannedMessage.Kind.FOLLOWUP)

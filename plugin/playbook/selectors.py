@@ -15,7 +15,7 @@ from plugin.playbook.models import PlaybookSettings, WinBackOffer
 from plugin.playbook.rhythms import Rhythm, customer_rhythms
 from plugin.programs.selectors import program_published
 from rules.facts import Trigger
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 
 def playbook_settings_get(*, installation: Any) -> PlaybookSettings:

@@ -36,9 +36,9 @@ from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.services import reward_create, reward_transition
 from plugin.rewards.skips import currency_mismatch
 from plugin.segments.selectors import facts_with_segments
+from rules.evaluate.limits import counted_money
 from rules.facts import Facts, Trigger
-from rules.facts_usage import with_usage
-from rules.limits import counted_money
+from rules.facts.usage import with_usage
 
 log = logging.getLogger("plugin.playbook")
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from rules.money import Money
+from rules.facts.money import Money
 
 
 def to_jsonable(value: Any) -> Any:

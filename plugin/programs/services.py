@@ -171,8 +171,8 @@ def program_rollback(*, program: Program, version: ProgramVersion, actor: Actor)
 def program_variant_promote(*, program: Program, variant: str, actor: Actor) -> ProgramVersion:
     """End the live version's A/B test: publish it with the test replaced by `variant`'s rules
     and examples (the merchant's draft stays as it is), audited with the test and variant."""
-    from rules.ab_tests import ab_test_of, promoted_source
-    from rules.parser import parse
+    from rules.evaluate.ab_tests import ab_test_of, promoted_source
+    from rules.syntax import parse
 
     live = program.current_version
     node = parse(live.source)[0] if live is not None else None

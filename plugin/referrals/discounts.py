@@ -15,7 +15,7 @@ from plugin.referrals.models import CheckoutDiscount
 from plugin.saleor.mappers import checkout_facts
 from plugin.saleor.money import amount_of
 from rules.facts import Facts, OrderFacts
-from rules.money import Money
+from rules.facts.money import Money
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from typing import Any
 from plugin.saleor.mappers.orders import order_facts
 from plugin.saleor.money import PayloadError
 from rules.facts import LineFacts, OrderFacts
-from rules.facts_values import FactsError, fact_money
-from rules.money import Money, MoneyError
+from rules.facts.money import Money, MoneyError
+from rules.facts.values import FactsError, fact_money
 
 
 def _line_json(line: LineFacts) -> dict[str, Any]:

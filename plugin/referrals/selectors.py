@@ -23,7 +23,7 @@ from plugin.referrals.models import (
 )
 from plugin.saleor.mappers.subjects import subject_of
 from rules.facts import CustomerFacts, ReferralFacts, ReferrerFacts, periods_missed
-from rules.money import Money, is_currency
+from rules.facts.money import Money, is_currency
 
 LIVE_STATUSES = (Referral.Status.ATTRIBUTED, Referral.Status.CONVERTED, Referral.Status.REVIEW)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from plugin.saleor.money import amount_of
-from rules.money import Money
+from rules.facts.money import Money
 
 BALANCE_ADJUSTED = "BALANCE_ADJUSTED"
 

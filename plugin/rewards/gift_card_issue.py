@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plugin.referrals.identity import email_normalise
-from rules.money import Money
+from rules.facts.money import Money
 
 log = logging.getLogger("plugin.rewards.outbox")
 

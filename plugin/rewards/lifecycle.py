@@ -39,7 +39,7 @@ from plugin.rewards.services import (
     reward_usage_release,
 )
 from plugin.rewards.signals import outbox_work_announce
-from rules.money import Money
+from rules.facts.money import Money
 
 NOT_YET_ISSUED = (RewardState.PENDING, RewardState.REVIEW, RewardState.HELD)
 

@@ -1,7 +1,7 @@
 """Caps and budgets, enforced atomically with one locked counter row per scope and period.
 
 The program states its limits as data (`Program.limits`, `Program.budgets`); what each cuts is
-decided by the language's one procedure (`rules.limits`), from the counter rows read under
+decided by the language's one procedure (`rules.evaluate.limits`), from the counter rows read under
 lock, so two orders paid at the same moment cannot both take the last slot.
 """
 
@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import F
 
 from plugin.rewards.models import UsageCounter
+from rules.evaluate.limits import counted_money, limits_cut, period_of
+from rules.evaluate.limits import period_key as rules_period_key
 from rules.facts import UsageFacts
-from rules.limits import counted_money, limits_cut, period_of
-from rules.limits import period_key as rules_period_key
-from rules.money import Money
+from rules.facts.money import Money
 
 # Always counted, so that `referrer.rewards_this_month` and `spent_this_month` are what the
 # ledger says even when the program declares no such limit or budget.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from plugin.referrals.identity import email_normalise
 from plugin.rewards.models import DebtEntry, PointsEntry, Reward, RewardEntry, RewardState
-from rules.money import Money
+from rules.facts.money import Money
 
 
 def reward_recipient_key(reward: Reward) -> str:

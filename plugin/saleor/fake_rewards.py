@@ -18,7 +18,7 @@ from typing import Any
 
 from plugin.saleor.canned import answer, voucher_listing_refusal
 from plugin.saleor.captures import captured_products
-from rules.money import minor_units
+from rules.facts.money import minor_units
 
 
 def _gid(type_name: str, pk: int) -> str:

@@ -1,4 +1,4 @@
-"""Saleor money in payloads (JSON numbers in major units) → exact Decimals and `rules.money.Money`;
+"""Saleor money in payloads (JSON numbers in major units) → exact Decimals and `rules.Money`;
 the one place money is read from Saleor."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rules.facts_values import FactsError, fact_money
-from rules.money import Money
+from rules.facts.money import Money
+from rules.facts.values import FactsError, fact_money
 
 
 class PayloadError(ValueError):

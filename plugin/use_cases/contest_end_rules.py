@@ -20,7 +20,7 @@ from plugin.contests.selectors import contest_winner_channel
 from plugin.rewards.models import EntryAction, Reward, RewardState
 from plugin.rewards.services import reward_transition
 from plugin.use_cases.order_reward_record import reward_record
-from rules.contests import contest_end_facts
+from rules.evaluate.contests import contest_end_facts
 from rules.facts import Trigger
 
 log = logging.getLogger("plugin.contests")

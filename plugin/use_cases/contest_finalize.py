@@ -27,7 +27,7 @@ from plugin.rewards.models import EntryAction, RewardState
 from plugin.rewards.selectors import reward_latest_entry
 from plugin.rewards.services import reward_create, reward_transition
 from plugin.use_cases.contest_end_rules import contest_end_rules_run
-from rules.money import is_currency, quantum
+from rules.facts.money import is_currency, quantum
 
 log = logging.getLogger("plugin.contests")
 

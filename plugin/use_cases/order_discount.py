@@ -12,7 +12,7 @@ from plugin.rewards.models import RewardState
 from plugin.saleor.money import amount_of
 from plugin.use_cases.order_reward_record import reward_recipient, reward_record
 from rules.facts import Facts, Trigger
-from rules.money import Money
+from rules.facts.money import Money
 
 
 def _voucher_discount(order: dict) -> Decimal:

@@ -41,9 +41,9 @@ from plugin.use_cases.order_reward_record import (
     reward_recipient,
     reward_record,
 )
-from rules.decision import Decision
+from rules.evaluate.decision import Decision
 from rules.facts import Facts, Trigger
-from rules.facts_usage import with_usage
+from rules.facts.usage import with_usage
 
 log = logging.getLogger("plugin.use_cases.rewards")
 

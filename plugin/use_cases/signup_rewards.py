@@ -27,7 +27,7 @@ from plugin.rewards.selectors import rewards_in_state
 from plugin.rewards.services import reward_transition
 from plugin.use_cases.order_reward_record import recipient_of, reward_record
 from rules.facts import Facts, Trigger
-from rules.facts_usage import with_usage
+from rules.facts.usage import with_usage
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from plugin.programs.actors import SystemActor
 from plugin.programs.models import AuditLog
 from plugin.programs.services import program_get_or_create, program_publish, program_save_draft
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
-from rules.ab_tests import ab_test_info, ab_test_of
-from rules.parser import parse
+from rules.evaluate.ab_tests import ab_test_info, ab_test_of
+from rules.syntax import parse
 from tests.e2e.steps import open_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

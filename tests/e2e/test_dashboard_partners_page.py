@@ -17,7 +17,7 @@ from plugin.rewards.models import Reward
 from plugin.saleor.captures import captured_delivery
 from plugin.use_cases.affiliate_commission import order_commission_process
 from plugin.use_cases.rewards import RewardDeps, order_event_process
-from rules.money import Money
+from rules.facts.money import Money
 from tests.e2e.steps import open_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -19,8 +19,8 @@ from rules.facts import (
     Trigger,
     UsageFacts,
 )
-from rules.money import Money
-from rules.schema import ORDER_TRIGGERS
+from rules.facts.money import Money
+from rules.facts.schema import ORDER_TRIGGERS
 
 # Built once: hypothesis reuses a strategy it has seen, not one made afresh for every draw.
 ALL_TRIGGERS = st.sampled_from(tuple(Trigger))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rules.facts import (
     Trigger,
 )
-from rules.schema import ORDER_TRIGGERS
+from rules.facts.schema import ORDER_TRIGGERS
 
 CURRENCIES = {"USD": 2, "JPY": 0, "KWD": 3}
 CHANNELS = ["web", "app", "pos"]

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from rules_strategies import aggregate_programs, programs
 
 import rules
-from rules import ast
-from rules.compiler import CompiledEvaluator
-from rules.examples import example_facts
+from rules.evaluate.compiler import CompiledEvaluator
+from rules.evaluate.examples import example_facts
+from rules.evaluate.interpreter import Interpreter
+from rules.evaluate.limits import decision_limited
+from rules.evaluate.program import Program
 from rules.facts import Facts, Trigger
-from rules.interpreter import Interpreter
-from rules.limits import decision_limited
-from rules.program import Program
+from rules.syntax import ast
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.rules"))
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.rules"))
@@ -109,7 +109,7 @@ def test_the_compiled_path_really_decides() -> None:
 
 
 def _example(text: str) -> ast.Example:
-    from rules.parser import parse
+    from rules.syntax.parser import parse
 
     node, diagnostics = parse(text)
     assert node is not None, diagnostics

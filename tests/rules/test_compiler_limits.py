@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from rules_strategies import programs
 
 import rules
-import rules.compile_aggregate
-import rules.compile_cost
-import rules.compile_expr
-import rules.compile_facts
-import rules.compile_reward
-import rules.compiler
+import rules.evaluate.compile_aggregate
+import rules.evaluate.compile_cost
+import rules.evaluate.compile_expr
+import rules.evaluate.compile_facts
+import rules.evaluate.compiler
+import rules.evaluate.rewards
 from rules import Facts, LineFacts, Money, OrderFacts, ReferralFacts, Trigger
-from rules.compile_cost import at, rule_steps
-from rules.compiler import CompiledEvaluator
-from rules.interpreter import Interpreter
+from rules.evaluate.compile_cost import at, rule_steps
+from rules.evaluate.compiler import CompiledEvaluator
+from rules.evaluate.interpreter import Interpreter
 from rules.source import EvaluationError
 
 NESTED = """program "nested" currency USD
@@ -85,13 +85,13 @@ def test_the_static_step_bound_is_never_exceeded(source: str, data) -> None:
     triggers = sorted(program.triggers, key=lambda t: t.value)
     facts = data.draw(facts_for(program.currency, triggers, max_lines=12))
     assume(facts.currency == program.currency)
-    caps = [i.cap for i in program.node.items if isinstance(i, rules.ast.LimitDecl)
+    caps = [i.cap for i in program.node.items if isinstance(i, rules.syntax.ast.LimitDecl)
             and i.kind == "per_order"]
-    rule_nodes = [i for i in program.node.items if isinstance(i, rules.ast.Rule)
+    rule_nodes = [i for i in program.node.items if isinstance(i, rules.syntax.ast.Rule)
                   and i.trigger.trigger is facts.trigger]
     lines = len(facts.order.lines) if facts.order else 0
     bound = sum(at(rule_steps(r), lines) for r in rule_nodes) + sum(
-        at(rules.compile_cost.expr_steps(c), lines) for c in caps)
+        at(rules.evaluate.compile_cost.expr_steps(c), lines) for c in caps)
     exact = Interpreter(program.node, program.currency, list(program.rules), max_steps=bound)
     exact.run(facts, record=False)  # raises EvaluationError if it needed more steps
     if bound > 0:
@@ -114,9 +114,9 @@ def test_merchant_text_is_data_never_code() -> None:
     assert [r.amount for r in program.evaluate(odd).rewards] == [Money.of(5, "USD")]
 
 
-@pytest.mark.parametrize("module", [rules.compiler, rules.compile_expr, rules.compile_reward,
-                                    rules.compile_cost, rules.compile_aggregate,
-                                    rules.compile_facts])
+@pytest.mark.parametrize("module", [
+    rules.evaluate.compiler, rules.evaluate.compile_expr, rules.evaluate.rewards,
+    rules.evaluate.compile_cost, rules.evaluate.compile_aggregate, rules.evaluate.compile_facts])
 def test_the_compiler_generates_no_source_text(module) -> None:
     code = inspect.getsource(module)
     builtins = re.search(r"(?<!def )(?<![.\w])(eval|exec|compile)\(|__import__", code)

@@ -17,8 +17,8 @@ from rules_strategies import programs
 
 import rules
 from rules.facts import USAGE_PERIODS, USAGE_RECIPIENTS, Facts, UsageFacts, periods_missed
-from rules.facts_usage import with_usage
-from rules.money import Money
+from rules.facts.money import Money
+from rules.facts.usage import with_usage
 
 
 def app_rewards(program: rules.Program, facts: Facts):

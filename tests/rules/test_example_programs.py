@@ -11,9 +11,8 @@ import pytest
 
 import rules
 from examples import example_programs
-from rules import ast
-from rules.examples import check_expectations, decision_currency, example_facts
-from rules.parser import parse
+from rules.evaluate.examples import check_expectations, decision_currency, example_facts
+from rules.syntax import ast, parse
 
 PROGRAMS = example_programs()
 NAMES = [p.name.removesuffix(".rules") for p in PROGRAMS]

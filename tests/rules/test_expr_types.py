@@ -4,10 +4,10 @@ and that the plain checker records nothing."""
 from __future__ import annotations
 
 import rules
-from rules.checker import Checker
-from rules.expr_check import ExprChecker
-from rules.expr_types import TypeRecorder, expression_types
-from rules.parser import parse
+from rules.checker.expr_check import ExprChecker
+from rules.checker.program_check import Checker
+from rules.syntax.parser import parse
+from rules.tools.expr_types import TypeRecorder, expression_types
 
 PROGRAM = """program "Hover" currency USD
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rules
-from rules.facts_values import MAX_AMOUNT
+from rules.facts.values import MAX_AMOUNT
 
 BASE = {
     "trigger": "order paid", "now": "2026-03-10T12:00:00+00:00", "currency": "USD",

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 import rules
 from rules.facts import Facts, LineFacts, ReferralFacts, Trigger
-from rules.facts_fast import facts_fast
-from rules.facts_json import FactsError, facts_from_json, facts_from_json_in_full, facts_to_json
-from rules.facts_values import fact_money, well_formed_money
-from rules.money import Money
+from rules.facts.codec import FactsError, facts_from_json, facts_from_json_in_full, facts_to_json
+from rules.facts.fast import facts_fast
+from rules.facts.money import Money
+from rules.facts.values import fact_money, well_formed_money
 
 SETTINGS = settings(max_examples=300, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))

@@ -9,11 +9,19 @@ from pathlib import Path
 import pytest
 from lark.exceptions import UnexpectedInput
 
-from rules import ast
-from rules.overlap import MAX_COMPARED, Overlap, _both_can_hold, _recipients, overlapping_rules
-from rules.parser import parse
-from rules.parser.fast_lalr import FastPathFailed
-from rules.parser.lark_parser import _fast_parser, _parser, _raw_parse
+from rules.checker.overlap import (
+    MAX_COMPARED,
+    Overlap,
+    _both_can_hold,
+    _recipients,
+    overlapping_rules,
+)
+from rules.syntax import ast
+from rules.syntax.fast_lalr import FastPathFailed
+from rules.syntax.lark_parser import _fast_parser
+from rules.syntax.lark_parser import parser_shared as _parser
+from rules.syntax.lark_parser import raw_parse as _raw_parse
+from rules.syntax.parser import parse
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = sorted([*REPO.glob("examples/*.rules"), *REPO.glob("tests/rules/cases/*.rules")])
@@ -142,7 +150,7 @@ def test_disjoint_bands_on_one_trigger_are_compared_without_trying_every_pair(mo
     node, _errors = parse("\n".join(lines) + "\n")
     rules = [item for item in node.items if isinstance(item, ast.Rule)]
     calls = []
-    import rules.overlap as overlap
+    import rules.checker.overlap as overlap
 
     def counted(first, second):
         calls.append(1)
@@ -174,7 +182,7 @@ def test_only_ascii_digits_are_numbers_on_both_paths(text):
     "give referrer " + "(" * 60 + "5 USD" + ")" * 60 + "\n",
 ])
 def test_the_screen_decides_before_either_parser_runs(text, monkeypatch):
-    import rules.parser as parser_package
+    import rules.syntax.parser as parser_package
 
     expected = parse(text)
     assert expected[0] is None and expected[1]
@@ -182,6 +190,6 @@ def test_the_screen_decides_before_either_parser_runs(text, monkeypatch):
     def no_parser(_text):
         raise AssertionError("the screen lets nothing it refuses reach a parser")
 
-    monkeypatch.setattr(parser_package, "_raw_parse", no_parser)
+    monkeypatch.setattr(parser_package, "raw_parse", no_parser)
     parser_package.clear_cache()
     assert parse(text) == expected

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from bench.parse_check import generated_program
-from rules.parser.lark_parser import (
+from rules.syntax.lark_parser import (
     GRAMMAR,
     _runtime,
     parser_build,
     parser_tables_key,
 )
-from rules.parser.tables import tables_load, tables_path, tables_write
+from rules.syntax.tables import tables_load, tables_path, tables_write
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = sorted([*REPO.glob("examples/*.rules"), *REPO.glob("tests/rules/cases/*.rules")])
@@ -109,7 +109,7 @@ LIGHT_IMPORT = """
 import sys
 import rules
 assert [m for m in sys.modules if m.startswith("rules.")] == [], "import rules loads its parts"
-assert rules.expr_types.MAX_TYPES > 0  # a submodule, as an eager `import rules` gave it
+assert rules.tools.expr_types.MAX_TYPES > 0  # a submodule, as an eager `import rules` gave it
 from rules import Money, check
 assert check("give referrer 5 USD").ok and Money.of(5, "USD").amount == 5
 try:

@@ -316,8 +316,8 @@ def test_checking_from_many_threads_at_once():
 
 
 def test_reparsing_after_edits_matches_a_fresh_parse():
-    from rules.parser import clear_cache
-    from rules.program import _check
+    from rules.evaluate.program import _check
+    from rules.syntax.parser import clear_cache
 
     base = SPRING.replace("order_total > 500", "order_totl > 500")
     edits = [base, "# a new first line\n" + base, base.replace("200 points", "300 points"),
@@ -341,7 +341,7 @@ def test_whole_file_and_item_by_item_parses_agree():
     (the warm path) must build exactly the same tree, spans included."""
     from pathlib import Path
 
-    from rules.parser import _parse_chunk, _split_items, clear_cache, parse
+    from rules.syntax.parser import _parse_chunk, _split_items, clear_cache, parse
 
     sources = [SPRING, "if order_total > 500 give referrer 50 USD else 20%\n",
                "# lead\nlet x = 5\ngive referrer x points\n\non order paid:\n"

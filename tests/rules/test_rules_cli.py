@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rules.cli import main
+from rules.tools.cli import main
 
 GOOD = """program "Spring" currency USD
 on order paid when referred:
@@ -108,7 +108,7 @@ def test_fmt_check_and_rewrite(tmp_path):
 
 def test_console_script_entry_point(tmp_path):
     path = write(tmp_path, "good.rules", GOOD)
-    done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path],
+    done = subprocess.run([sys.executable, "-m", "rules.tools.cli", "check", path],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0 and "ok" in done.stdout
 
@@ -156,7 +156,7 @@ def test_a_file_saved_with_a_byte_order_mark_checks_and_formats(tmp_path):
 def test_console_script_reports_errors_and_their_status_before_it_ends(tmp_path):
     # the command ends without tearing the interpreter down: its output must be out by then
     path = write(tmp_path, "bad.rules", "give referrer 5 USD USD\n")
-    done = subprocess.run([sys.executable, "-m", "rules.cli", "check", path, path],
+    done = subprocess.run([sys.executable, "-m", "rules.tools.cli", "check", path, path],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 1
     assert done.stderr.count("bad.rules:1:21: error: unexpected 'USD'") == 2

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from test_compiler_agreement import assert_agree
 
 import rules
-from rules.contests import contest_end_facts, entrant_test
+from rules.evaluate.contests import contest_end_facts, entrant_test
 from rules.facts import ReferrerFacts
-from rules.money import Money
+from rules.facts.money import Money
 
 CASES = Path(__file__).parent / "cases"
 PROGRAM = rules.compile_program((CASES / "contest_end_rules.rules").read_text())

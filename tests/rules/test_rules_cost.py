@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.cost import MAX_TERMS, Cost, max_cost
+from rules.checker.cost import MAX_TERMS, Cost, max_cost
 
 amounts = st.decimals(min_value=0, max_value=10_000, places=2)
 costs = st.builds(lambda terms: Cost(terms=tuple(terms)),

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import rules
-from rules.examples import run_scenario
+from rules.evaluate.examples import run_scenario
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.rules"))
 _DIAG = re.compile(r"#\s*(error|warning):\s*(\d+):(\d+)\s+(.*)$")

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import rules
-from rules.analysis import Cost
-from rules.ceiling import DEFAULT_CEILINGS, FALLBACK_UNITS
-from rules.decision import Reward
+from rules.checker.analysis import Cost
+from rules.checker.cost import RuleBound
+from rules.evaluate.ceiling import DEFAULT_CEILINGS, FALLBACK_UNITS
+from rules.evaluate.decision import Reward
+from rules.evaluate.guard import Guard
 from rules.facts import Facts, OrderFacts, Trigger
-from rules.guard import Guard, RuleBound
-from rules.money import Money
+from rules.facts.money import Money
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 

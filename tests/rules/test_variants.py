@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.variants import variant_key, variant_pick
+from rules.evaluate.variants import variant_key, variant_pick
 
 HALVES = (("A", 1), ("B", 1))
 

@@ -11,7 +11,7 @@ from typing import Any
 from plugin.saleor.mappers.common import parse_datetime, slug_of, unwrap
 from plugin.saleor.money import PayloadError, money_from, optional_money
 from rules.facts import LineFacts, OrderFacts
-from rules.money import Money
+from rules.facts.money import Money
 
 _PAID_CHARGE_STATUSES = frozenset({"FULL", "OVERCHARGED"})
 

@@ -19,7 +19,7 @@ from plugin.install.models import Installation
 from plugin.rewards.lifecycle import rewards_release
 from plugin.rewards.models import Reward, RewardState, SkippedOrder
 from plugin.rewards.selectors import reward_latest_entry
-from rules.money import Money
+from rules.facts.money import Money
 
 pytestmark = pytest.mark.django_db
 

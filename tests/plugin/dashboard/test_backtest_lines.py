@@ -13,7 +13,7 @@ from plugin.dashboard.language import compiled_or_diagnostics
 from plugin.referrals.models import CustomerOrder
 from plugin.referrals.services import customer_order_record
 from plugin.saleor.captures import captured_delivery
-from rules.money import Money
+from rules.facts.money import Money
 
 pytestmark = pytest.mark.django_db
 

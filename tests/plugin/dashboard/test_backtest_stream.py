@@ -23,7 +23,7 @@ from plugin.referrals.selectors import customer_facts, referral_facts
 from plugin.segments.selectors import facts_with_segments
 from plugin.segments.tasks import segments_recompute_all
 from rules.facts import Facts, ReferralFacts, Trigger
-from rules.money import MoneyError
+from rules.facts.money import MoneyError
 
 pytestmark = pytest.mark.django_db
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from examples import example_programs
 from plugin.programs.models import AuditLog, Program
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode
-from rules.ab_tests import ab_test_info, ab_test_of
-from rules.parser import parse
+from rules.evaluate.ab_tests import ab_test_info, ab_test_of
+from rules.syntax import parse
 
 pytestmark = pytest.mark.django_db
 SOURCE = next(p for p in example_programs() if p.name == "ab_test_welcome_offer.rules").read_text()

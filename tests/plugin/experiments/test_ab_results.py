@@ -15,7 +15,7 @@ from plugin.install.models import Installation
 from plugin.playbook.models import PlannedMessage
 from plugin.referrals.models import CustomerOrder, Referral, ReferralCode, ReferralVisit
 from plugin.rewards.models import Reward
-from rules.ab_tests import ABTestInfo
+from rules.evaluate.ab_tests import ABTestInfo
 
 pytestmark = pytest.mark.django_db
 TEST = ABTestInfo("Welcome", "salt-7", (("ten", 1), ("fifteen", 1)), 3)

@@ -17,7 +17,7 @@ from plugin.playbook.win_back import win_back_run, win_back_wake
 from plugin.referrals.services import customer_order_record
 from plugin.rewards.models import OutboxItem, Reward
 from plugin.rewards.selectors import reward_view
-from rules.money import Money
+from rules.facts.money import Money
 
 pytestmark = pytest.mark.django_db
 START = datetime(2026, 1, 5, 10, tzinfo=UTC)

@@ -14,7 +14,7 @@ from plugin.referrals.models import Referral
 from plugin.rewards.models import Reward
 from plugin.use_cases.attribution import customer_referral_sync
 from plugin.use_cases.rewards import order_event_process
-from rules.variants import variant_key, variant_pick
+from rules.evaluate.variants import variant_key, variant_pick
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from plugin.rewards.models import OutboxItem, OutboxStatus
 from plugin.rewards.outbox import LEASE, outbox_process
 from plugin.rewards.selectors import debt_outstanding, reward_latest_entry
 from plugin.saleor.errors import SaleorMutationError
-from rules.money import Money
+from rules.facts.money import Money
 
 pytestmark = pytest.mark.django_db
 ORDER_TOTAL = Decimal("84.99")  # order #21

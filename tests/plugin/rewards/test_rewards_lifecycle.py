@@ -26,7 +26,7 @@ from plugin.rewards.selectors import (
     rewards_for_review,
 )
 from plugin.rewards.services import RewardError, reward_review_reject
-from rules.money import Money
+from rules.facts.money import Money
 
 pytestmark = pytest.mark.django_db
 ORDER_TOTAL = Decimal("84.99")  # order #21

@@ -15,9 +15,9 @@ from plugin.rewards.limits import period_key, usage_read_locked, usage_take_rewa
 from plugin.rewards.models import Reward, RewardState, UsageCounter
 from plugin.rewards.selectors import reward_latest_entry
 from plugin.use_cases.order_reward_record import reward_record
-from rules.decision import Reward as Decided
+from rules.evaluate.decision import Reward as Decided
 from rules.facts import Trigger
-from rules.money import Money
+from rules.facts.money import Money
 
 PROGRAM = rules.compile_program(
     'program "Capped" currency USD\n'

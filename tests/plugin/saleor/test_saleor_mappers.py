@@ -11,7 +11,7 @@ from plugin.saleor.captures import captured_deliveries, captured_delivery
 from plugin.saleor.fake import FakeSaleor
 from plugin.saleor.ids import decode_global_id
 from plugin.saleor.mappers import PayloadError, checkout_facts, order_facts
-from rules.money import Money
+from rules.facts.money import Money
 
 ALL = list(captured_deliveries(variants=True))
 

@@ -184,7 +184,7 @@ def test_advocacy_counts_friends_conversions_and_their_revenue(captured_installa
 
 def test_the_language_knows_the_segments_the_app_computes():
     from rules.facts import SEGMENTS as LANGUAGE_SEGMENTS
-    from rules.schema import FACTS
+    from rules.facts.schema import FACTS
 
     assert LANGUAGE_SEGMENTS == SEGMENTS
     assert set(FACTS["customer.segment"].values) == set(FACTS["referrer.segment"].values) == {

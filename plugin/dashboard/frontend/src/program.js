@@ -51,7 +51,7 @@ function examplesPanel(container, ctx, editor) {
     h("button.button.primary", { type: "button", id: "run-examples", onclick: run }, "Run examples")), list);
 }
 
-// The most one reward may be worth: a larger one goes to the review queue (rules/ceiling.py).
+// The most one reward may be worth: a larger one goes to the review queue (rules/evaluate/ceiling.py).
 function ceilingNote(report) {
   const ceiling = report.ceiling;
   if (!ceiling) {

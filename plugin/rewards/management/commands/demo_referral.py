@@ -27,7 +27,7 @@ from plugin.rewards.tasks import rewards_tick_run
 from plugin.saleor.captures import captured_deliveries, captures_dir
 from plugin.saleor.fake import FakeSaleor
 from plugin.saleor.fake_rewards import RewardsSaleorState
-from rules.money import Money
+from rules.facts.money import Money
 
 DEMO_PROGRAM = """\
 program "Demo referrals" currency USD
