@@ -18,7 +18,7 @@ from plugin.affiliates.models import (
 from plugin.affiliates.programs import commission_program_check, default_program
 from plugin.referrals.codes import code_prefix
 from plugin.rewards.codes import redemption_code_new
-from plugin.rewards.models import CodeStatus, RedemptionCode
+from plugin.rewards.models import CodeStatus, RedemptionCode, Reward
 
 PARTNER_PREFIX_FALLBACK = "PARTNER"
 
@@ -121,8 +121,6 @@ def partner_order_attribute(*, installation, code: PartnerCode, order: dict, sou
 
 def commission_link(*, partner_order: PartnerOrder, reward_key: str) -> Commission | None:
     """Tie the ledger reward recorded under `reward_key` to the order's partner (once)."""
-    from plugin.rewards.models import Reward
-
     reward = Reward.objects.filter(installation_id=partner_order.installation_id,
                                    key=reward_key).first()
     if reward is None:

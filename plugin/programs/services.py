@@ -12,6 +12,8 @@ import rules
 from plugin.programs.actors import Actor
 from plugin.programs.models import AuditAction, AuditLog, Program, ProgramVersion
 from plugin.programs.reports import diagnostic_json, example_json, to_jsonable
+from rules.evaluate.ab_tests import ab_test_of, promoted_source
+from rules.syntax import parse
 
 MAX_SOURCE_CHARS = 200_000  # far beyond any real program; keeps a request from storing megabytes
 PROGRAM_FILENAME = "program.rules"
@@ -171,9 +173,6 @@ def program_rollback(*, program: Program, version: ProgramVersion, actor: Actor)
 def program_variant_promote(*, program: Program, variant: str, actor: Actor) -> ProgramVersion:
     """End the live version's A/B test: publish it with the test replaced by `variant`'s rules
     and examples (the merchant's draft stays as it is), audited with the test and variant."""
-    from rules.evaluate.ab_tests import ab_test_of, promoted_source
-    from rules.syntax import parse
-
     live = program.current_version
     node = parse(live.source)[0] if live is not None else None
     test = ab_test_of(node) if node is not None else None
