@@ -2,7 +2,9 @@
 customers with 500,000 orders (a tenth of customers referred, some orders cancelled, refunded,
 unpaid or in EUR), against a hand-written baseline doing only the job: three plain SQL
 aggregates and the quantiles, scores and segments in Python, nothing stored. Both must agree on
-every customer; prints the times and their ratio.
+every customer; prints the times and their ratio. Then the advocates list the dashboard's "Best
+customers" section shows (its first page), median of several runs, against one plain SQL query
+with the same order and limit; both must return the same customers in the same order.
 
     .venv/bin/python bench/segments.py [--customers 100000] [--orders 500000] [--postgres]
 
@@ -162,6 +164,7 @@ def _peak_mb() -> float:
 
 
 def run(customers: int, orders: int, database: str) -> None:
+    from bench.support.advocates_list import advocates_report
     from plugin.install.models import Installation
     from plugin.segments.selectors import segment_counts
     from plugin.segments.services import segments_recompute
@@ -193,6 +196,7 @@ def run(customers: int, orders: int, database: str) -> None:
                          f"({len(found)} vs {len(expected)} rows); e.g. {example}: "
                          f"{found.get(example)} vs {expected.get(example)}")
     print(f"  every customer agrees with the baseline; {segment_counts(installation=shop)}")
+    advocates_report(shop)
 
 
 def main() -> int:
