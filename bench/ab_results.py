@@ -14,11 +14,9 @@ BENCH_POSTGRES_URL, dropped at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -27,6 +25,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.support.own_database import django_on_own_database, django_on_sqlite  # noqa: E402
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 CHUNK = 10_000
@@ -182,23 +182,9 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--database", default="bench_ab")
     options = parser.parse_args()
-    if options.postgres:
-        from bench.support.own_database import django_on_own_database
-
-        with django_on_own_database(options.database):
-            run(options)
-        return 0
-    workdir = tempfile.mkdtemp(prefix="bench-ab-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["VAR_DIR"] = workdir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    run(options)
+    with (django_on_own_database(options.database) if options.postgres
+          else django_on_sqlite("bench-ab-")):
+        run(options)
     return 0
 
 

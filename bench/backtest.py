@@ -21,7 +21,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -29,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.support.own_database import django_on_own_database, django_on_sqlite  # noqa: E402
 
 DRAFT = """program "Bench backtest" currency USD
 
@@ -237,23 +238,9 @@ def main() -> int:
                         help="the PostgreSQL database's name (created and dropped)")
     options = parser.parse_args()
 
-    if options.postgres:
-        from bench.support.own_database import django_on_own_database
-
-        with django_on_own_database(options.database):
-            _run(options)
-        return 0
-    workdir = tempfile.mkdtemp(prefix="bench-backtest-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["VAR_DIR"] = workdir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    _run(options)
+    with (django_on_own_database(options.database) if options.postgres
+          else django_on_sqlite("bench-backtest-")):
+        _run(options)
     return 0
 
 

@@ -14,19 +14,22 @@ own (`bench_payouts`) on BENCH_POSTGRES_URL, dropped at the end.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.support.own_database import (  # noqa: E402
+    POSTGRES,
+    django_on_own_database,
+    django_on_sqlite,
+)
 
 YEAR = datetime(2026, 1, 1, tzinfo=UTC)
 MONTH = (date(2026, 7, 1), date(2026, 8, 1))
@@ -264,26 +267,11 @@ def main() -> int:
                         help="keep the PostgreSQL database, and reuse one kept earlier")
     args = parser.parse_args()
     if args.postgres:
-        from bench.support.own_database import POSTGRES, django_on_own_database
-
         reuse = args.keep and _database_exists(POSTGRES, "bench_payouts")
         context = django_on_own_database("bench_payouts", fresh=not reuse, keep=args.keep)
     else:
-        if "DATABASE_URL" not in os.environ:
-            workdir = tempfile.mkdtemp(prefix="bench-payouts-")
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-            os.environ["VAR_DIR"] = workdir
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        context = nullcontext()
-    with context:
-        from django.db import connection
-
+        context = django_on_sqlite("bench-payouts-")
+    with context as connection:
         return run(args.orders, args.partners, connection.vendor)
 
 

@@ -17,19 +17,18 @@ from __future__ import annotations
 import argparse
 import bisect
 import math
-import os
 import random
 import resource
 import sys
-import tempfile
 import time
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.support.own_database import django_on_own_database, django_on_sqlite  # noqa: E402
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -206,25 +205,10 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     if args.postgres:
-        from bench.support.own_database import django_on_own_database
-
         context = django_on_own_database("bench_segments")
     else:
-        if "DATABASE_URL" not in os.environ:
-            workdir = tempfile.mkdtemp(prefix="bench-segments-")
-            os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-            os.environ["VAR_DIR"] = workdir
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plugin.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        context = nullcontext()
-    with context:
-        from django.db import connection
-
+        context = django_on_sqlite("bench-segments-")
+    with context as connection:
         run(args.customers, args.orders, connection.vendor)
     return 0
 
