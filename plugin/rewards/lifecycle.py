@@ -27,6 +27,7 @@ from plugin.rewards.models import (
 from plugin.rewards.notices import reward_message_send
 from plugin.rewards.selectors import (
     debt_outstanding,
+    reward_latest_entries,
     reward_latest_entry,
     reward_recipient_key,
     rewards_due,
@@ -124,18 +125,22 @@ def order_rewards_reconcile(
     track = OrderTrack.objects.filter(installation=installation, order_id=order_id).first()
     if track is None:
         return
-    for reward in Reward.objects.filter(installation=installation, order_id=order_id).order_by(
-        "id"
-    ):
+    rewards = list(Reward.objects.filter(installation=installation, order_id=order_id
+                                         ).order_by("id"))
+    latest = reward_latest_entries(rewards=rewards)  # each reconcile touches its own reward only
+    for reward in rewards:
         reward_reconcile(
-            reward=reward, track=track, now=now, cause_event=cause_event, cause_id=cause_id
+            reward=reward, track=track, now=now, cause_event=cause_event, cause_id=cause_id,
+            latest=latest.get(reward.pk),
         )
 
 
 def reward_reconcile(
-    *, reward: Reward, track: OrderTrack, now: datetime, cause_event: str = "", cause_id: str = ""
+    *, reward: Reward, track: OrderTrack, now: datetime, cause_event: str = "", cause_id: str = "",
+    latest: RewardEntry | None = None,
 ) -> None:
-    latest = reward_latest_entry(reward=reward)
+    """`latest`: the reward's latest entry when the caller has read it already."""
+    latest = latest or reward_latest_entry(reward=reward)
     if latest is None or latest.state in (
         RewardState.VOIDED,
         RewardState.REFUSED,

@@ -46,6 +46,14 @@ def reward_latest_entry(*, reward: Reward) -> RewardEntry | None:
     return reward.entries.order_by("-seq").first()
 
 
+def reward_latest_entries(*, rewards: list[Reward]) -> dict[int, RewardEntry]:
+    """`reward_latest_entry` of each reward (by id), in one query; an order has few."""
+    latest: dict[int, RewardEntry] = {}
+    for entry in RewardEntry.objects.filter(reward__in=rewards).order_by("reward_id", "-seq"):
+        latest.setdefault(entry.reward_id, entry)
+    return latest
+
+
 def reward_view(*, reward: Reward, latest: RewardEntry | None = None) -> RewardView:
     latest = latest or reward_latest_entry(reward=reward)
     amount = latest.amount if latest is not None else reward.amount

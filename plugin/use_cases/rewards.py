@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -90,6 +90,17 @@ class RewardDeps:
     clock: Callable[[], datetime] = field(default=lambda: timezone.now())  # looked up per call
 
 
+def _read_once(program_published: Callable[..., Any]) -> Callable[..., Any]:
+    read: dict[Any, Any] = {}
+
+    def published(*, installation):
+        if installation.pk not in read:
+            read[installation.pk] = program_published(installation=installation)
+        return read[installation.pk]
+
+    return published
+
+
 def _event_time(payload: dict, fallback: datetime) -> datetime:
     return parse_datetime(str(payload.get("issuedAt") or "")) or fallback
 
@@ -107,6 +118,8 @@ def order_event_process(
     order = (payload or {}).get("order") or {}
     if not order.get("id") or event not in EVENT_TRIGGERS:
         return
+    # One delivery decides against one live program: read it once, not at every step.
+    deps = replace(deps, program_published=_read_once(deps.program_published))
     at = _event_time(payload, deps.clock())
     cause = {"cause_event": event, "cause_id": delivery_id or str(payload.get("issuedAt") or "")}
     deps.customer_order_record(
