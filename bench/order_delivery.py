@@ -17,9 +17,10 @@ import cProfile
 import hashlib
 import os
 import pstats
+import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +34,7 @@ from own_database import django_on_own_database, django_on_sqlite  # noqa: E402
 API_URL = "http://127.0.0.1:8000/graphql/"  # the captured Saleor
 EVENTS = ("ORDER_CREATED", "ORDER_FULLY_PAID", "ORDER_FULFILLED")
 REFERRERS = 20
+_LITERALS = re.compile(r"'[^']*'|\b\d+(\.\d+)?\b")
 PROGRAM = """program "Bench orders" currency USD
 
 rule "first order" on order paid when referred and customer.orders == 0:
@@ -49,6 +51,11 @@ on checkout when referred and customer.orders == 0:
 
 limit reward <= 20% of order_total
 """
+
+
+def _shape(sql: str) -> str:
+    """A statement without its values, cut short: what repeats, not which row."""
+    return _LITERALS.sub("?", sql)[:150]
 
 
 def shopper_payload(template: dict, *, shopper: int, code: str, second: int) -> dict:
@@ -98,6 +105,8 @@ def main() -> int:
     parser.add_argument("--shoppers", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="cProfile top-20 of processing")
     parser.add_argument("--profile-file", help="also save the profile there (pstats format)")
+    parser.add_argument("--queries", type=int, default=0, metavar="N",
+                        help="also list each event's N most frequent SQL statements")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
     context = (django_on_own_database("bench_order_delivery") if args.db == "postgres"
@@ -128,6 +137,7 @@ def run(args) -> int:
     templates = {event: captured_delivery(event).payload for event in EVENTS}
     cpu_ms: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
+    shapes: dict[str, Counter] = defaultdict(Counter)
     profiler = cProfile.Profile() if args.profile else None
     bodies: list[tuple[str, bytes, dict]] = []
     for shopper in range(args.shoppers):
@@ -150,6 +160,8 @@ def run(args) -> int:
                     profiler.disable()
                 cpu_ms[event].append((time.process_time() - start) * 1000)
             queries[event].append(len(captured.captured_queries))
+            for query in captured.captured_queries:
+                shapes[event][_shape(query["sql"])] += 1
             if outcome.status != DeliveryStatus.DONE:
                 print(WebhookDelivery.objects.get(pk=stored.delivery.pk).last_error)
                 return 1
@@ -180,6 +192,11 @@ def run(args) -> int:
     print(f"  {'all':<18} mean {total_ms / count:7.2f} ms -> {1000 / (total_ms / count):6.0f} "
           f"deliveries/s per core")
     print(f"  baseline: insert of the raw delivery row, mean {base_ms:.3f} ms")
+    if args.queries:
+        for event in EVENTS:
+            print(f"\n  most frequent statements of {event} (per delivery):")
+            for shape, seen in shapes[event].most_common(args.queries):
+                print(f"    {seen / len(queries[event]):5.1f}  {shape}")
     if profiler:
         print()
         if args.profile_file:

@@ -129,6 +129,7 @@ def order_rewards_reconcile(
                                          ).order_by("id"))
     latest = reward_latest_entries(rewards=rewards)  # each reconcile touches its own reward only
     for reward in rewards:
+        reward.installation = installation  # known: no query to read it again
         reward_reconcile(
             reward=reward, track=track, now=now, cause_event=cause_event, cause_id=cause_id,
             latest=latest.get(reward.pk),
