@@ -126,10 +126,13 @@ def test_make_run_retries_failed_deliveries_and_issues_due_rewards_by_itself(tmp
                             timeout=HOLD_ENDS_IN.total_seconds() + 30, processes=processes)
         assert issued["reward"].startswith("10")
 
+        # The reward is visible once the tick commits; its log line follows when the task ends.
+        ticked = re.compile(r"Task rewards\.tick\[.*\] succeeded in .*'released': 1, 'issued': 1")
+        wait_until("the tick that released Alice's reward logged as done",
+                   lambda: ticked.search((var / "background.log").read_text()), timeout=30,
+                   processes=processes)
         log = (var / "background.log").read_text()
         assert re.search(r"Task webhooks\.sweep\[.*\] succeeded in .*: 1$", log, re.M)
-        assert re.search(r"Task rewards\.tick\[.*\] succeeded in .*'released': 1, 'issued': 1",
-                         log)
 
         # Ctrl-C stops the web server and the worker with its beat together (stop() fails on
         # any process of the group left behind).
